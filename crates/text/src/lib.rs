@@ -1,0 +1,149 @@
+//! Vietnamese text for search and duplicate detection.
+//!
+//! Officials and citizens type with and without diacritics ("dat dai" for "đất đai",
+//! "duc" for "Đức"), so everything that is searched or compared goes through [`fold`]
+//! first: lower case, tone marks and vowel marks removed, and `đ` turned into `d`.
+//! Both precomposed (NFC) and decomposed (NFD) input fold to the same result.
+
+/// Base letter for each accented lower-case Vietnamese letter.
+const FOLDS: &[(char, &str)] = &[
+    ('a', "àáảãạăằắẳẵặâầấẩẫậ"),
+    ('e', "èéẻẽẹêềếểễệ"),
+    ('i', "ìíỉĩị"),
+    ('o', "òóỏõọôồốổỗộơờớởỡợ"),
+    ('u', "ùúủũụưừứửữự"),
+    ('y', "ỳýỷỹỵ"),
+    ('d', "đ"),
+];
+
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let lower = c.to_lowercase().next().unwrap_or(c);
+    for (base, variants) in FOLDS {
+        if variants.contains(lower) {
+            return *base;
+        }
+    }
+    lower
+}
+
+/// Lower-cases and strips Vietnamese diacritics: `"Đất đai"` → `"dat dai"`.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .filter(|c| !is_combining_mark(*c))
+        .map(fold_char)
+        .collect()
+}
+
+/// Folds and collapses everything that is not a letter or digit into single spaces,
+/// so that punctuation and line breaks do not matter when comparing or searching.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+/// The folded words of a text, in order.
+pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// Word-bigram shingles of the folded text (single words for one-word texts).
+fn shingles(text: &str) -> std::collections::HashSet<String> {
+    let ws: Vec<String> = words(text).collect();
+    if ws.len() < 2 {
+        return ws.into_iter().collect();
+    }
+    ws.windows(2)
+        .map(|w| format!("{} {}", w[0], w[1]))
+        .collect()
+}
+
+/// Jaccard similarity of word-bigram shingles, from 0.0 (nothing shared) to 1.0 (same
+/// words in the same order). Diacritics, case and punctuation are ignored, so a letter
+/// retyped without accents still matches its original.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let sa = shingles(a);
+    let sb = shingles(b);
+    if sa.is_empty() && sb.is_empty() {
+        return 0.0;
+    }
+    let shared = sa.intersection(&sb).count() as f64;
+    let union = (sa.len() + sb.len()) as f64 - shared;
+    shared / union
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn folds_vietnamese_letters() {
+        let table = [
+            ("Đất đai", "dat dai"),
+            ("Nguyễn Văn Đức", "nguyen van duc"),
+            ("KHIẾU NẠI", "khieu nai"),
+            ("Ủy ban nhân dân", "uy ban nhan dan"),
+            ("Thừa Thiên Huế", "thua thien hue"),
+            ("quỹ đất", "quy dat"),
+            ("ABC-123", "abc-123"),
+            ("", ""),
+        ];
+        for (input, expected) in table {
+            assert_eq!(fold(input), expected, "fold({input:?})");
+        }
+    }
+
+    #[test]
+    fn decomposed_input_folds_like_precomposed() {
+        // "Đức" with the tone mark as a separate combining character (NFD).
+        let nfd = "\u{0110}u\u{031B}\u{0301}c";
+        assert_eq!(fold(nfd), "duc");
+    }
+
+    #[test]
+    fn normalize_collapses_punctuation() {
+        assert_eq!(normalize("  Đất đai,\n nhà   cửa! "), "dat dai nha cua");
+    }
+
+    #[test]
+    fn similarity_ignores_accents_and_detects_different_texts() {
+        let original = "Đề nghị xem xét việc thu hồi đất của gia đình tôi tại thôn Đông";
+        let retyped = "de nghi xem xet viec thu hoi dat cua gia dinh toi tai thon dong";
+        assert!((similarity(original, retyped) - 1.0).abs() < 1e-9);
+        let other = "Phản ánh cán bộ xã gây phiền hà khi làm thủ tục hộ tịch";
+        assert!(similarity(original, other) < 0.1);
+    }
+
+    proptest! {
+        #[test]
+        fn fold_is_idempotent(s in "\\PC{0,40}") {
+            let once = fold(&s);
+            prop_assert_eq!(fold(&once), once);
+        }
+
+        #[test]
+        fn similarity_is_symmetric_and_bounded(a in "[a-zđêôơư ]{0,40}", b in "[a-zđêôơư ]{0,40}") {
+            let ab = similarity(&a, &b);
+            prop_assert!((0.0..=1.0).contains(&ab));
+            prop_assert!((ab - similarity(&b, &a)).abs() < 1e-12);
+        }
+    }
+}
