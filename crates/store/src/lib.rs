@@ -1,0 +1,140 @@
+//! The register's store: business operations as one trait with an implementation per
+//! database (`donthu-store-sqlite`, `donthu-store-postgres`), the shared mapping between
+//! domain values and rows, and the [`contract`] suite both implementations must pass.
+//!
+//! Invariants every implementation keeps:
+//! - a decision, its audit event and its effects are written in one transaction, guarded
+//!   by the petition's version (a stale decision writes nothing);
+//! - audit events are append-only, refused by the database itself;
+//! - a denunciation's petitioner is written only sealed ([`seal`]), never in clear, and
+//!   never into the folded search columns;
+//! - every read of petitions applies the reader's [`model::Scope`] in the query.
+
+pub mod access;
+pub mod blob;
+pub mod contract;
+pub mod model;
+pub mod rows;
+pub mod seal;
+pub mod service;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::petition::Petitioner;
+use donthu_core::process::Decision;
+use donthu_core::{DomainError, ErrorCode};
+use model::*;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Refused for a reason the official can act on; nothing was written.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// Someone else changed the petition since it was read; nothing was written.
+    #[error("the petition was changed by someone else")]
+    VersionConflict,
+    /// The database failed. Logged; shown to people as an internal error.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::Domain(e) => e.code,
+            StoreError::VersionConflict => ErrorCode::Conflict,
+            StoreError::Backend(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn not_found(code: ErrorCode, message: &str) -> StoreError {
+        StoreError::Domain(DomainError::new(code, message))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Business operations on the register. Implementations apply the caller's scope in SQL
+/// and write each operation in a single transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which database this is ("sqlite", "postgres"), for logs and the health page.
+    fn backend(&self) -> &'static str;
+
+    /// True when no unit exists yet (a fresh database).
+    async fn is_empty(&self) -> Result<bool>;
+
+    // --- units and officials ---------------------------------------------------------
+
+    /// Refused with `ALREADY_EXISTS` for a taken code, `UNIT_NOT_FOUND` for an unknown parent.
+    async fn create_unit(&self, unit: NewUnit) -> Result<Unit>;
+    async fn units(&self) -> Result<Vec<Unit>>;
+    /// Applies a merger or split: the dissolved units become inactive with their successor
+    /// recorded, and their open petitions move to it, each with an audit event.
+    /// Returns how many petitions moved.
+    async fn reorganize(
+        &self,
+        change: Reorganization,
+        effective_on: NaiveDate,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+
+    /// Refused with `ALREADY_EXISTS` for a taken user name.
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+    async fn user(&self, id: Uuid) -> Result<Option<User>>;
+    /// The user and their password hash.
+    async fn user_by_username(&self, username: &str) -> Result<Option<(User, String)>>;
+    /// Stores the digest of a bearer token (never the token).
+    async fn create_api_token(
+        &self,
+        user_id: Uuid,
+        token_digest: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn user_by_api_token(&self, token_digest: &str) -> Result<Option<User>>;
+
+    // --- petitions -------------------------------------------------------------------
+
+    /// Registers a validated petition: reference number, case, sealed identity, the
+    /// `receive` audit event and the idempotency key, all in one durable transaction.
+    async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered>;
+    /// A petition as any reader in `scope` sees it: a denouncer's identity stays sealed.
+    async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>>;
+    async fn list_petitions(
+        &self,
+        scope: &Scope,
+        filter: &PetitionFilter,
+    ) -> Result<Vec<PetitionSummary>>;
+    async fn count_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<u64>;
+    /// What the state machine needs to decide a command (no scope: the service checks it).
+    async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>>;
+    /// Persists a decision made on `snapshot`: the new state, its audit event and its
+    /// effect, or nothing at all (`VersionConflict` if the petition changed meanwhile).
+    async fn apply_decision(
+        &self,
+        snapshot: &ProcessingSnapshot,
+        decision: &Decision,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>>;
+    async fn case(&self, id: Uuid, scope: &Scope) -> Result<Option<Case>>;
+    async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>>;
+    /// Opens a sealed identity for an identity custodian, writing the `reveal_identity`
+    /// audit event (who, when, why) in the same transaction. `None` when not sealed.
+    async fn reveal_identity(
+        &self,
+        petition_id: Uuid,
+        actor: Uuid,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Petitioner>>;
+
+    // --- attachments -----------------------------------------------------------------
+
+    async fn add_attachment(&self, attachment: &Attachment, actor: Uuid) -> Result<()>;
+    async fn attachments(&self, petition_id: Uuid) -> Result<Vec<Attachment>>;
+}

@@ -1,0 +1,252 @@
+//! What the store takes and returns: domain types plus the records only a store has
+//! (ids, reference numbers, timestamps, versions, audit events).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::petition::{
+    Channel, Eligibility, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception,
+    ReferenceNumber, Target,
+};
+use donthu_core::process::{ProcessState, Status};
+use donthu_core::unit::{Role, UnitCode, UnitKind};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unit {
+    pub id: Uuid,
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<Uuid>,
+    /// False once the unit was merged or split away; its successor then holds its items.
+    pub active: bool,
+    pub successor_id: Option<Uuid>,
+    pub dissolved_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUnit {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_code: Option<UnitCode>,
+}
+
+/// A reorganisation of units on a date: open items of the dissolved units move to the
+/// successor unit (the district level was abolished, provinces merged in 2025).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reorganization {
+    /// The `sources` cease to exist and `into` takes over their open items.
+    Merge { sources: Vec<Uuid>, into: Uuid },
+    /// `source` ceases to exist; its open items move to `default_successor`, one of the
+    /// new units listed in `into` (they can be reassigned afterwards).
+    Split {
+        source: Uuid,
+        into: Vec<Uuid>,
+        default_successor: Uuid,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitRole {
+    pub unit_id: Uuid,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub active: bool,
+    pub roles: Vec<UnitRole>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub full_name: String,
+    /// An Argon2id PHC string; the store never sees the password.
+    pub password_hash: String,
+    pub roles: Vec<UnitRole>,
+}
+
+/// Which units' items a query may see. Built from the official's roles by
+/// [`crate::access::scope_for`]; the stores apply it in SQL so nothing outside it is
+/// ever read, listed or counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Units(Vec<Uuid>),
+}
+
+impl Scope {
+    pub fn includes(&self, unit: Uuid) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Units(units) => units.contains(&unit),
+        }
+    }
+}
+
+/// A petitioner as a given reader may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "visibility", content = "petitioner", rename_all = "snake_case")]
+pub enum PetitionerView {
+    Visible(Petitioner),
+    /// A denouncer's identity, sealed apart from the petition (LTC Art.8(3), 9(1)(b)).
+    Sealed,
+}
+
+/// The idempotency key of an intake request: a retry with the same key and the same
+/// request returns the petition created the first time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey {
+    /// Whose key it is (the API client), so two clients cannot collide.
+    pub scope: String,
+    pub key: String,
+    /// Digest of the request body: the same key with another body is refused.
+    pub request_digest: String,
+}
+
+/// Intake of one petition.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub petition: NewPetition,
+    /// Link to an existing case instead of opening a new one.
+    pub case_id: Option<Uuid>,
+    pub recorded_by: Uuid,
+    pub idempotency: Option<IdempotencyKey>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub petition_id: Uuid,
+    /// False when an idempotent retry found the petition of the first attempt.
+    pub created: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Petition {
+    pub id: Uuid,
+    pub reference: ReferenceNumber,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub written_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: Option<Uuid>,
+    pub kind: Kind,
+    pub field: Field,
+    pub status: Status,
+    pub petitioner: PetitionerView,
+    pub head_count: u32,
+    pub signed: bool,
+    pub target: Option<Target>,
+    pub content: String,
+    pub forwarded_from: Option<ForwardedFrom>,
+    pub reception: Option<Reception>,
+    pub eligibility: Eligibility,
+    pub process: ProcessState,
+    /// The petition this one was split from (LTCD Art.25(3)).
+    pub split_from: Option<Uuid>,
+    /// The petition of another unit that forwarded this one here.
+    pub forwarded_from_petition: Option<Uuid>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A line of a list: enough to show and sort, nothing sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PetitionSummary {
+    pub id: Uuid,
+    pub reference: ReferenceNumber,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub kind: Kind,
+    pub field: Field,
+    pub status: Status,
+    /// The petitioner's name, or "(bảo mật)" for a sealed denouncer.
+    pub petitioner_name: String,
+    pub content_excerpt: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PetitionFilter {
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    pub channel: Option<Channel>,
+    pub unit_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Page size; at most 500.
+    pub limit: u32,
+    pub offset: u32,
+}
+
+/// One entry of a petition's timeline. Append-only: the databases refuse updates and
+/// deletes of audit events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub petition_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub action: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub reason: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub details: Option<serde_json::Value>,
+}
+
+/// A case (vụ việc) and the petitions in it that the reader may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub petitions: Vec<PetitionSummary>,
+}
+
+/// A forwarding (or chase-up) of a petition to another body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Forwarding {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Option<Uuid>,
+    pub to_body: Option<String>,
+    pub chase_up: bool,
+    pub forwarded_on: NaiveDate,
+    /// The item registered at the receiving unit, when it uses donthu.
+    pub copy_petition_id: Option<Uuid>,
+}
+
+/// The processing facts the service needs to decide a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessingSnapshot {
+    pub petition_id: Uuid,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub version: i64,
+    pub state: ProcessState,
+    /// Some denunciation of the same case has already been forwarded.
+    pub denunciation_forwarded_before: bool,
+}
+
+/// Metadata of a file attached to a petition; the bytes live in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}

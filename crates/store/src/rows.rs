@@ -1,0 +1,408 @@
+//! The mapping between domain values and database rows, shared by every store so both
+//! databases hold the same thing in the same shape.
+
+use crate::model::*;
+use crate::seal::{IdentitySealer, SealedIdentity};
+use crate::{Result, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::petition::{
+    Channel, EligibilityFacts, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception,
+    ReferenceNumber, Target, assess_eligibility,
+};
+use donthu_core::process::{ProcessState, Status};
+use donthu_core::unit::{Role, UnitCode, UnitKind};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+
+/// What the list shows instead of a sealed denouncer's name.
+pub const SEALED_NAME: &str = "(bảo mật)";
+
+pub fn corrupt(what: &str) -> StoreError {
+    StoreError::Backend(format!("stored value is not valid: {what}"))
+}
+
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain values always serialise")
+}
+
+pub fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|_| corrupt(what))
+}
+
+fn opt_json<T: DeserializeOwned>(what: &str, text: Option<&str>) -> Result<Option<T>> {
+    text.map(|t| from_json(what, t)).transpose()
+}
+
+pub fn parse_code<T>(what: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(code).ok_or_else(|| corrupt(what))
+}
+
+/// Every column of a new petition, ready to insert.
+#[derive(Debug, Clone)]
+pub struct PetitionInsert {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub channel: &'static str,
+    pub received_on: NaiveDate,
+    pub written_on: Option<NaiveDate>,
+    pub recorded_by: Option<Uuid>,
+    pub kind: &'static str,
+    pub field: &'static str,
+    pub status: &'static str,
+    pub petitioner_type: &'static str,
+    /// `None` when the identity is sealed.
+    pub petitioner_json: Option<String>,
+    pub sealed: Option<SealedIdentity>,
+    pub petitioner_folded: Option<String>,
+    pub cccd_digest: Option<String>,
+    pub head_count: i64,
+    pub signed: bool,
+    pub target_json: Option<String>,
+    pub target_folded: Option<String>,
+    pub content: String,
+    pub content_folded: String,
+    pub forwarded_from_json: Option<String>,
+    pub reception_json: Option<String>,
+    pub eligible: bool,
+    pub process_json: String,
+    pub split_from: Option<Uuid>,
+    pub source_petition_id: Option<Uuid>,
+}
+
+fn petitioner_type(p: &Petitioner) -> &'static str {
+    match p {
+        Petitioner::Individual(_) => "individual",
+        Petitioner::Group { .. } => "group",
+        Petitioner::Organization { .. } => "organization",
+        Petitioner::Anonymous => "anonymous",
+    }
+}
+
+/// Whether a petitioner of this kind of petition must be sealed: a denouncer's identity
+/// (LTC Art.8(3), 9(1)(b)). Anonymous petitions have nothing to seal.
+pub fn must_seal(kind: Kind, petitioner: &Petitioner) -> bool {
+    kind == Kind::Denunciation && !petitioner.is_anonymous()
+}
+
+/// The folded name(s) of a visible petitioner, for search and duplicate detection.
+pub fn petitioner_folded(p: &Petitioner) -> Option<String> {
+    let mut names: Vec<String> = p
+        .people()
+        .iter()
+        .map(|x| donthu_text::normalize(&x.full_name))
+        .collect();
+    if let Petitioner::Organization { name, .. } = p {
+        names.insert(0, donthu_text::normalize(name));
+    }
+    (!names.is_empty()).then(|| names.join(" | "))
+}
+
+/// The keyed digest of the first CCCD on the petition.
+pub fn cccd_digest(sealer: &IdentitySealer, p: &Petitioner) -> Option<String> {
+    p.people()
+        .iter()
+        .find_map(|x| x.cccd.as_ref())
+        .map(|c| sealer.cccd_digest(c))
+}
+
+/// The columns of a petition about to be registered. `id` is chosen by the caller so the
+/// sealed identity can be bound to it.
+pub fn prepare_petition(
+    sealer: &IdentitySealer,
+    id: Uuid,
+    case_id: Uuid,
+    p: &NewPetition,
+    recorded_by: Option<Uuid>,
+) -> PetitionInsert {
+    let facts = EligibilityFacts::of(p);
+    let eligible = assess_eligibility(p).eligible;
+    let state = ProcessState::received(p.kind, p.field, facts, p.petitioner.named_complainants());
+    let sealed = must_seal(p.kind, &p.petitioner);
+    PetitionInsert {
+        id,
+        unit_id: p.unit_id,
+        case_id,
+        channel: p.channel.code(),
+        received_on: p.received_on,
+        written_on: p.written_on,
+        recorded_by,
+        kind: p.kind.code(),
+        field: p.field.code(),
+        status: Status::Received.code(),
+        petitioner_type: petitioner_type(&p.petitioner),
+        petitioner_json: (!sealed).then(|| to_json(&p.petitioner)),
+        sealed: sealed.then(|| sealer.seal(id, &p.petitioner)),
+        petitioner_folded: if sealed {
+            None
+        } else {
+            petitioner_folded(&p.petitioner)
+        },
+        cccd_digest: cccd_digest(sealer, &p.petitioner),
+        head_count: i64::from(p.petitioner.head_count()),
+        signed: p.signed,
+        target_json: p.target.as_ref().map(to_json),
+        target_folded: p.target.as_ref().map(|t| donthu_text::normalize(&t.name)),
+        content: p.content.trim().to_owned(),
+        content_folded: donthu_text::normalize(&p.content),
+        forwarded_from_json: p.forwarded_from.as_ref().map(to_json),
+        reception_json: p.reception.as_ref().map(to_json),
+        eligible,
+        process_json: to_json(&state),
+        split_from: None,
+        source_petition_id: None,
+    }
+}
+
+/// A petition row as read back, in database-neutral types.
+#[derive(Debug, Clone)]
+pub struct PetitionRecord {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub ref_seq: i64,
+    pub ref_year: i64,
+    pub ref_unit_code: String,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub written_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: Option<Uuid>,
+    pub kind: String,
+    pub field: String,
+    pub status: String,
+    pub petitioner_json: Option<String>,
+    pub head_count: i64,
+    pub signed: bool,
+    pub target_json: Option<String>,
+    pub content: String,
+    pub forwarded_from_json: Option<String>,
+    pub reception_json: Option<String>,
+    pub process_json: String,
+    pub split_from: Option<Uuid>,
+    pub source_petition_id: Option<Uuid>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PetitionRecord {
+    pub fn into_petition(self) -> Result<Petition> {
+        let process: ProcessState = from_json("process", &self.process_json)?;
+        let petitioner = match &self.petitioner_json {
+            Some(json) => PetitionerView::Visible(from_json::<Petitioner>("petitioner", json)?),
+            None => PetitionerView::Sealed,
+        };
+        let eligibility = process.facts.assess(process.kind);
+        Ok(Petition {
+            id: self.id,
+            reference: ReferenceNumber {
+                sequence: u32::try_from(self.ref_seq).map_err(|_| corrupt("ref_seq"))?,
+                year: i32::try_from(self.ref_year).map_err(|_| corrupt("ref_year"))?,
+                unit_code: self.ref_unit_code,
+            },
+            unit_id: self.unit_id,
+            case_id: self.case_id,
+            channel: parse_code("channel", &self.channel, Channel::from_code)?,
+            received_on: self.received_on,
+            written_on: self.written_on,
+            recorded_at: self.recorded_at,
+            recorded_by: self.recorded_by,
+            kind: parse_code("kind", &self.kind, Kind::from_code)?,
+            field: parse_code("field", &self.field, Field::from_code)?,
+            status: parse_code("status", &self.status, Status::from_code)?,
+            petitioner,
+            head_count: u32::try_from(self.head_count).map_err(|_| corrupt("head_count"))?,
+            signed: self.signed,
+            target: opt_json::<Target>("target", self.target_json.as_deref())?,
+            content: self.content,
+            forwarded_from: opt_json::<ForwardedFrom>(
+                "forwarded_from",
+                self.forwarded_from_json.as_deref(),
+            )?,
+            reception: opt_json::<Reception>("reception", self.reception_json.as_deref())?,
+            eligibility,
+            process,
+            split_from: self.split_from,
+            forwarded_from_petition: self.source_petition_id,
+            version: self.version,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// A list row as read back, in database-neutral types.
+#[derive(Debug, Clone)]
+pub struct SummaryRecord {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub ref_seq: i64,
+    pub ref_year: i64,
+    pub ref_unit_code: String,
+    pub channel: String,
+    pub received_on: NaiveDate,
+    pub kind: String,
+    pub field: String,
+    pub status: String,
+    pub petitioner_json: Option<String>,
+    pub content: String,
+}
+
+/// The first characters of a content, cut at a word boundary.
+pub fn excerpt(content: &str, max_chars: usize) -> String {
+    if content.chars().count() <= max_chars {
+        return content.to_owned();
+    }
+    let cut: String = content.chars().take(max_chars).collect();
+    let cut = cut
+        .rsplit_once(' ')
+        .map(|(head, _)| head.to_owned())
+        .unwrap_or(cut);
+    format!("{cut}…")
+}
+
+impl SummaryRecord {
+    pub fn into_summary(self) -> Result<PetitionSummary> {
+        let petitioner_name = match &self.petitioner_json {
+            Some(json) => from_json::<Petitioner>("petitioner", json)?.display_name(),
+            None => SEALED_NAME.to_owned(),
+        };
+        Ok(PetitionSummary {
+            id: self.id,
+            reference: ReferenceNumber {
+                sequence: u32::try_from(self.ref_seq).map_err(|_| corrupt("ref_seq"))?,
+                year: i32::try_from(self.ref_year).map_err(|_| corrupt("ref_year"))?,
+                unit_code: self.ref_unit_code,
+            },
+            unit_id: self.unit_id,
+            case_id: self.case_id,
+            channel: parse_code("channel", &self.channel, Channel::from_code)?,
+            received_on: self.received_on,
+            kind: parse_code("kind", &self.kind, Kind::from_code)?,
+            field: parse_code("field", &self.field, Field::from_code)?,
+            status: parse_code("status", &self.status, Status::from_code)?,
+            petitioner_name,
+            content_excerpt: excerpt(&self.content, 200),
+        })
+    }
+}
+
+/// A unit row as read back, in database-neutral types.
+pub struct UnitRecord {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent_id: Option<Uuid>,
+    pub active: bool,
+    pub successor_id: Option<Uuid>,
+    pub dissolved_on: Option<NaiveDate>,
+}
+
+impl UnitRecord {
+    pub fn into_unit(self) -> Result<Unit> {
+        Ok(Unit {
+            id: self.id,
+            code: UnitCode::parse(&self.code).map_err(|_| corrupt("unit code"))?,
+            name: self.name,
+            kind: parse_code("unit kind", &self.kind, UnitKind::from_code)?,
+            parent_id: self.parent_id,
+            active: self.active,
+            successor_id: self.successor_id,
+            dissolved_on: self.dissolved_on,
+        })
+    }
+}
+
+pub fn role_from_row(unit_id: Uuid, role: &str) -> Result<UnitRole> {
+    Ok(UnitRole {
+        unit_id,
+        role: parse_code("role", role, Role::from_code)?,
+    })
+}
+
+pub fn status_opt(code: Option<&str>) -> Result<Option<Status>> {
+    code.map(|c| parse_code("status", c, Status::from_code))
+        .transpose()
+}
+
+pub fn json_opt(what: &str, text: Option<&str>) -> Result<Option<serde_json::Value>> {
+    opt_json(what, text)
+}
+
+/// The year a petition's reference number counts in: that of its legal receipt date.
+pub fn reference_year(received_on: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(received_on.year())
+}
+
+/// Copy of a petition for another unit (forwarding) or one part of a split petition.
+pub struct Derived<'a> {
+    pub sealer: &'a IdentitySealer,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub unit_id: Uuid,
+    pub petitioner: &'a Petitioner,
+    pub original: &'a PetitionRecord,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub kind: Kind,
+    pub field: Field,
+    pub content: String,
+    pub target: Option<Target>,
+    pub forwarded_from: Option<ForwardedFrom>,
+    pub reception: Option<Reception>,
+    pub split_from: Option<Uuid>,
+    pub source_petition_id: Option<Uuid>,
+    pub recorded_by: Uuid,
+}
+
+impl Derived<'_> {
+    pub fn prepare(self) -> Result<PetitionInsert> {
+        let original_state: ProcessState = from_json("process", &self.original.process_json)?;
+        let new = NewPetition {
+            unit_id: self.unit_id,
+            channel: self.channel,
+            received_on: self.received_on,
+            written_on: self.original.written_on,
+            kind: self.kind,
+            field: self.field,
+            petitioner: self.petitioner.clone(),
+            signed: self.original.signed,
+            target: self.target,
+            content: self.content,
+            forwarded_from: self.forwarded_from,
+            reception: self.reception,
+        };
+        let mut insert = prepare_petition(
+            self.sealer,
+            self.id,
+            self.case_id,
+            &new,
+            Some(self.recorded_by),
+        );
+        // Once sealed, always sealed: a copy or part of a denunciation keeps the seal even
+        // if it is classified otherwise.
+        if insert.sealed.is_none()
+            && self.original.petitioner_json.is_none()
+            && !self.petitioner.is_anonymous()
+        {
+            insert.sealed = Some(self.sealer.seal(self.id, self.petitioner));
+            insert.petitioner_json = None;
+            insert.petitioner_folded = None;
+        }
+        let mut state: ProcessState = from_json("process", &insert.process_json)?;
+        state.facts = original_state.facts;
+        state.facts.target_named = new
+            .target
+            .as_ref()
+            .is_some_and(|t| !t.name.trim().is_empty());
+        state.facts.target_has_address = new.target.as_ref().is_some_and(|t| t.address.is_some());
+        insert.eligible = state.eligible();
+        insert.process_json = to_json(&state);
+        insert.split_from = self.split_from;
+        insert.source_petition_id = self.source_petition_id;
+        Ok(insert)
+    }
+}

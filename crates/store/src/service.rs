@@ -1,0 +1,196 @@
+//! Application services: the few steps between a request and the store — validation,
+//! access, and running the pure state machine — shared by the API, the web pages and
+//! the command line so each rule is written once.
+
+use crate::access::{is_custodian, is_within, roles_at, scope_for};
+use crate::model::*;
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use donthu_core::error::required_text;
+use donthu_core::petition::Petitioner;
+use donthu_core::process::{Command, DecisionContext, Handling, decide};
+use donthu_core::unit::Role;
+use donthu_core::{DomainError, ErrorCode};
+use uuid::Uuid;
+
+/// Vietnam is UTC+7 all year (no daylight saving): legal dates are Vietnamese dates.
+pub fn vietnam_today(now: DateTime<Utc>) -> NaiveDate {
+    (now + Duration::hours(7)).date_naive()
+}
+
+fn forbidden(message: &str) -> StoreError {
+    StoreError::Domain(DomainError::new(ErrorCode::Forbidden, message))
+}
+
+fn petition_not_found() -> StoreError {
+    StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy đơn.")
+}
+
+fn active_unit(units: &[Unit], id: Uuid) -> Result<&Unit> {
+    let unit = units
+        .iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| StoreError::not_found(ErrorCode::UnitNotFound, "Không tìm thấy đơn vị."))?;
+    if !unit.active {
+        return Err(StoreError::Domain(DomainError::new(
+            ErrorCode::UnitInactive,
+            format!(
+                "Đơn vị \"{}\" đã giải thể hoặc sáp nhập; hãy chọn đơn vị kế thừa.",
+                unit.name
+            ),
+        )));
+    }
+    Ok(unit)
+}
+
+/// The user's read scope, computed from the current unit tree.
+pub async fn scope(store: &dyn Store, user: &User) -> Result<Scope> {
+    Ok(scope_for(user, &store.units().await?))
+}
+
+/// Registers a petition received by `user`'s unit.
+pub async fn register(
+    store: &dyn Store,
+    user: &User,
+    intake: Intake,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    intake.petition.validate(vietnam_today(now))?;
+    let units = store.units().await?;
+    active_unit(&units, intake.petition.unit_id)?;
+    let roles = roles_at(user, intake.petition.unit_id);
+    if !roles
+        .iter()
+        .any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader))
+    {
+        return Err(forbidden(
+            "Bạn không có quyền tiếp nhận đơn cho đơn vị này.",
+        ));
+    }
+    if let Some(case_id) = intake.case_id {
+        require_visible_case(store, &scope_for(user, &units), case_id).await?;
+    }
+    store.register(intake, now).await
+}
+
+async fn require_visible_case(store: &dyn Store, scope: &Scope, case_id: Uuid) -> Result<()> {
+    match store.case(case_id, scope).await? {
+        Some(c) if !c.petitions.is_empty() => Ok(()),
+        _ => Err(StoreError::not_found(
+            ErrorCode::CaseNotFound,
+            "Không tìm thấy vụ việc.",
+        )),
+    }
+}
+
+/// Checks what the state machine cannot know: that units named in the command exist,
+/// and that a case to link to is one the official can see.
+async fn check_references(
+    store: &dyn Store,
+    units: &[Unit],
+    scope: &Scope,
+    snapshot: &ProcessingSnapshot,
+    cmd: &Command,
+) -> Result<()> {
+    match cmd {
+        Command::Propose {
+            handling,
+            to_unit: Some(to),
+            ..
+        } => {
+            let target = active_unit(units, *to)?;
+            if target.id == snapshot.unit_id {
+                return Err(StoreError::Domain(DomainError::field(
+                    "to_unit",
+                    ErrorCode::InvalidValue,
+                    "Không thể chuyển đơn cho chính đơn vị mình.",
+                )));
+            }
+            if *handling == Handling::ChaseUp && !is_within(units, *to, snapshot.unit_id) {
+                return Err(StoreError::Domain(DomainError::field(
+                    "to_unit",
+                    ErrorCode::InvalidValue,
+                    "Chỉ đôn đốc đơn vị cấp dưới của đơn vị mình.",
+                )));
+            }
+            Ok(())
+        }
+        Command::LinkToCase { case_id } => {
+            if *case_id == snapshot.case_id {
+                return Err(StoreError::Domain(DomainError::new(
+                    ErrorCode::Conflict,
+                    "Đơn đã thuộc vụ việc này.",
+                )));
+            }
+            require_visible_case(store, scope, *case_id).await
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs a command on a petition: scope, references, the state machine, then the store.
+/// Retries a few times when another official changed the petition meanwhile.
+pub async fn execute(
+    store: &dyn Store,
+    user: &User,
+    petition_id: Uuid,
+    cmd: &Command,
+    now: DateTime<Utc>,
+) -> Result<Petition> {
+    let units = store.units().await?;
+    let scope = scope_for(user, &units);
+    for _ in 0..3 {
+        let snapshot = store
+            .snapshot(petition_id)
+            .await?
+            .filter(|s| scope.includes(s.unit_id))
+            .ok_or_else(petition_not_found)?;
+        check_references(store, &units, &scope, &snapshot, cmd).await?;
+        let ctx = DecisionContext {
+            actor: user.id,
+            roles: roles_at(user, snapshot.unit_id),
+            today: vietnam_today(now),
+            denunciation_forwarded_before: snapshot.denunciation_forwarded_before,
+        };
+        let decision = decide(&snapshot.state, cmd, &ctx)?;
+        match store
+            .apply_decision(&snapshot, &decision, user.id, now)
+            .await
+        {
+            Ok(()) => {
+                return store
+                    .petition(petition_id, &scope)
+                    .await?
+                    .ok_or_else(petition_not_found);
+            }
+            Err(StoreError::VersionConflict) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::VersionConflict)
+}
+
+/// Opens a denouncer's identity for an identity custodian who gives a reason; the
+/// request is recorded on the petition's timeline.
+pub async fn reveal_identity(
+    store: &dyn Store,
+    user: &User,
+    petition_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Petitioner>> {
+    if !is_custodian(user) {
+        return Err(forbidden(
+            "Chỉ người được giao giữ bí mật danh tính người tố cáo mới được xem thông tin này.",
+        ));
+    }
+    required_text("reason", "lý do xem danh tính", reason, 2_000)?;
+    let scope = scope(store, user).await?;
+    store
+        .petition(petition_id, &scope)
+        .await?
+        .ok_or_else(petition_not_found)?;
+    store
+        .reveal_identity(petition_id, user.id, reason.trim(), now)
+        .await
+}
