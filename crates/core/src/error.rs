@@ -6,7 +6,7 @@ use serde::Serialize;
 macro_rules! error_codes {
     ($($variant:ident => $code:literal),* $(,)?) => {
         /// Stable, machine-readable error codes. Never rename one: clients depend on them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ErrorCode { $($variant),* }
 
         impl ErrorCode {
@@ -55,7 +55,30 @@ error_codes! {
     Internal => "INTERNAL",
 }
 
+impl Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let mut schema = utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("Stable error code"));
+        for code in ErrorCode::ALL {
+            schema = schema.enum_values(Some([code.as_str()]));
+        }
+        schema.into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ErrorCode {}
+
 /// A problem with one input field, for forms that show the message next to the field.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
@@ -65,7 +88,7 @@ pub struct FieldError {
 
 /// A refused input or command. Nothing has been written when this is returned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{code:?}: {message}")]
+#[error("[{}] {message}", code.as_str())]
 pub struct DomainError {
     pub code: ErrorCode,
     pub message: String,

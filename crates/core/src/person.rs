@@ -16,6 +16,7 @@ const CCCD_PROVINCE_CODES: &[u16] = &[
 /// A citizen identity number (số định danh cá nhân / căn cước): 12 digits, starting with a
 /// province code. Leading zeros matter, so it is always kept as text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "001203012345"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Cccd(String);
 
@@ -83,6 +84,7 @@ pub fn validate_phone(phone: &str) -> Result<(), DomainError> {
 }
 
 /// One person as written on a petition or in the reception log.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub full_name: String,

@@ -82,6 +82,7 @@ vocabulary! {
 }
 
 /// The body or person complained about or denounced.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub kind: TargetKind,
@@ -119,6 +120,7 @@ impl Target {
 }
 
 /// One named complainant of a group; representatives speak for the group (LTCD Art.29).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
     #[serde(flatten)]
@@ -128,6 +130,7 @@ pub struct GroupMember {
 }
 
 /// Who sent the petition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Petitioner {
@@ -332,6 +335,7 @@ impl Petitioner {
 }
 
 /// The body that sent the petition on (for forwarded and press items).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForwardedFrom {
     pub body: String,
@@ -342,6 +346,7 @@ pub struct ForwardedFrom {
 }
 
 /// Details of a walk-in reception (sổ tiếp công dân, form 03/TCD).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reception {
     pub form: ReceptionForm,
@@ -354,6 +359,7 @@ pub struct Reception {
 }
 
 /// A petition as entered at intake, before it is stored.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPetition {
     pub unit_id: Uuid,
@@ -473,6 +479,7 @@ vocabulary! {
 }
 
 /// Whether a petition meets the statutory minimum contents, and if not, why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Eligibility {
     pub eligible: bool,
@@ -486,6 +493,7 @@ pub struct Eligibility {
 /// The facts about a petition's contents that decide its eligibility, whatever its kind.
 /// Kept with the petition so that reclassifying it (say, from recommendation to
 /// complaint) reassesses eligibility without reopening a sealed denouncer identity.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EligibilityFacts {
     pub anonymous: bool,

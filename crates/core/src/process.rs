@@ -127,6 +127,7 @@ impl Outcome {
 }
 
 /// A handling proposal waiting for the head's approval.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Proposal {
     pub handling: Handling,
@@ -142,6 +143,7 @@ pub struct Proposal {
 }
 
 /// Everything the state machine needs to know about a petition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessState {
     pub status: Status,
@@ -196,6 +198,7 @@ impl ProcessState {
 }
 
 /// One part of a petition with mixed content (LTCD Art.25(3)).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SplitPart {
     pub kind: Kind,
@@ -206,6 +209,7 @@ pub struct SplitPart {
 }
 
 /// What an official asks to do with a petition.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Command {
@@ -797,4 +801,92 @@ pub fn decide(
         reason: cmd.reason(),
         effect,
     })
+}
+
+/// Sample commands of every kind, filled with valid placeholder details, to ask the
+/// state machine what is possible now.
+fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
+    let reason = || "—".to_owned();
+    let mut commands = vec![
+        Command::Classify {
+            kind: state.kind,
+            field: state.field,
+            complexity: state.complexity,
+            remote_area: state.remote_area,
+            complaint_round: state.complaint_round,
+        },
+        Command::Approve { note: None },
+        Command::RejectProposal { reason: reason() },
+        Command::StartVerification { note: None },
+        Command::RecordDialogue {
+            held_on: today,
+            summary: reason(),
+        },
+        Command::StartEnforcement { note: None },
+        Command::Close { note: None },
+        Command::Withdraw {
+            complainant: None,
+            reason: reason(),
+            continue_processing: false,
+        },
+        Command::SuspendTemporarily { reason: reason() },
+        Command::Resume { reason: reason() },
+        Command::Suspend { reason: reason() },
+        Command::Split {
+            parts: vec![
+                SplitPart {
+                    kind: Kind::Complaint,
+                    field: state.field,
+                    content: reason(),
+                    target: None,
+                },
+                SplitPart {
+                    kind: Kind::Denunciation,
+                    field: state.field,
+                    content: reason(),
+                    target: None,
+                },
+            ],
+        },
+        Command::LinkToCase {
+            case_id: Uuid::nil(),
+        },
+    ];
+    commands.extend(Handling::ALL.iter().map(|h| Command::Propose {
+        handling: *h,
+        to_unit: Some(Uuid::nil()),
+        to_body: Some(reason()),
+        reason: Some(reason()),
+    }));
+    commands.extend(
+        Outcome::allowed_for(state.kind)
+            .iter()
+            .map(|o| Command::Conclude {
+                outcome: *o,
+                summary: reason(),
+            }),
+    );
+    commands
+}
+
+/// The actions (by code) the official may take now: what the page offers as buttons.
+pub fn available_actions(state: &ProcessState, ctx: &DecisionContext) -> Vec<&'static str> {
+    let mut actions: Vec<&'static str> = Vec::new();
+    for cmd in sample_commands(state, ctx.today) {
+        if !actions.contains(&cmd.action()) && decide(state, &cmd, ctx).is_ok() {
+            actions.push(cmd.action());
+        }
+    }
+    actions
+}
+
+/// The handlings the official may propose now (an ineligible petition cannot be accepted).
+pub fn available_handlings(state: &ProcessState, ctx: &DecisionContext) -> Vec<Handling> {
+    sample_commands(state, ctx.today)
+        .into_iter()
+        .filter_map(|cmd| match cmd {
+            Command::Propose { handling, .. } if decide(state, &cmd, ctx).is_ok() => Some(handling),
+            _ => None,
+        })
+        .collect()
 }

@@ -546,3 +546,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn available_actions_follow_status_and_role() {
+    use donthu_core::process::{available_actions, available_handlings};
+    let received = state(Kind::Complaint);
+    assert_eq!(
+        available_actions(&received, &ctx(OFFICER)),
+        ["classify", "withdraw", "split", "link_to_case"]
+    );
+    assert_eq!(
+        available_actions(&received, &ctx(&[Role::Oversight])),
+        Vec::<&str>::new()
+    );
+    let proposed = run(
+        received.clone(),
+        &[
+            (classify(Kind::Complaint), OFFICER),
+            (propose(Handling::Accept), OFFICER),
+        ],
+    );
+    assert_eq!(
+        available_actions(&proposed, &ctx(HEAD)),
+        ["approve", "reject_proposal", "withdraw", "link_to_case"]
+    );
+    let mut unsigned = run(received, &[(classify(Kind::Complaint), OFFICER)]);
+    unsigned.facts.signed = false;
+    assert!(!available_handlings(&unsigned, &ctx(OFFICER)).contains(&Handling::Accept));
+    assert!(available_handlings(&unsigned, &ctx(OFFICER)).contains(&Handling::Return));
+}

@@ -1,0 +1,280 @@
+//! `donthu`: the server and the command line of the petition register.
+
+mod config;
+mod demo;
+mod units_csv;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use config::Database;
+use donthu_core::unit::Role;
+use donthu_store::Store;
+use donthu_store::blob::LocalDirBlobStore;
+use donthu_store::model::{NewUser, UnitRole};
+use donthu_web::AppState;
+use donthu_web::auth::{hash_password, new_api_token, token_digest};
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "donthu",
+    version,
+    about = "donthu — tiếp công dân, xử lý đơn thư, giải quyết khiếu nại, tố cáo, kiến nghị, phản ánh",
+    long_about = "donthu — tiếp công dân, xử lý đơn thư, giải quyết khiếu nại, tố cáo, kiến nghị, phản ánh.\n\n\
+        Mọi lệnh dùng cơ sở dữ liệu ở --database-url (hoặc biến môi trường DONTHU_DATABASE_URL); \
+        mặc định là tệp SQLite ./data/donthu.db, được tạo khi chạy lần đầu."
+)]
+struct Cli {
+    /// Cơ sở dữ liệu: sqlite:ĐƯỜNG_DẪN_TỆP hoặc postgres://… (mặc định sqlite:data/donthu.db)
+    #[arg(long, global = true, env = "DONTHU_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+
+    /// Tệp khóa mã hóa danh tính người tố cáo (mặc định identity.key bên cạnh cơ sở dữ liệu)
+    #[arg(long, global = true, env = "DONTHU_IDENTITY_KEY", value_name = "TỆP")]
+    identity_key: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chạy máy chủ web và API
+    Serve {
+        /// Địa chỉ lắng nghe
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "ĐỊA_CHỈ:CỔNG")]
+        bind: String,
+        /// Nạp dữ liệu mẫu trước khi chạy (bỏ qua nếu cơ sở dữ liệu đã có dữ liệu)
+        #[arg(long)]
+        demo: bool,
+        /// Thư mục lưu tệp đính kèm (mặc định blobs/ bên cạnh cơ sở dữ liệu)
+        #[arg(long, env = "DONTHU_BLOB_DIR", value_name = "THƯ_MỤC")]
+        blob_dir: Option<PathBuf>,
+    },
+    /// Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu
+    Migrate,
+    /// Quản lý cơ quan, đơn vị
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Quản lý tài khoản cán bộ
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Quản lý mã truy cập API
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Nạp dữ liệu mẫu của một tỉnh vào cơ sở dữ liệu trống và in các tài khoản mẫu
+    Demo,
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// Nhập đơn vị từ tệp CSV có tiêu đề code,name,parent_code,kind
+    Import {
+        /// Tệp CSV (UTF-8)
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Thêm cán bộ; mật khẩu đọc từ đầu vào chuẩn (stdin)
+    Add {
+        /// Tên đăng nhập
+        #[arg(long)]
+        username: String,
+        /// Mã đơn vị công tác
+        #[arg(long)]
+        unit: String,
+        /// Vai trò: officer, head, leader, custodian, oversight, admin
+        #[arg(long)]
+        role: String,
+        /// Họ và tên (mặc định là tên đăng nhập)
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Tạo mã truy cập API cho một cán bộ và in ra (chỉ hiện một lần)
+    Create {
+        /// Tên đăng nhập của cán bộ
+        #[arg(long)]
+        username: String,
+        /// Ghi chú để nhận biết mã (ví dụ tên hệ thống tích hợp)
+        #[arg(long, default_value = "API")]
+        label: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli).await {
+        eprintln!("Lỗi: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DONTHU_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let database = Database::resolve(cli.database_url.as_deref())?;
+    let sealer = config::identity_sealer(&database, cli.identity_key.as_deref())?;
+    let store = config::open_store(&database, sealer).await?;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            blob_dir,
+        } => {
+            if demo {
+                demo::run(&*store).await?;
+            }
+            let blob_dir = blob_dir.unwrap_or_else(|| database.data_dir().join("blobs"));
+            let listener = tokio::net::TcpListener::bind(&bind)
+                .await
+                .with_context(|| format!("không mở được địa chỉ {bind}"))?;
+            let address = listener.local_addr()?;
+            println!(
+                "donthu đang chạy tại http://{address}  (cơ sở dữ liệu: {})",
+                database.describe()
+            );
+            println!("Tài liệu API: http://{address}/api/openapi.json — nhấn Ctrl+C để dừng.");
+            let state = AppState {
+                store,
+                blobs: Arc::new(LocalDirBlobStore::new(blob_dir)),
+            };
+            donthu_web::serve(listener, state).await?;
+        }
+        Command::Migrate => println!(
+            "Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).",
+            database.describe()
+        ),
+        Command::Unit {
+            command: UnitCommand::Import { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
+            let created = units_csv::import(&*store, &text).await?;
+            println!("Đã nhập {created} đơn vị.");
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    unit,
+                    role,
+                    full_name,
+                },
+        } => {
+            add_user(&*store, &username, &unit, &role, full_name).await?;
+        }
+        Command::Token {
+            command: TokenCommand::Create { username, label },
+        } => {
+            let Some((user, _)) = store.user_by_username(&username).await? else {
+                bail!("Không có cán bộ với tên đăng nhập \"{username}\".");
+            };
+            let token = new_api_token();
+            store
+                .create_api_token(user.id, &token_digest(&token), &label, Utc::now())
+                .await?;
+            println!("{token}");
+            eprintln!(
+                "Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.",
+                user.full_name
+            );
+        }
+        Command::Demo => demo::run(&*store).await?,
+    }
+    Ok(())
+}
+
+/// The shortest password accepted for an official's account.
+const MIN_PASSWORD_CHARS: usize = 10;
+
+async fn add_user(
+    store: &dyn Store,
+    username: &str,
+    unit_code: &str,
+    role: &str,
+    full_name: Option<String>,
+) -> anyhow::Result<()> {
+    let username = username.trim();
+    if username.is_empty()
+        || username.chars().count() > 100
+        || username.chars().any(char::is_whitespace)
+    {
+        bail!(
+            "Tên đăng nhập không hợp lệ: không để trống, không có khoảng trắng, tối đa 100 ký tự."
+        );
+    }
+    let Some(role) = Role::from_code(role.trim()) else {
+        let known: Vec<_> = Role::ALL
+            .iter()
+            .map(|r| format!("{} ({})", r.code(), r.label()))
+            .collect();
+        bail!(
+            "Vai trò \"{role}\" không hợp lệ. Các vai trò: {}.",
+            known.join(", ")
+        );
+    };
+    let units = store.units().await?;
+    let Some(unit) = units.iter().find(|u| u.code.as_str() == unit_code.trim()) else {
+        bail!("Không có đơn vị mã \"{unit_code}\".");
+    };
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .context("không đọc được mật khẩu từ đầu vào chuẩn")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        bail!("Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự (đọc từ đầu vào chuẩn).");
+    }
+    let user = store
+        .create_user(NewUser {
+            username: username.to_owned(),
+            full_name: full_name
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| username.to_owned()),
+            password_hash: hash_password(password),
+            roles: vec![UnitRole {
+                unit_id: unit.id,
+                role,
+            }],
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(store_message(e)))?;
+    println!(
+        "Đã thêm cán bộ {} ({}), {} tại {}.",
+        user.full_name,
+        user.username,
+        role.label(),
+        unit.name
+    );
+    Ok(())
+}
+
+/// The Vietnamese message of a refusal, or the technical error otherwise.
+pub fn store_message(e: donthu_store::StoreError) -> String {
+    match e {
+        donthu_store::StoreError::Domain(d) => d.message,
+        other => other.to_string(),
+    }
+}

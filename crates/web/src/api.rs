@@ -1,0 +1,751 @@
+//! The JSON API under `/api/v1`, for API clients with bearer tokens. Handlers are thin:
+//! they translate HTTP to the services of `donthu-store` and domain values to views.
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::ErrorCode;
+use donthu_core::petition::*;
+use donthu_core::process::{
+    Command, DecisionContext, Handling, Outcome, Proposal, Status, action_label, available_actions,
+    available_handlings,
+};
+use donthu_core::unit::{Role, UnitKind};
+use donthu_store::access::roles_at;
+use donthu_store::model::*;
+use donthu_store::service::{self, vietnam_today};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(list_units))
+        .routes(routes!(create_petition, list_petitions))
+        .routes(routes!(get_petition))
+        .routes(routes!(run_command))
+        .routes(routes!(petition_events))
+        .routes(routes!(petition_forwardings))
+        .routes(routes!(reveal_identity))
+        .routes(routes!(upload_attachment, list_attachments))
+        .routes(routes!(get_case))
+}
+
+// --- views -----------------------------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitOut {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub kind_label: String,
+    pub parent_id: Option<Uuid>,
+    pub active: bool,
+    pub successor_id: Option<Uuid>,
+    pub dissolved_on: Option<NaiveDate>,
+}
+
+impl From<Unit> for UnitOut {
+    fn from(u: Unit) -> UnitOut {
+        UnitOut {
+            id: u.id,
+            code: u.code.to_string(),
+            name: u.name,
+            kind: u.kind,
+            kind_label: u.kind.label().into(),
+            parent_id: u.parent_id,
+            active: u.active,
+            successor_id: u.successor_id,
+            dissolved_on: u.dissolved_on,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoleOut {
+    pub unit_id: Uuid,
+    pub role: Role,
+    pub role_label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    pub id: Uuid,
+    pub username: String,
+    pub full_name: String,
+    pub roles: Vec<RoleOut>,
+}
+
+/// The petitioner as the caller may see it.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "visibility", rename_all = "snake_case")]
+pub enum PetitionerOut {
+    Visible {
+        petitioner: Petitioner,
+    },
+    /// A denouncer's identity: only an identity custodian may open it, with a reason.
+    Sealed {
+        display: String,
+    },
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReasonOut {
+    pub code: IneligibilityReason,
+    pub label: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EligibilityOut {
+    pub eligible: bool,
+    pub reasons: Vec<ReasonOut>,
+    pub inspection_possible: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PetitionOut {
+    pub id: Uuid,
+    /// The reference number people use, e.g. `123/2026/BNC`.
+    pub reference: String,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub channel: Channel,
+    pub channel_label: String,
+    pub received_on: NaiveDate,
+    pub written_on: Option<NaiveDate>,
+    pub recorded_at: DateTime<Utc>,
+    pub kind: Kind,
+    pub kind_label: String,
+    pub field: Field,
+    pub field_label: String,
+    pub status: Status,
+    pub status_label: String,
+    pub petitioner: PetitionerOut,
+    pub petitioner_name: String,
+    pub head_count: u32,
+    pub signed: bool,
+    pub target: Option<Target>,
+    pub content: String,
+    pub forwarded_from: Option<ForwardedFrom>,
+    pub reception: Option<Reception>,
+    pub eligibility: EligibilityOut,
+    pub complexity: Complexity,
+    pub remote_area: bool,
+    pub complaint_round: Option<ComplaintRound>,
+    pub proposal: Option<Proposal>,
+    pub dialogue_held: bool,
+    pub outcome: Option<Outcome>,
+    pub withdrawn_complainants: Vec<u32>,
+    pub split_from: Option<Uuid>,
+    pub forwarded_from_petition: Option<Uuid>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+    /// The commands the caller may give now (`action` codes).
+    pub allowed_actions: Vec<String>,
+    /// The handlings the caller may propose now.
+    pub allowed_handlings: Vec<Handling>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SummaryOut {
+    pub id: Uuid,
+    pub reference: String,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub kind: Kind,
+    pub field: Field,
+    pub status: Status,
+    pub status_label: String,
+    pub petitioner_name: String,
+    pub content_excerpt: String,
+}
+
+impl From<PetitionSummary> for SummaryOut {
+    fn from(p: PetitionSummary) -> SummaryOut {
+        SummaryOut {
+            id: p.id,
+            reference: p.reference.to_string(),
+            unit_id: p.unit_id,
+            case_id: p.case_id,
+            channel: p.channel,
+            received_on: p.received_on,
+            kind: p.kind,
+            field: p.field,
+            status: p.status,
+            status_label: p.status.label().into(),
+            petitioner_name: p.petitioner_name,
+            content_excerpt: p.content_excerpt,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PetitionPage {
+    pub items: Vec<SummaryOut>,
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub action_label: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    pub reason: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ForwardingOut {
+    pub id: Uuid,
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Option<Uuid>,
+    pub to_body: Option<String>,
+    pub chase_up: bool,
+    pub forwarded_on: NaiveDate,
+    pub copy_petition_id: Option<Uuid>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseOut {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub petitions: Vec<SummaryOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<Attachment> for AttachmentOut {
+    fn from(a: Attachment) -> AttachmentOut {
+        AttachmentOut {
+            id: a.id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            uploaded_at: a.uploaded_at,
+        }
+    }
+}
+
+// --- requests --------------------------------------------------------------------------
+
+/// A new petition: the petition itself and, to link a repeat or a copy, its case.
+#[derive(Deserialize, ToSchema)]
+pub struct CreatePetition {
+    #[serde(flatten)]
+    pub petition: NewPetition,
+    #[serde(default)]
+    pub case_id: Option<Uuid>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    pub status: Option<Status>,
+    pub kind: Option<Kind>,
+    pub channel: Option<Channel>,
+    pub unit_id: Option<Uuid>,
+    pub case_id: Option<Uuid>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RevealRequest {
+    /// Why the identity must be seen; recorded on the petition's timeline.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevealOut {
+    pub petitioner: Option<Petitioner>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// The file's name as the official knows it.
+    pub file_name: String,
+}
+
+// --- helpers ---------------------------------------------------------------------------
+
+async fn petition_view(
+    state: &AppState,
+    user: &User,
+    p: Petition,
+) -> Result<PetitionOut, ApiError> {
+    let forwarded_before = state
+        .store
+        .snapshot(p.id)
+        .await?
+        .is_some_and(|s| s.denunciation_forwarded_before);
+    let ctx = DecisionContext {
+        actor: user.id,
+        roles: roles_at(user, p.unit_id),
+        today: vietnam_today(Utc::now()),
+        denunciation_forwarded_before: forwarded_before,
+    };
+    let (petitioner, petitioner_name) = match p.petitioner {
+        PetitionerView::Visible(x) => {
+            let name = x.display_name();
+            (PetitionerOut::Visible { petitioner: x }, name)
+        }
+        PetitionerView::Sealed => (
+            PetitionerOut::Sealed {
+                display: donthu_store::rows::SEALED_NAME.into(),
+            },
+            donthu_store::rows::SEALED_NAME.into(),
+        ),
+    };
+    Ok(PetitionOut {
+        allowed_actions: available_actions(&p.process, &ctx)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        allowed_handlings: available_handlings(&p.process, &ctx),
+        id: p.id,
+        reference: p.reference.to_string(),
+        unit_id: p.unit_id,
+        case_id: p.case_id,
+        channel: p.channel,
+        channel_label: p.channel.label().into(),
+        received_on: p.received_on,
+        written_on: p.written_on,
+        recorded_at: p.recorded_at,
+        kind: p.kind,
+        kind_label: p.kind.label().into(),
+        field: p.field,
+        field_label: p.field.label().into(),
+        status: p.status,
+        status_label: p.status.label().into(),
+        petitioner,
+        petitioner_name,
+        head_count: p.head_count,
+        signed: p.signed,
+        target: p.target,
+        content: p.content,
+        forwarded_from: p.forwarded_from,
+        reception: p.reception,
+        eligibility: EligibilityOut {
+            eligible: p.eligibility.eligible,
+            reasons: p
+                .eligibility
+                .reasons
+                .iter()
+                .map(|r| ReasonOut {
+                    code: *r,
+                    label: r.label().into(),
+                })
+                .collect(),
+            inspection_possible: p.eligibility.inspection_possible,
+        },
+        complexity: p.process.complexity,
+        remote_area: p.process.remote_area,
+        complaint_round: p.process.complaint_round,
+        proposal: p.process.proposal,
+        dialogue_held: p.process.dialogue_held,
+        outcome: p.process.outcome,
+        withdrawn_complainants: p.process.withdrawn_complainants,
+        split_from: p.split_from,
+        forwarded_from_petition: p.forwarded_from_petition,
+        version: p.version,
+        updated_at: p.updated_at,
+    })
+}
+
+/// The petition if the caller may see it; otherwise "not found", so that another unit's
+/// items cannot even be confirmed to exist.
+async fn visible_petition(state: &AppState, user: &User, id: Uuid) -> Result<Petition, ApiError> {
+    let scope = service::scope(&*state.store, user).await?;
+    state
+        .store
+        .petition(id, &scope)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy đơn."))
+}
+
+fn idempotency_key(
+    headers: &HeaderMap,
+    user: &User,
+    digest: String,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=200).contains(&k.len()));
+    let key = key.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MalformedRequest,
+            "Tiêu đề Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.",
+        )
+    })?;
+    Ok(Some(IdempotencyKey {
+        scope: user.id.to_string(),
+        key: key.to_owned(),
+        request_digest: digest,
+    }))
+}
+
+// --- handlers --------------------------------------------------------------------------
+
+/// The calling official and their roles.
+#[utoipa::path(get, path = "/me", tag = "officials", security(("bearer" = [])),
+    responses((status = 200, body = UserOut), (status = 401, body = ErrorBody)))]
+async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
+    Json(UserOut {
+        id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        roles: user
+            .roles
+            .into_iter()
+            .map(|r| RoleOut {
+                unit_id: r.unit_id,
+                role: r.role,
+                role_label: r.role.label().into(),
+            })
+            .collect(),
+    })
+}
+
+/// All units, including dissolved ones (with their successor).
+#[utoipa::path(get, path = "/units", tag = "units", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnitOut>), (status = 401, body = ErrorBody)))]
+async fn list_units(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+) -> Result<Json<Vec<UnitOut>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .units()
+            .await?
+            .into_iter()
+            .map(UnitOut::from)
+            .collect(),
+    ))
+}
+
+/// Registers a petition from any channel. With an `Idempotency-Key` header, a retry of
+/// the same request returns the petition created the first time (200) instead of a new
+/// one (201).
+#[utoipa::path(post, path = "/petitions", tag = "petitions", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = CreatePetition,
+    responses((status = 201, body = PetitionOut), (status = 200, description = "A retry: the petition created the first time", body = PetitionOut),
+        (status = 422, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_petition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    headers: HeaderMap,
+    body: ApiJson<CreatePetition>,
+) -> Result<(StatusCode, Json<PetitionOut>), ApiError> {
+    let idempotency = idempotency_key(&headers, &user, body.digest)?;
+    let CreatePetition { petition, case_id } = body.value;
+    let intake = Intake {
+        petition,
+        case_id,
+        recorded_by: user.id,
+        idempotency,
+    };
+    let registered = service::register(&*state.store, &user, intake, Utc::now()).await?;
+    let petition = visible_petition(&state, &user, registered.petition_id).await?;
+    let status = if registered.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(petition_view(&state, &user, petition).await?)))
+}
+
+/// Petitions the caller may see, newest first, with filters.
+#[utoipa::path(get, path = "/petitions", tag = "petitions", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = PetitionPage), (status = 400, body = ErrorBody)))]
+async fn list_petitions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<PetitionPage>, ApiError> {
+    let scope = service::scope(&*state.store, &user).await?;
+    let filter = PetitionFilter {
+        status: q.status,
+        kind: q.kind,
+        channel: q.channel,
+        unit_id: q.unit_id,
+        case_id: q.case_id,
+        received_from: q.received_from,
+        received_to: q.received_to,
+        limit: q.limit.unwrap_or(50).clamp(1, 500),
+        offset: q.offset.unwrap_or(0),
+    };
+    let items = state.store.list_petitions(&scope, &filter).await?;
+    let total = state.store.count_petitions(&scope, &filter).await?;
+    Ok(Json(PetitionPage {
+        items: items.into_iter().map(SummaryOut::from).collect(),
+        total,
+        limit: filter.limit,
+        offset: filter.offset,
+    }))
+}
+
+/// One petition, with the actions the caller may take now.
+#[utoipa::path(get, path = "/petitions/{id}", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = PetitionOut), (status = 404, body = ErrorBody)))]
+async fn get_petition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<PetitionOut>, ApiError> {
+    let petition = visible_petition(&state, &user, id).await?;
+    Ok(Json(petition_view(&state, &user, petition).await?))
+}
+
+/// Gives a processing command (classify, propose, approve, conclude, withdraw, split,
+/// link to a case…). Refused commands change nothing and answer with a stable code.
+#[utoipa::path(post, path = "/petitions/{id}/commands", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = Command,
+    responses((status = 200, body = PetitionOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn run_command(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    body: ApiJson<Command>,
+) -> Result<Json<PetitionOut>, ApiError> {
+    let petition = service::execute(&*state.store, &user, id, &body.value, Utc::now()).await?;
+    Ok(Json(petition_view(&state, &user, petition).await?))
+}
+
+/// The petition's timeline: every event, who, when, why. Append-only.
+#[utoipa::path(get, path = "/petitions/{id}/events", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<EventOut>), (status = 404, body = ErrorBody)))]
+async fn petition_events(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<EventOut>>, ApiError> {
+    visible_petition(&state, &user, id).await?;
+    let events = state.store.events(id).await?;
+    let mut names: std::collections::HashMap<Uuid, String> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let actor_name = match e.actor_id {
+            Some(actor) => match names.get(&actor) {
+                Some(n) => Some(n.clone()),
+                None => {
+                    let n = state.store.user(actor).await?.map(|u| u.full_name);
+                    if let Some(n) = &n {
+                        names.insert(actor, n.clone());
+                    }
+                    n
+                }
+            },
+            None => None,
+        };
+        out.push(EventOut {
+            id: e.id,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_name,
+            action_label: action_label(&e.action).into(),
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            reason: e.reason,
+            details: e.details,
+            before: e.before,
+            after: e.after,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Where the petition was forwarded (or chased up), and the copy registered there.
+#[utoipa::path(get, path = "/petitions/{id}/forwardings", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<ForwardingOut>), (status = 404, body = ErrorBody)))]
+async fn petition_forwardings(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<ForwardingOut>>, ApiError> {
+    visible_petition(&state, &user, id).await?;
+    let list = state.store.forwardings(id).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|f| ForwardingOut {
+                id: f.id,
+                from_unit_id: f.from_unit_id,
+                to_unit_id: f.to_unit_id,
+                to_body: f.to_body,
+                chase_up: f.chase_up,
+                forwarded_on: f.forwarded_on,
+                copy_petition_id: f.copy_petition_id,
+            })
+            .collect(),
+    ))
+}
+
+/// Opens a denouncer's sealed identity: identity custodians only, with a reason that is
+/// recorded on the timeline.
+#[utoipa::path(post, path = "/petitions/{id}/identity/reveal", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = RevealRequest,
+    responses((status = 200, body = RevealOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn reveal_identity(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    body: ApiJson<RevealRequest>,
+) -> Result<Json<RevealOut>, ApiError> {
+    let petitioner =
+        service::reveal_identity(&*state.store, &user, id, &body.value.reason, Utc::now()).await?;
+    Ok(Json(RevealOut { petitioner }))
+}
+
+/// The most an attachment may weigh.
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// Attaches a file (the raw bytes as the body, its type in `Content-Type`).
+#[utoipa::path(post, path = "/petitions/{id}/attachments", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path), UploadQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentOut), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn upload_attachment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
+    let petition = visible_petition(&state, &user, id).await?;
+    if !roles_at(&user, petition.unit_id)
+        .iter()
+        .any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader))
+    {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Bạn không có quyền bổ sung tài liệu cho đơn này.",
+        ));
+    }
+    let file_name = q.file_name.trim();
+    if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
+        return Err(donthu_core::DomainError::field(
+            "file_name",
+            ErrorCode::InvalidValue,
+            "Tên tệp không hợp lệ.",
+        )
+        .into());
+    }
+    if body.is_empty() {
+        return Err(donthu_core::DomainError::field(
+            "body",
+            ErrorCode::Required,
+            "Tệp đính kèm rỗng.",
+        )
+        .into());
+    }
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .to_owned();
+    let sha256 = state.blobs.put(&body).await.map_err(|e| {
+        tracing::error!(error = %e, "blob store failure");
+        ApiError::new(
+            ErrorCode::Internal,
+            "Không lưu được tệp; vui lòng thử lại sau.",
+        )
+    })?;
+    let attachment = Attachment {
+        id: Uuid::new_v4(),
+        petition_id: id,
+        file_name: file_name.to_owned(),
+        content_type,
+        size_bytes: body.len() as i64,
+        sha256,
+        uploaded_at: Utc::now(),
+    };
+    state.store.add_attachment(&attachment, user.id).await?;
+    Ok((StatusCode::CREATED, Json(attachment.into())))
+}
+
+/// The petition's attachments.
+#[utoipa::path(get, path = "/petitions/{id}/attachments", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<AttachmentOut>), (status = 404, body = ErrorBody)))]
+async fn list_attachments(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<Vec<AttachmentOut>>, ApiError> {
+    visible_petition(&state, &user, id).await?;
+    Ok(Json(
+        state
+            .store
+            .attachments(id)
+            .await?
+            .into_iter()
+            .map(AttachmentOut::from)
+            .collect(),
+    ))
+}
+
+/// A case (vụ việc) with the petitions in it that the caller may see.
+#[utoipa::path(get, path = "/cases/{id}", tag = "cases", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = CaseOut), (status = 404, body = ErrorBody)))]
+async fn get_case(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<CaseOut>, ApiError> {
+    let scope = service::scope(&*state.store, &user).await?;
+    let case = state
+        .store
+        .case(id, &scope)
+        .await?
+        .filter(|c| !c.petitions.is_empty());
+    let case = case.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy vụ việc."))?;
+    Ok(Json(CaseOut {
+        id: case.id,
+        created_at: case.created_at,
+        petitions: case.petitions.into_iter().map(SummaryOut::from).collect(),
+    }))
+}
