@@ -87,14 +87,28 @@ pub struct FieldError {
 }
 
 /// A refused input or command. Nothing has been written when this is returned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("[{}] {message}", code.as_str())]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DomainError {
     pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
 }
+
+/// `[CODE] message`, or `[CODE field] message` for a single field: the form in which a
+/// refusal travels through serde (a value that fails its own validation while being
+/// deserialised), so the API can recover the code and the field.
+impl std::fmt::Display for DomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.fields.as_slice() {
+            [one] if one.field.is_empty() => write!(f, "[{}] {}", one.code.as_str(), self.message),
+            [one] => write!(f, "[{} {}] {}", one.code.as_str(), one.field, self.message),
+            _ => write!(f, "[{}] {}", self.code.as_str(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for DomainError {}
 
 impl DomainError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {

@@ -390,6 +390,16 @@ pub struct NewPetition {
 pub const MAX_CONTENT_CHARS: usize = 20_000;
 
 impl NewPetition {
+    /// Fills in what the desk does not type: a statement recorded at a walk-in reception
+    /// is written down, read back and signed on the day it is taken (LTCD Art.25(2)).
+    pub fn normalized(mut self) -> NewPetition {
+        if self.channel == Channel::WalkIn && self.written_on.is_none() {
+            self.written_on = Some(self.received_on);
+        }
+        self.content = self.content.trim().to_owned();
+        self
+    }
+
     /// Checks the input itself (formats, lengths, dates). A letter that misses statutory
     /// contents is still registered: that is [`assess_eligibility`]'s business.
     pub fn validate(&self, today: NaiveDate) -> Result<(), DomainError> {

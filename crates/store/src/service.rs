@@ -52,9 +52,10 @@ pub async fn scope(store: &dyn Store, user: &User) -> Result<Scope> {
 pub async fn register(
     store: &dyn Store,
     user: &User,
-    intake: Intake,
+    mut intake: Intake,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
+    intake.petition = intake.petition.normalized();
     intake.petition.validate(vietnam_today(now))?;
     let units = store.units().await?;
     active_unit(&units, intake.petition.unit_id)?;

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser, from_json_value};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -261,11 +261,13 @@ impl From<Attachment> for AttachmentOut {
 // --- requests --------------------------------------------------------------------------
 
 /// A new petition: the petition itself and, to link a repeat or a copy, its case.
-#[derive(Deserialize, ToSchema)]
+/// (Read in two steps rather than with `serde(flatten)`, which would hide the path of
+/// a wrong field from the error message.)
+#[derive(Serialize, ToSchema)]
 pub struct CreatePetition {
     #[serde(flatten)]
     pub petition: NewPetition,
-    #[serde(default)]
+    /// Links the new petition to this existing case (a repeat, or a copy sent to several bodies).
     pub case_id: Option<Uuid>,
 }
 
@@ -477,10 +479,21 @@ async fn create_petition(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     headers: HeaderMap,
-    body: ApiJson<CreatePetition>,
+    body: ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<PetitionOut>), ApiError> {
     let idempotency = idempotency_key(&headers, &user, body.digest)?;
-    let CreatePetition { petition, case_id } = body.value;
+    let mut value = body.value;
+    let case_id = match value.as_object_mut().and_then(|o| o.remove("case_id")) {
+        None | Some(serde_json::Value::Null) => None,
+        Some(id) => Some(from_json_value::<Uuid>(id).map_err(|_| {
+            donthu_core::DomainError::field(
+                "case_id",
+                ErrorCode::InvalidValue,
+                "Mã vụ việc không hợp lệ.",
+            )
+        })?),
+    };
+    let petition: NewPetition = from_json_value(value)?;
     let intake = Intake {
         petition,
         case_id,

@@ -185,10 +185,18 @@ pub fn serde_message_vi(message: &str) -> String {
     }
 }
 
-/// The error code carried in one of our own messages ("[INVALID_CCCD] …"), if any.
-pub fn own_code(message: &str) -> Option<ErrorCode> {
-    let code = message.strip_prefix('[')?.split_once(']')?.0;
-    ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code)
+/// The error code and field carried in one of our own messages ("[INVALID_CCCD cccd] …").
+pub fn own_code(message: &str) -> Option<(ErrorCode, Option<&str>)> {
+    let inside = message.strip_prefix('[')?.split_once(']')?.0;
+    let (code, field) = match inside.split_once(' ') {
+        Some((code, field)) => (code, Some(field)),
+        None => (inside, None),
+    };
+    ErrorCode::ALL
+        .iter()
+        .copied()
+        .find(|c| c.as_str() == code)
+        .map(|c| (c, field))
 }
 
 #[cfg(test)]
@@ -211,7 +219,18 @@ mod tests {
             ),
             "Số căn cước không hợp lệ: phải gồm đúng 12 chữ số"
         );
-        assert_eq!(own_code("[INVALID_CCCD] x"), Some(ErrorCode::InvalidCccd));
+        assert_eq!(
+            serde_message_vi("[INVALID_CCCD cccd] Số căn cước không hợp lệ."),
+            "Số căn cước không hợp lệ"
+        );
+        assert_eq!(
+            own_code("[INVALID_CCCD] x"),
+            Some((ErrorCode::InvalidCccd, None))
+        );
+        assert_eq!(
+            own_code("[INVALID_CCCD cccd] x"),
+            Some((ErrorCode::InvalidCccd, Some("cccd")))
+        );
         assert_eq!(own_code("invalid type"), None);
     }
 

@@ -58,35 +58,42 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             ));
         }
         let digest = hex::encode(Sha256::digest(&bytes));
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(de) {
-            Ok(value) => Ok(ApiJson { value, digest }),
-            Err(e) => {
-                let inner = e.inner();
-                if inner.is_syntax() || inner.is_eof() {
-                    return Err(ApiError::new(
-                        ErrorCode::MalformedRequest,
-                        "Nội dung JSON không đúng cú pháp.",
-                    ));
-                }
-                let raw = inner.to_string();
-                let path = e.path().to_string();
-                let field = if path == "." { String::new() } else { path };
-                let message = serde_message_vi(&raw);
-                let message = format!(
-                    "{}{}.",
-                    capitalize(&message),
-                    if field.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (trường {field})")
-                    }
-                );
-                let code = own_code(&raw).unwrap_or(ErrorCode::InvalidValue);
-                Err(DomainError::field(&field, code, message).into())
-            }
-        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
+            ApiError::new(
+                ErrorCode::MalformedRequest,
+                "Nội dung JSON không đúng cú pháp.",
+            )
+        })?;
+        Ok(ApiJson {
+            value: from_json_value(value)?,
+            digest,
+        })
     }
+}
+
+/// Deserialises a JSON value, answering a mismatch with the path of the offending field
+/// and a Vietnamese message (our own validation messages pass through with their code).
+pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let raw = e.inner().to_string();
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let (code, own_field) = own_code(&raw).unwrap_or((ErrorCode::InvalidValue, None));
+        // Internally tagged and flattened values hide the inner path from serde; the
+        // field named by our own validation completes it.
+        let field = match own_field {
+            Some(f) if path.is_empty() => f.to_owned(),
+            Some(f) if !path.ends_with(f) => format!("{path}.{f}"),
+            _ => path,
+        };
+        let message = serde_message_vi(&raw);
+        let message = if field.is_empty() || own_field.is_some() {
+            format!("{}.", capitalize(&message))
+        } else {
+            format!("{} (trường {field}).", capitalize(&message))
+        };
+        DomainError::field(&field, code, message).into()
+    })
 }
 
 fn capitalize(s: &str) -> String {
