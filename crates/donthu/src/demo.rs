@@ -287,6 +287,9 @@ fn print_accounts(fresh: bool) {
     println!("  (mỗi đơn vị nhận đơn có tài khoản canbo.<mã đơn vị> và lanhdao.<mã đơn vị>)");
 }
 
+/// A demo account: user name, full name, and its roles by unit code.
+type Account = (String, String, Vec<(&'static str, Role)>);
+
 struct Demo {
     units: HashMap<&'static str, Unit>,
     users: HashMap<String, User>,
@@ -310,7 +313,7 @@ impl Demo {
         // One hash for every demo account: they share the demo password.
         let hash = donthu_web::auth::hash_password(DEMO_PASSWORD);
         let mut rng = StdRng::seed_from_u64(7);
-        let mut accounts: Vec<(String, String, Vec<(&str, Role)>)> = Vec::new();
+        let mut accounts: Vec<Account> = Vec::new();
         for (code, _) in RECEIVERS {
             let lower = code.to_lowercase();
             accounts.push((

@@ -8,6 +8,7 @@ use donthu_store::Store;
 use donthu_store::model::NewUnit;
 use std::collections::HashSet;
 
+#[derive(Debug)]
 struct Row {
     line: usize,
     unit: NewUnit,

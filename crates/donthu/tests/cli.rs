@@ -1,0 +1,337 @@
+//! The `donthu` binary as officials and administrators run it: the command line, and a
+//! server killed with SIGKILL right after acknowledging an intake.
+
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const BIN: &str = env!("CARGO_BIN_EXE_donthu");
+
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch() -> Scratch {
+    let dir = std::env::temp_dir().join(format!("donthu-cli-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    Scratch(dir)
+}
+
+fn db_url(dir: &Path) -> String {
+    format!("sqlite:{}", dir.join("donthu.db").display())
+}
+
+fn donthu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("DONTHU_DATABASE_URL", db_url(dir))
+        .env_remove("DONTHU_IDENTITY_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Units, an official and a token, through the command line only.
+fn set_up(dir: &Path) -> String {
+    std::fs::write(
+        dir.join("units.csv"),
+        "code,name,parent_code,kind\nTU,Tỉnh ủy,,party_committee\nBNC,Ban Nội chính Tỉnh ủy,TU,party_board\n",
+    )
+    .unwrap();
+    let out = donthu(dir, &["unit", "import", "units.csv"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Đã nhập 2 đơn vị"));
+    let out = donthu(
+        dir,
+        &[
+            "user",
+            "add",
+            "--username",
+            "lan",
+            "--unit",
+            "BNC",
+            "--role",
+            "officer",
+            "--full-name",
+            "Nguyễn Thị Lan",
+        ],
+        Some("mật khẩu đủ dài\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = donthu(dir, &["token", "create", "--username", "lan"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+struct Server {
+    child: tokio::process::Child,
+    base: String,
+}
+
+async fn start(dir: &Path, log: &Path) -> Server {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir)
+        .env("DONTHU_DATABASE_URL", db_url(dir))
+        .env("DONTHU_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines
+        .next_line()
+        .await
+        .unwrap()
+        .expect("the server prints its address");
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("an address")
+        .to_owned();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Server { child, base }
+}
+
+#[tokio::test]
+async fn an_acknowledged_intake_survives_sigkill_and_a_retry_creates_nothing() {
+    let dir = scratch();
+    let token = set_up(&dir.0);
+    let log = dir.0.join("server.log");
+    let mut server = start(&dir.0, &log).await;
+    let http = reqwest::Client::new();
+    let units: Value = http
+        .get(format!("{}/api/v1/units", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unit = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "BNC")
+        .unwrap()["id"]
+        .clone();
+    let today = donthu_store::service::vietnam_today(chrono::Utc::now()).to_string();
+    let body = json!({
+        "unit_id": unit, "channel": "post", "received_on": today, "written_on": today,
+        "kind": "denunciation", "field": "corruption", "signed": true,
+        "petitioner": { "type": "individual", "full_name": "Trần Thị Bích Ngọc", "address": "Tổ 5, phường Tân Đồng", "phone": "0987654321" },
+        "target": { "kind": "person", "name": "Lê Văn Cường", "position": "Kế toán xã" },
+        "content": "Tố cáo kế toán xã lập khống chứng từ chi hỗ trợ giống cây trồng."
+    });
+    let post = || {
+        http.post(format!("{}/api/v1/petitions", server.base))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "letter-0042")
+            .json(&body)
+    };
+    let res = post().send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    // Acknowledged: now the power goes out.
+    server.child.start_kill().unwrap();
+    server.child.wait().await.unwrap();
+
+    let server = start(&dir.0, &log).await;
+    let post = || {
+        http.post(format!("{}/api/v1/petitions", server.base))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "letter-0042")
+            .json(&body)
+    };
+    let id = created["id"].as_str().unwrap();
+    let res = http
+        .get(format!("{}/api/v1/petitions/{id}", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the acknowledged petition survived");
+    let retry = post().send().await.unwrap();
+    assert_eq!(retry.status(), 200);
+    assert_eq!(retry.json::<Value>().await.unwrap()["id"], created["id"]);
+    let list: Value = http
+        .get(format!("{}/api/v1/petitions", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "the retry created nothing new");
+    drop(server);
+
+    // The denouncer's name is nowhere in clear: not in the logs, not in the database files.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("/api/v1/petitions"),
+        "debug logging was on: {logged}"
+    );
+    for entry in std::fs::read_dir(dir.0.join("data"))
+        .into_iter()
+        .flatten()
+        .chain(std::fs::read_dir(&dir.0).unwrap())
+    {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            for needle in ["Bích Ngọc", "0987654321"] {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{needle} in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(
+        dir.0.join("identity.key").exists(),
+        "the identity key was created beside the database"
+    );
+}
+
+#[test]
+fn the_command_line_refuses_what_it_cannot_do_and_explains_why() {
+    let dir = scratch();
+    let help = Command::new(BIN).arg("--help").output().unwrap();
+    let help = text(&help);
+    for command in ["serve", "migrate", "unit", "user", "token", "demo"] {
+        assert!(
+            help.contains(command),
+            "{command} missing from --help: {help}"
+        );
+    }
+    let out = Command::new(BIN)
+        .args(["--database-url", "mysql://root@localhost/x", "migrate"])
+        .current_dir(&dir.0)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("không được hỗ trợ"), "{}", text(&out));
+    let missing = dir.0.join("no-such-folder");
+    let url = format!("sqlite:{}/donthu.db", missing.display());
+    let out = Command::new(BIN)
+        .args(["--database-url", &url, "migrate"])
+        .current_dir(&dir.0)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("không tồn tại"), "{}", text(&out));
+    assert!(!missing.exists(), "nothing was created elsewhere");
+
+    set_up(&dir.0);
+    let out = donthu(
+        &dir.0,
+        &[
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--unit",
+            "BNC",
+            "--role",
+            "officer",
+        ],
+        Some("ngắn\n"),
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("ít nhất 10 ký tự"));
+    let out = donthu(
+        &dir.0,
+        &[
+            "user",
+            "add",
+            "--username",
+            "y",
+            "--unit",
+            "NOPE",
+            "--role",
+            "officer",
+        ],
+        Some("mật khẩu đủ dài\n"),
+    );
+    assert!(text(&out).contains("Không có đơn vị mã \"NOPE\""));
+    let out = donthu(
+        &dir.0,
+        &[
+            "user",
+            "add",
+            "--username",
+            "z",
+            "--unit",
+            "BNC",
+            "--role",
+            "boss",
+        ],
+        Some("mật khẩu đủ dài\n"),
+    );
+    assert!(text(&out).contains("Vai trò \"boss\" không hợp lệ"));
+    std::fs::write(
+        dir.0.join("bad.csv"),
+        "code,name,parent_code,kind\nXA,,BNC,commune\n",
+    )
+    .unwrap();
+    let out = donthu(&dir.0, &["unit", "import", "bad.csv"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("dòng 2: chưa có tên đơn vị"),
+        "{}",
+        text(&out)
+    );
+    let out = donthu(&dir.0, &["token", "create", "--username", "nobody"], None);
+    assert!(text(&out).contains("Không có cán bộ"));
+    let out = donthu(&dir.0, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn the_demo_fills_an_empty_database_once() {
+    let dir = scratch();
+    let first = donthu(&dir.0, &["demo"], None);
+    assert!(first.status.success(), "{}", text(&first));
+    let out = text(&first);
+    assert!(
+        out.contains("đơn thư mẫu")
+            && out.contains("canbo.btcd")
+            && out.contains("donthu-demo-2026"),
+        "{out}"
+    );
+    let second = donthu(&dir.0, &["demo"], None);
+    assert!(second.status.success());
+    assert!(text(&second).contains("đã có dữ liệu"), "{}", text(&second));
+}
