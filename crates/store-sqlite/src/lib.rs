@@ -8,16 +8,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::petition::{Channel, ForwardedFrom, Kind, Petitioner};
-use donthu_core::process::{Decision, Effect, ProcessState, Status};
+use donthu_core::petition::{Channel, Kind, Petitioner};
+use donthu_core::process::{Decision, ProcessState, Status};
 use donthu_core::{DomainError, ErrorCode};
 use donthu_store::model::*;
-use donthu_store::rows::{
-    self, Derived, PetitionInsert, PetitionRecord, SummaryRecord, from_json, reference_year,
-    to_json,
-};
+use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json, to_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
-use donthu_store::{Result, Store, StoreError};
+use donthu_store::{Result, Store, StoreError, ops};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
@@ -26,6 +23,10 @@ use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 use uuid::fmt::Hyphenated;
+
+mod tx;
+
+pub use tx::SqliteTx;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -58,16 +59,6 @@ fn scope_params(scope: &Scope) -> (bool, String) {
             to_json(&units.iter().map(|u| u.to_string()).collect::<Vec<_>>()),
         ),
     }
-}
-
-fn closed_statuses() -> String {
-    to_json(
-        &Status::ALL
-            .iter()
-            .filter(|s| !s.is_open())
-            .map(|s| s.code())
-            .collect::<Vec<_>>(),
-    )
 }
 
 #[derive(Clone)]
@@ -104,206 +95,21 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    /// A write transaction: `BEGIN IMMEDIATE`, so writers queue on the busy timeout up
+    /// front instead of failing when a read lock must be upgraded.
+    async fn begin_immediate(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)
     }
-}
 
-async fn next_reference(conn: &mut SqliteConnection, unit_id: Uuid, year: i64) -> Result<i64> {
-    let unit = h(unit_id);
-    let row = sqlx::query!(
-        r#"INSERT INTO reference_counters (unit_id, year, last_value) VALUES (?1, ?2, 1)
-           ON CONFLICT (unit_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1
-           RETURNING last_value AS "last_value!: i64""#,
-        unit,
-        year
-    )
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(row.last_value)
-}
-
-async fn unit_code_if_active(conn: &mut SqliteConnection, unit_id: Uuid) -> Result<String> {
-    let unit = h(unit_id);
-    let row = sqlx::query!(
-        r#"SELECT code, active AS "active!: bool", name FROM units WHERE id = ?1"#,
-        unit
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    match row {
-        None => Err(StoreError::not_found(
-            ErrorCode::UnitNotFound,
-            "Không tìm thấy đơn vị.",
-        )),
-        Some(r) if !r.active => Err(StoreError::Domain(DomainError::new(
-            ErrorCode::UnitInactive,
-            format!("Đơn vị \"{}\" đã giải thể hoặc sáp nhập.", r.name),
-        ))),
-        Some(r) => Ok(r.code),
+    async fn begin_write(&self) -> Result<SqliteTx> {
+        Ok(SqliteTx(self.begin_immediate().await?))
     }
 }
 
-async fn create_case(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Uuid> {
-    let id = Uuid::new_v4();
-    let hid = h(id);
-    sqlx::query!(
-        "INSERT INTO cases (id, created_at) VALUES (?1, ?2)",
-        hid,
-        now
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(id)
-}
-
-/// Inserts a prepared petition with the next reference number of its unit and year,
-/// its sealed identity, and its first audit event.
-async fn insert_petition(
+pub(crate) async fn load_record(
     conn: &mut SqliteConnection,
-    p: &PetitionInsert,
-    action: &str,
-    details: Option<serde_json::Value>,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let unit_code = unit_code_if_active(conn, p.unit_id).await?;
-    let year = reference_year(p.received_on);
-    let seq = next_reference(conn, p.unit_id, year).await?;
-    let (id, unit, case, by, split_from, source) = (
-        h(p.id),
-        h(p.unit_id),
-        h(p.case_id),
-        oh(p.recorded_by),
-        oh(p.split_from),
-        oh(p.source_petition_id),
-    );
-    sqlx::query!(
-        "INSERT INTO petitions (id, unit_id, case_id, ref_seq, ref_year, ref_unit_code, channel, received_on,
-            written_on, recorded_at, recorded_by, kind, field, status, petitioner_type, petitioner_json,
-            petitioner_folded, cccd_digest, head_count, signed, target_json, target_folded, content,
-            content_folded, forwarded_from_json, reception_json, eligible, process_json, split_from,
-            source_petition_id, version, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-            ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, 1, ?10)",
-        id,
-        unit,
-        case,
-        seq,
-        year,
-        unit_code,
-        p.channel,
-        p.received_on,
-        p.written_on,
-        now,
-        by,
-        p.kind,
-        p.field,
-        p.status,
-        p.petitioner_type,
-        p.petitioner_json,
-        p.petitioner_folded,
-        p.cccd_digest,
-        p.head_count,
-        p.signed,
-        p.target_json,
-        p.target_folded,
-        p.content,
-        p.content_folded,
-        p.forwarded_from_json,
-        p.reception_json,
-        p.eligible,
-        p.process_json,
-        split_from,
-        source,
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
-    if let Some(sealed) = &p.sealed {
-        insert_sealed(conn, p.id, sealed).await?;
-    }
-    let state: serde_json::Value =
-        serde_json::from_str(&p.process_json).map_err(|_| rows::corrupt("process"))?;
-    audit(
-        conn,
-        p.id,
-        now,
-        p.recorded_by,
-        action,
-        None,
-        Some(p.status),
-        None,
-        None,
-        Some(state),
-        details,
-    )
-    .await
-}
-
-async fn insert_sealed(
-    conn: &mut SqliteConnection,
-    petition_id: Uuid,
-    sealed: &SealedIdentity,
-) -> Result<()> {
-    let id = h(petition_id);
-    sqlx::query!(
-        "INSERT INTO sealed_identities (petition_id, nonce, ciphertext) VALUES (?1, ?2, ?3)
-         ON CONFLICT (petition_id) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext",
-        id,
-        sealed.nonce,
-        sealed.ciphertext
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn audit(
-    conn: &mut SqliteConnection,
-    petition_id: Uuid,
-    at: DateTime<Utc>,
-    actor: Option<Uuid>,
-    action: &str,
-    from_status: Option<&str>,
-    to_status: Option<&str>,
-    reason: Option<&str>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-    details: Option<serde_json::Value>,
-) -> Result<()> {
-    let (id, actor) = (h(petition_id), oh(actor));
-    let (before, after, details) = (
-        before.map(|v| v.to_string()),
-        after.map(|v| v.to_string()),
-        details.map(|v| v.to_string()),
-    );
-    sqlx::query!(
-        "INSERT INTO audit_events (petition_id, at, actor_id, action, from_status, to_status, reason,
-            before_json, after_json, details_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        id,
-        at,
-        actor,
-        action,
-        from_status,
-        to_status,
-        reason,
-        before,
-        after,
-        details
-    )
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(())
-}
-
-async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<PetitionRecord>> {
+    id: Uuid,
+) -> Result<Option<PetitionRecord>> {
     let hid = h(id);
     let row = sqlx::query!(
         r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
@@ -350,7 +156,7 @@ async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Pet
     }))
 }
 
-async fn load_sealed(
+pub(crate) async fn load_sealed(
     conn: &mut SqliteConnection,
     petition_id: Uuid,
 ) -> Result<Option<SealedIdentity>> {
@@ -369,50 +175,6 @@ async fn load_sealed(
 }
 
 impl SqliteStore {
-    /// The petitioner of a stored petition, opening the seal if there is one.
-    async fn petitioner_of(
-        &self,
-        conn: &mut SqliteConnection,
-        record: &PetitionRecord,
-    ) -> Result<Petitioner> {
-        match &record.petitioner_json {
-            Some(json) => from_json("petitioner", json),
-            None => match load_sealed(conn, record.id).await? {
-                Some(sealed) => self
-                    .sealer
-                    .open(record.id, &sealed)
-                    .map_err(|e| StoreError::Backend(e.to_string())),
-                None => Ok(Petitioner::Anonymous),
-            },
-        }
-    }
-
-    /// Seals the identity of a petition that was in clear (reclassified as a denunciation,
-    /// or split into parts that include one).
-    async fn seal_existing(
-        &self,
-        conn: &mut SqliteConnection,
-        record: &PetitionRecord,
-    ) -> Result<()> {
-        let Some(json) = &record.petitioner_json else {
-            return Ok(());
-        };
-        let petitioner: Petitioner = from_json("petitioner", json)?;
-        if petitioner.is_anonymous() {
-            return Ok(());
-        }
-        insert_sealed(conn, record.id, &self.sealer.seal(record.id, &petitioner)).await?;
-        let id = h(record.id);
-        sqlx::query!(
-            "UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL WHERE id = ?1",
-            id
-        )
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-        Ok(())
-    }
-
     async fn user_roles(
         &self,
         conn: &mut SqliteConnection,
@@ -448,279 +210,6 @@ impl SqliteStore {
             roles,
         })
     }
-
-    async fn apply_effect(
-        &self,
-        conn: &mut SqliteConnection,
-        snapshot: &ProcessingSnapshot,
-        decision: &Decision,
-        actor: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<Option<serde_json::Value>> {
-        let Some(effect) = &decision.effect else {
-            return Ok(None);
-        };
-        let record = load_record(conn, snapshot.petition_id)
-            .await?
-            .ok_or(StoreError::VersionConflict)?;
-        let today = donthu_store::service::vietnam_today(now);
-        match effect {
-            Effect::Forward { to_unit, to_body } => {
-                let chase_up = decision
-                    .before
-                    .proposal
-                    .as_ref()
-                    .is_some_and(|p| p.handling == donthu_core::process::Handling::ChaseUp);
-                let case = h(snapshot.case_id);
-                if decision.after.kind == Kind::Denunciation && !chase_up {
-                    let already = sqlx::query!(
-                        r#"SELECT EXISTS (SELECT 1 FROM forwardings WHERE case_id = ?1 AND petition_kind = 'denunciation'
-                            AND chase_up = 0) AS "already!: bool""#,
-                        case
-                    )
-                    .fetch_one(&mut *conn)
-                    .await
-                    .map_err(db)?;
-                    if already.already {
-                        return Err(StoreError::Domain(DomainError::new(
-                            ErrorCode::DenunciationAlreadyForwarded,
-                            "Đơn tố cáo có cùng nội dung đã được chuyển một lần; không chuyển lại.",
-                        )));
-                    }
-                }
-                let mut copy_id = None;
-                if let Some(to) = to_unit {
-                    let from_unit = h(snapshot.unit_id);
-                    let from = sqlx::query!("SELECT name FROM units WHERE id = ?1", from_unit)
-                        .fetch_one(&mut *conn)
-                        .await
-                        .map_err(db)?;
-                    let petitioner = self.petitioner_of(conn, &record).await?;
-                    let id = Uuid::new_v4();
-                    let insert = Derived {
-                        sealer: &self.sealer,
-                        id,
-                        case_id: snapshot.case_id,
-                        unit_id: *to,
-                        petitioner: &petitioner,
-                        original: &record,
-                        channel: Channel::ForwardedIn,
-                        received_on: today,
-                        kind: decision.after.kind,
-                        field: decision.after.field,
-                        content: record.content.clone(),
-                        target: record
-                            .target_json
-                            .as_deref()
-                            .map(|t| from_json("target", t))
-                            .transpose()?,
-                        forwarded_from: Some(ForwardedFrom {
-                            body: from.name,
-                            document_number: None,
-                            document_date: Some(today),
-                        }),
-                        reception: None,
-                        split_from: None,
-                        source_petition_id: Some(record.id),
-                        recorded_by: actor,
-                    }
-                    .prepare()?;
-                    let details = serde_json::json!({ "from_petition": record.id, "from_unit": snapshot.unit_id, "chase_up": chase_up });
-                    insert_petition(conn, &insert, "receive_forwarded", Some(details), now).await?;
-                    copy_id = Some(id);
-                }
-                let (fid, pid, from_unit, to, copy) = (
-                    h(Uuid::new_v4()),
-                    h(record.id),
-                    h(snapshot.unit_id),
-                    oh(*to_unit),
-                    oh(copy_id),
-                );
-                let kind = decision.after.kind.code();
-                sqlx::query!(
-                    "INSERT INTO forwardings (id, petition_id, case_id, petition_kind, from_unit_id, to_unit_id, to_body,
-                        chase_up, forwarded_on, copy_petition_id, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    fid,
-                    pid,
-                    case,
-                    kind,
-                    from_unit,
-                    to,
-                    to_body.as_deref(),
-                    chase_up,
-                    today,
-                    copy,
-                    now
-                )
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-                Ok(Some(
-                    serde_json::json!({ "to_unit": to_unit, "to_body": to_body, "copy_petition_id": copy_id, "chase_up": chase_up }),
-                ))
-            }
-            Effect::CreateParts { parts } => {
-                if parts.iter().any(|p| p.kind == Kind::Denunciation) {
-                    self.seal_existing(conn, &record).await?;
-                }
-                let petitioner = self.petitioner_of(conn, &record).await?;
-                let record = load_record(conn, record.id)
-                    .await?
-                    .ok_or(StoreError::VersionConflict)?;
-                let mut created = Vec::new();
-                for part in parts {
-                    let id = Uuid::new_v4();
-                    let case_id = create_case(conn, now).await?;
-                    let insert = Derived {
-                        sealer: &self.sealer,
-                        id,
-                        case_id,
-                        unit_id: record.unit_id,
-                        petitioner: &petitioner,
-                        original: &record,
-                        channel: rows::parse_code("channel", &record.channel, Channel::from_code)?,
-                        received_on: record.received_on,
-                        kind: part.kind,
-                        field: part.field,
-                        content: part.content.clone(),
-                        target: part.target.clone(),
-                        forwarded_from: record
-                            .forwarded_from_json
-                            .as_deref()
-                            .map(|t| from_json("forwarded_from", t))
-                            .transpose()?,
-                        reception: record
-                            .reception_json
-                            .as_deref()
-                            .map(|t| from_json("reception", t))
-                            .transpose()?,
-                        split_from: Some(record.id),
-                        source_petition_id: None,
-                        recorded_by: actor,
-                    }
-                    .prepare()?;
-                    insert_petition(
-                        conn,
-                        &insert,
-                        "receive",
-                        Some(serde_json::json!({ "split_from": record.id })),
-                        now,
-                    )
-                    .await?;
-                    created.push(id);
-                }
-                Ok(Some(serde_json::json!({ "parts": created })))
-            }
-            Effect::MoveToCase { case_id } => {
-                let (to, from, pid) = (h(*case_id), h(snapshot.case_id), h(record.id));
-                let exists = sqlx::query!(
-                    r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1) AS "e!: bool""#,
-                    to
-                )
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(db)?;
-                if !exists.e {
-                    return Err(StoreError::not_found(
-                        ErrorCode::CaseNotFound,
-                        "Không tìm thấy vụ việc.",
-                    ));
-                }
-                sqlx::query!("UPDATE petitions SET case_id = ?1 WHERE id = ?2", to, pid)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db)?;
-                sqlx::query!(
-                    "UPDATE forwardings SET case_id = ?1 WHERE petition_id = ?2",
-                    to,
-                    pid
-                )
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-                sqlx::query!(
-                    "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = ?1)",
-                    from
-                )
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-                Ok(Some(
-                    serde_json::json!({ "from_case": snapshot.case_id, "to_case": case_id }),
-                ))
-            }
-        }
-    }
-
-    async fn move_open_items(
-        &self,
-        conn: &mut SqliteConnection,
-        from: Uuid,
-        to: Uuid,
-        effective_on: NaiveDate,
-        actor: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<u64> {
-        let (hf, ht) = (h(from), h(to));
-        let closed = closed_statuses();
-        let open = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated", status FROM petitions
-               WHERE unit_id = ?1 AND status NOT IN (SELECT value FROM json_each(?2))"#,
-            hf,
-            closed
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-        for row in &open {
-            let id = row.id;
-            sqlx::query!("UPDATE petitions SET unit_id = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3", ht, now, id)
-                .execute(&mut *conn)
-                .await
-                .map_err(db)?;
-            let details = serde_json::json!({ "from_unit": from, "to_unit": to, "effective_on": effective_on });
-            audit(
-                conn,
-                u(id),
-                now,
-                Some(actor),
-                "move_unit",
-                Some(&row.status),
-                Some(&row.status),
-                None,
-                None,
-                None,
-                Some(details),
-            )
-            .await?;
-        }
-        Ok(open.len() as u64)
-    }
-
-    async fn dissolve(
-        &self,
-        conn: &mut SqliteConnection,
-        unit: Uuid,
-        successor: Uuid,
-        on: NaiveDate,
-    ) -> Result<()> {
-        let (hu, hs) = (h(unit), h(successor));
-        sqlx::query!(
-            "UPDATE units SET active = 0, successor_id = ?1, dissolved_on = ?2 WHERE id = ?3",
-            hs,
-            on,
-            hu
-        )
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-        Ok(())
-    }
-
-    async fn require_active_unit(&self, conn: &mut SqliteConnection, id: Uuid) -> Result<()> {
-        unit_code_if_active(conn, id).await.map(|_| ())
-    }
 }
 
 #[async_trait]
@@ -738,7 +227,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_unit(&self, unit: NewUnit) -> Result<Unit> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_immediate().await?;
         let code = unit.code.as_str();
         let taken = sqlx::query!(
             r#"SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1) AS "e!: bool""#,
@@ -837,53 +326,11 @@ impl Store for SqliteStore {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let mut tx = self.begin_write().await?;
-        let moved = match change {
-            Reorganization::Merge { sources, into } => {
-                self.require_active_unit(&mut tx, into).await?;
-                if sources.is_empty() || sources.contains(&into) {
-                    return Err(StoreError::Domain(DomainError::new(
-                        ErrorCode::InvalidValue,
-                        "Danh sách đơn vị sáp nhập không hợp lệ.",
-                    )));
-                }
-                let mut moved = 0;
-                for source in sources {
-                    self.require_active_unit(&mut tx, source).await?;
-                    self.dissolve(&mut tx, source, into, effective_on).await?;
-                    moved += self
-                        .move_open_items(&mut tx, source, into, effective_on, actor, now)
-                        .await?;
-                }
-                moved
-            }
-            Reorganization::Split {
-                source,
-                into,
-                default_successor,
-            } => {
-                self.require_active_unit(&mut tx, source).await?;
-                if !into.contains(&default_successor) || into.contains(&source) {
-                    return Err(StoreError::Domain(DomainError::new(
-                        ErrorCode::InvalidValue,
-                        "Đơn vị kế thừa phải là một trong các đơn vị được chia tách.",
-                    )));
-                }
-                for unit in &into {
-                    self.require_active_unit(&mut tx, *unit).await?;
-                }
-                self.dissolve(&mut tx, source, default_successor, effective_on)
-                    .await?;
-                self.move_open_items(&mut tx, source, default_successor, effective_on, actor, now)
-                    .await?
-            }
-        };
-        tx.commit().await.map_err(db)?;
-        Ok(moved)
+        ops::reorganize(self.begin_write().await?, change, effective_on, actor, now).await
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_immediate().await?;
         let taken = sqlx::query!(
             r#"SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1) AS "e!: bool""#,
             user.username
@@ -1029,78 +476,7 @@ impl Store for SqliteStore {
     }
 
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
-        let mut tx = self.begin_write().await?;
-        if let Some(key) = &intake.idempotency {
-            let row = sqlx::query!(
-                r#"SELECT request_digest, petition_id AS "petition_id!: Hyphenated" FROM idempotency_keys
-                   WHERE scope = ?1 AND key = ?2"#,
-                key.scope,
-                key.key
-            )
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
-            if let Some(row) = row {
-                if row.request_digest != key.request_digest {
-                    return Err(StoreError::Domain(DomainError::new(
-                        ErrorCode::IdempotencyKeyReused,
-                        "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
-                    )));
-                }
-                return Ok(Registered {
-                    petition_id: u(row.petition_id),
-                    created: false,
-                });
-            }
-        }
-        let case_id = match intake.case_id {
-            Some(case_id) => {
-                let hid = h(case_id);
-                let exists = sqlx::query!(
-                    r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1) AS "e!: bool""#,
-                    hid
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-                if !exists.e {
-                    return Err(StoreError::not_found(
-                        ErrorCode::CaseNotFound,
-                        "Không tìm thấy vụ việc.",
-                    ));
-                }
-                case_id
-            }
-            None => create_case(&mut tx, now).await?,
-        };
-        let id = Uuid::new_v4();
-        let insert = rows::prepare_petition(
-            &self.sealer,
-            id,
-            case_id,
-            &intake.petition,
-            Some(intake.recorded_by),
-        );
-        insert_petition(&mut tx, &insert, "receive", None, now).await?;
-        if let Some(key) = &intake.idempotency {
-            let hid = h(id);
-            sqlx::query!(
-                "INSERT INTO idempotency_keys (scope, key, request_digest, petition_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                key.scope,
-                key.key,
-                key.request_digest,
-                hid,
-                now
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
-        tx.commit().await.map_err(db)?;
-        Ok(Registered {
-            petition_id: id,
-            created: true,
-        })
+        ops::register(self.begin_write().await?, &self.sealer, intake, now).await
     }
 
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>> {
@@ -1240,59 +616,15 @@ impl Store for SqliteStore {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        let (id, version) = (h(snapshot.petition_id), snapshot.version);
-        let (status, kind, field) = (
-            decision.after.status.code(),
-            decision.after.kind.code(),
-            decision.after.field.code(),
-        );
-        let (eligible, process) = (decision.after.eligible(), to_json(&decision.after));
-        let updated = sqlx::query!(
-            "UPDATE petitions SET status = ?1, kind = ?2, field = ?3, eligible = ?4, process_json = ?5,
-                version = version + 1, updated_at = ?6
-             WHERE id = ?7 AND version = ?8",
-            status,
-            kind,
-            field,
-            eligible,
-            process,
+        ops::apply_decision(
+            self.begin_write().await?,
+            &self.sealer,
+            snapshot,
+            decision,
+            actor,
             now,
-            id,
-            version
         )
-        .execute(&mut *tx)
         .await
-        .map_err(db)?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::VersionConflict);
-        }
-        if decision.after.kind == Kind::Denunciation && decision.before.kind != Kind::Denunciation {
-            let record = load_record(&mut tx, snapshot.petition_id)
-                .await?
-                .ok_or(StoreError::VersionConflict)?;
-            self.seal_existing(&mut tx, &record).await?;
-        }
-        let details = self
-            .apply_effect(&mut tx, snapshot, decision, actor, now)
-            .await?;
-        let before = serde_json::to_value(&decision.before).expect("state serialises");
-        let after = serde_json::to_value(&decision.after).expect("state serialises");
-        audit(
-            &mut tx,
-            snapshot.petition_id,
-            now,
-            Some(actor),
-            decision.action,
-            Some(decision.before.status.code()),
-            Some(decision.after.status.code()),
-            decision.reason.as_deref(),
-            Some(before),
-            Some(after),
-            details,
-        )
-        .await?;
-        tx.commit().await.map_err(db)
     }
 
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>> {
@@ -1382,30 +714,15 @@ impl Store for SqliteStore {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Petitioner>> {
-        let mut tx = self.begin_write().await?;
-        let Some(sealed) = load_sealed(&mut tx, petition_id).await? else {
-            return Ok(None);
-        };
-        let petitioner = self
-            .sealer
-            .open(petition_id, &sealed)
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
-        audit(
-            &mut tx,
+        ops::reveal_identity(
+            self.begin_write().await?,
+            &self.sealer,
             petition_id,
+            actor,
+            reason,
             now,
-            Some(actor),
-            "reveal_identity",
-            None,
-            None,
-            Some(reason),
-            None,
-            None,
-            None,
         )
-        .await?;
-        tx.commit().await.map_err(db)?;
-        Ok(Some(petitioner))
+        .await
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {

@@ -14,6 +14,7 @@ pub mod access;
 pub mod blob;
 pub mod contract;
 pub mod model;
+pub mod ops;
 pub mod rows;
 pub mod seal;
 pub mod service;

@@ -1,0 +1,370 @@
+//! The statements of a write transaction on SQLite, for [`donthu_store::ops`].
+
+use crate::{db, h, oh, u};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_store::Result;
+use donthu_store::model::IdempotencyKey;
+use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
+use donthu_store::rows::{PetitionInsert, PetitionRecord, to_json};
+use donthu_store::seal::SealedIdentity;
+use sqlx::{Sqlite, Transaction};
+use uuid::Uuid;
+use uuid::fmt::Hyphenated;
+
+/// A write transaction, begun with `BEGIN IMMEDIATE` so that writers queue up front.
+pub struct SqliteTx(pub Transaction<'static, Sqlite>);
+
+#[async_trait]
+impl Tx for SqliteTx {
+    async fn idempotency_key(&mut self, scope: &str, key: &str) -> Result<Option<(String, Uuid)>> {
+        let row = sqlx::query!(
+            r#"SELECT request_digest, petition_id AS "petition_id!: Hyphenated" FROM idempotency_keys
+               WHERE scope = ?1 AND key = ?2"#,
+            scope,
+            key
+        )
+        .fetch_optional(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| (r.request_digest, u(r.petition_id))))
+    }
+
+    async fn insert_idempotency_key(
+        &mut self,
+        key: &IdempotencyKey,
+        petition_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let id = h(petition_id);
+        sqlx::query!(
+            "INSERT INTO idempotency_keys (scope, key, request_digest, petition_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            key.scope,
+            key.key,
+            key.request_digest,
+            id,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn unit(&mut self, id: Uuid) -> Result<Option<(String, String, bool)>> {
+        let id = h(id);
+        let row = sqlx::query!(
+            r#"SELECT code, name, active AS "active!: bool" FROM units WHERE id = ?1"#,
+            id
+        )
+        .fetch_optional(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| (r.code, r.name, r.active)))
+    }
+
+    async fn next_reference(&mut self, unit_id: Uuid, year: i64) -> Result<i64> {
+        let unit = h(unit_id);
+        let row = sqlx::query!(
+            r#"INSERT INTO reference_counters (unit_id, year, last_value) VALUES (?1, ?2, 1)
+               ON CONFLICT (unit_id, year) DO UPDATE SET last_value = reference_counters.last_value + 1
+               RETURNING last_value AS "last_value!: i64""#,
+            unit,
+            year
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.last_value)
+    }
+
+    async fn case_exists(&mut self, id: Uuid) -> Result<bool> {
+        let id = h(id);
+        let row = sqlx::query!(
+            r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1) AS "e!: bool""#,
+            id
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.e)
+    }
+
+    async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        let id = h(id);
+        sqlx::query!(
+            "INSERT INTO cases (id, created_at) VALUES (?1, ?2)",
+            id,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_petition_row(
+        &mut self,
+        p: &PetitionInsert,
+        seq: i64,
+        year: i64,
+        unit_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (id, unit, case, by, split_from, source) = (
+            h(p.id),
+            h(p.unit_id),
+            h(p.case_id),
+            oh(p.recorded_by),
+            oh(p.split_from),
+            oh(p.source_petition_id),
+        );
+        sqlx::query!(
+            "INSERT INTO petitions (id, unit_id, case_id, ref_seq, ref_year, ref_unit_code, channel, received_on,
+                written_on, recorded_at, recorded_by, kind, field, status, petitioner_type, petitioner_json,
+                petitioner_folded, cccd_digest, head_count, signed, target_json, target_folded, content,
+                content_folded, forwarded_from_json, reception_json, eligible, process_json, split_from,
+                source_petition_id, version, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, 1, ?10)",
+            id,
+            unit,
+            case,
+            seq,
+            year,
+            unit_code,
+            p.channel,
+            p.received_on,
+            p.written_on,
+            now,
+            by,
+            p.kind,
+            p.field,
+            p.status,
+            p.petitioner_type,
+            p.petitioner_json,
+            p.petitioner_folded,
+            p.cccd_digest,
+            p.head_count,
+            p.signed,
+            p.target_json,
+            p.target_folded,
+            p.content,
+            p.content_folded,
+            p.forwarded_from_json,
+            p.reception_json,
+            p.eligible,
+            p.process_json,
+            split_from,
+            source,
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn put_sealed(&mut self, petition_id: Uuid, sealed: &SealedIdentity) -> Result<()> {
+        let id = h(petition_id);
+        sqlx::query!(
+            "INSERT INTO sealed_identities (petition_id, nonce, ciphertext) VALUES (?1, ?2, ?3)
+             ON CONFLICT (petition_id) DO UPDATE SET nonce = excluded.nonce, ciphertext = excluded.ciphertext",
+            id,
+            sealed.nonce,
+            sealed.ciphertext
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn sealed(&mut self, petition_id: Uuid) -> Result<Option<SealedIdentity>> {
+        crate::load_sealed(&mut self.0, petition_id).await
+    }
+
+    async fn clear_petitioner(&mut self, petition_id: Uuid) -> Result<()> {
+        let id = h(petition_id);
+        sqlx::query!(
+            "UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL WHERE id = ?1",
+            id
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn append_audit(&mut self, e: &NewAuditEvent<'_>) -> Result<()> {
+        let (id, actor) = (h(e.petition_id), oh(e.actor));
+        sqlx::query!(
+            "INSERT INTO audit_events (petition_id, at, actor_id, action, from_status, to_status, reason,
+                before_json, after_json, details_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            id,
+            e.at,
+            actor,
+            e.action,
+            e.from_status,
+            e.to_status,
+            e.reason,
+            e.before,
+            e.after,
+            e.details
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn record(&mut self, id: Uuid) -> Result<Option<PetitionRecord>> {
+        crate::load_record(&mut self.0, id).await
+    }
+
+    async fn update_state(&mut self, update: &StateUpdate<'_>) -> Result<bool> {
+        let id = h(update.petition_id);
+        let updated = sqlx::query!(
+            "UPDATE petitions SET status = ?1, kind = ?2, field = ?3, eligible = ?4, process_json = ?5,
+                version = version + 1, updated_at = ?6
+             WHERE id = ?7 AND version = ?8",
+            update.status,
+            update.kind,
+            update.field,
+            update.eligible,
+            update.process_json,
+            update.now,
+            id,
+            update.expected_version
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    async fn lock_case(&mut self, _case_id: Uuid) -> Result<()> {
+        // SQLite writers are serialised by BEGIN IMMEDIATE.
+        Ok(())
+    }
+
+    async fn denunciation_forwarded(&mut self, case_id: Uuid) -> Result<bool> {
+        let case = h(case_id);
+        let row = sqlx::query!(
+            r#"SELECT EXISTS (SELECT 1 FROM forwardings WHERE case_id = ?1 AND petition_kind = 'denunciation'
+                AND chase_up = 0) AS "already!: bool""#,
+            case
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.already)
+    }
+
+    async fn insert_forwarding(&mut self, f: &NewForwarding<'_>) -> Result<()> {
+        let (id, pid, case, from, to, copy) = (
+            h(Uuid::new_v4()),
+            h(f.petition_id),
+            h(f.case_id),
+            h(f.from_unit_id),
+            oh(f.to_unit_id),
+            oh(f.copy_petition_id),
+        );
+        sqlx::query!(
+            "INSERT INTO forwardings (id, petition_id, case_id, petition_kind, from_unit_id, to_unit_id, to_body,
+                chase_up, forwarded_on, copy_petition_id, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            id,
+            pid,
+            case,
+            f.petition_kind,
+            from,
+            to,
+            f.to_body,
+            f.chase_up,
+            f.forwarded_on,
+            copy,
+            f.created_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn move_to_case(
+        &mut self,
+        petition_id: Uuid,
+        from_case: Uuid,
+        to_case: Uuid,
+    ) -> Result<()> {
+        let (pid, from, to) = (h(petition_id), h(from_case), h(to_case));
+        sqlx::query!("UPDATE petitions SET case_id = ?1 WHERE id = ?2", to, pid)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        sqlx::query!(
+            "UPDATE forwardings SET case_id = ?1 WHERE petition_id = ?2",
+            to,
+            pid
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        sqlx::query!("DELETE FROM cases WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = ?1)", from)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn dissolve_unit(&mut self, unit_id: Uuid, successor: Uuid, on: NaiveDate) -> Result<()> {
+        let (unit, successor) = (h(unit_id), h(successor));
+        sqlx::query!(
+            "UPDATE units SET active = 0, successor_id = ?1, dissolved_on = ?2 WHERE id = ?3",
+            successor,
+            on,
+            unit
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn open_petitions(
+        &mut self,
+        unit_id: Uuid,
+        closed_statuses: &[&str],
+    ) -> Result<Vec<(Uuid, String)>> {
+        let (unit, closed) = (h(unit_id), to_json(&closed_statuses));
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", status FROM petitions
+               WHERE unit_id = ?1 AND status NOT IN (SELECT value FROM json_each(?2))"#,
+            unit,
+            closed
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(|r| (u(r.id), r.status)).collect())
+    }
+
+    async fn set_unit(
+        &mut self,
+        petition_id: Uuid,
+        unit_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (id, unit) = (h(petition_id), h(unit_id));
+        sqlx::query!("UPDATE petitions SET unit_id = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3", unit, now, id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn commit(self) -> Result<()> {
+        self.0.commit().await.map_err(db)
+    }
+}

@@ -1,0 +1,593 @@
+//! The store's business operations, written once for every database. An implementation
+//! supplies a [`Tx`] — the SQL of one write transaction, statement by statement — and
+//! these functions decide what to write, so SQLite and PostgreSQL cannot drift apart.
+
+use crate::model::*;
+use crate::rows::{self, Derived, PetitionInsert, PetitionRecord, from_json, reference_year};
+use crate::seal::{IdentitySealer, SealedIdentity};
+use crate::service::vietnam_today;
+use crate::{Result, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::petition::{Channel, ForwardedFrom, Kind, Petitioner};
+use donthu_core::process::{Decision, Effect, Handling, Status};
+use donthu_core::{DomainError, ErrorCode};
+use uuid::Uuid;
+
+/// One audit event to append.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent<'a> {
+    pub petition_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: Option<Uuid>,
+    pub action: &'a str,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub details: Option<String>,
+}
+
+/// The new processing state of a petition, written only over the expected version.
+#[derive(Debug, Clone)]
+pub struct StateUpdate<'a> {
+    pub petition_id: Uuid,
+    pub expected_version: i64,
+    pub status: &'a str,
+    pub kind: &'a str,
+    pub field: &'a str,
+    pub eligible: bool,
+    pub process_json: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// A forwarding to record.
+#[derive(Debug, Clone)]
+pub struct NewForwarding<'a> {
+    pub petition_id: Uuid,
+    pub case_id: Uuid,
+    pub petition_kind: &'a str,
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Option<Uuid>,
+    pub to_body: Option<&'a str>,
+    pub chase_up: bool,
+    pub forwarded_on: NaiveDate,
+    pub copy_petition_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The statements of one write transaction. Each method is one (or a few) SQL
+/// statements; all business logic stays in this module.
+#[async_trait]
+pub trait Tx: Send {
+    /// The stored request digest and petition of an idempotency key. PostgreSQL also
+    /// serialises concurrent requests with the same key here.
+    async fn idempotency_key(&mut self, scope: &str, key: &str) -> Result<Option<(String, Uuid)>>;
+    async fn insert_idempotency_key(
+        &mut self,
+        key: &IdempotencyKey,
+        petition_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The unit's code and name and whether it is active; `None` if unknown.
+    async fn unit(&mut self, id: Uuid) -> Result<Option<(String, String, bool)>>;
+    /// Increments and returns the reference counter of a unit and year.
+    async fn next_reference(&mut self, unit_id: Uuid, year: i64) -> Result<i64>;
+    async fn case_exists(&mut self, id: Uuid) -> Result<bool>;
+    async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()>;
+    async fn insert_petition_row(
+        &mut self,
+        p: &PetitionInsert,
+        seq: i64,
+        year: i64,
+        unit_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn put_sealed(&mut self, petition_id: Uuid, sealed: &SealedIdentity) -> Result<()>;
+    async fn sealed(&mut self, petition_id: Uuid) -> Result<Option<SealedIdentity>>;
+    /// Removes the clear-text petitioner columns (after sealing them).
+    async fn clear_petitioner(&mut self, petition_id: Uuid) -> Result<()>;
+    async fn append_audit(&mut self, event: &NewAuditEvent<'_>) -> Result<()>;
+    async fn record(&mut self, id: Uuid) -> Result<Option<PetitionRecord>>;
+    /// Writes the decided state if the petition still has the expected version; false
+    /// otherwise (someone else changed it).
+    async fn update_state(&mut self, update: &StateUpdate<'_>) -> Result<bool>;
+    /// Serialises forwardings within a case across processes (a no-op where writers are
+    /// already serialised).
+    async fn lock_case(&mut self, case_id: Uuid) -> Result<()>;
+    async fn denunciation_forwarded(&mut self, case_id: Uuid) -> Result<bool>;
+    async fn insert_forwarding(&mut self, f: &NewForwarding<'_>) -> Result<()>;
+    /// Moves a petition (and its forwardings) to another case and deletes the old case
+    /// if nothing is left in it.
+    async fn move_to_case(
+        &mut self,
+        petition_id: Uuid,
+        from_case: Uuid,
+        to_case: Uuid,
+    ) -> Result<()>;
+    async fn dissolve_unit(&mut self, unit_id: Uuid, successor: Uuid, on: NaiveDate) -> Result<()>;
+    /// The open petitions of a unit, with their status.
+    async fn open_petitions(
+        &mut self,
+        unit_id: Uuid,
+        closed_statuses: &[&str],
+    ) -> Result<Vec<(Uuid, String)>>;
+    async fn set_unit(
+        &mut self,
+        petition_id: Uuid,
+        unit_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn commit(self) -> Result<()>
+    where
+        Self: Sized;
+}
+
+fn json(value: &impl serde::Serialize) -> String {
+    rows::to_json(value)
+}
+
+async fn active_unit_code<T: Tx>(tx: &mut T, id: Uuid) -> Result<String> {
+    match tx.unit(id).await? {
+        None => Err(StoreError::not_found(
+            ErrorCode::UnitNotFound,
+            "Không tìm thấy đơn vị.",
+        )),
+        Some((_, name, false)) => Err(StoreError::Domain(DomainError::new(
+            ErrorCode::UnitInactive,
+            format!("Đơn vị \"{name}\" đã giải thể hoặc sáp nhập."),
+        ))),
+        Some((code, _, true)) => Ok(code),
+    }
+}
+
+async fn new_case<T: Tx>(tx: &mut T, now: DateTime<Utc>) -> Result<Uuid> {
+    let id = Uuid::new_v4();
+    tx.insert_case(id, now).await?;
+    Ok(id)
+}
+
+/// Inserts a prepared petition with the next reference number of its unit and year, its
+/// sealed identity, and its first audit event.
+async fn insert_petition<T: Tx>(
+    tx: &mut T,
+    p: &PetitionInsert,
+    action: &str,
+    details: Option<serde_json::Value>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let unit_code = active_unit_code(tx, p.unit_id).await?;
+    let year = reference_year(p.received_on);
+    let seq = tx.next_reference(p.unit_id, year).await?;
+    tx.insert_petition_row(p, seq, year, &unit_code, now)
+        .await?;
+    if let Some(sealed) = &p.sealed {
+        tx.put_sealed(p.id, sealed).await?;
+    }
+    tx.append_audit(&NewAuditEvent {
+        petition_id: p.id,
+        at: now,
+        actor: p.recorded_by,
+        action,
+        from_status: None,
+        to_status: Some(p.status),
+        reason: None,
+        before: None,
+        after: Some(p.process_json.clone()),
+        details: details.map(|d| d.to_string()),
+    })
+    .await
+}
+
+/// The petitioner of a stored petition, opening the seal if there is one.
+async fn petitioner_of<T: Tx>(
+    tx: &mut T,
+    sealer: &IdentitySealer,
+    record: &PetitionRecord,
+) -> Result<Petitioner> {
+    match &record.petitioner_json {
+        Some(json) => from_json("petitioner", json),
+        None => match tx.sealed(record.id).await? {
+            Some(sealed) => sealer
+                .open(record.id, &sealed)
+                .map_err(|e| StoreError::Backend(e.to_string())),
+            None => Ok(Petitioner::Anonymous),
+        },
+    }
+}
+
+/// Seals the identity of a petition that was in clear (reclassified as a denunciation,
+/// or split into parts that include one).
+async fn seal_existing<T: Tx>(
+    tx: &mut T,
+    sealer: &IdentitySealer,
+    record: &PetitionRecord,
+) -> Result<()> {
+    let Some(json) = &record.petitioner_json else {
+        return Ok(());
+    };
+    let petitioner: Petitioner = from_json("petitioner", json)?;
+    if petitioner.is_anonymous() {
+        return Ok(());
+    }
+    tx.put_sealed(record.id, &sealer.seal(record.id, &petitioner))
+        .await?;
+    tx.clear_petitioner(record.id).await
+}
+
+/// [`crate::Store::register`].
+pub async fn register<T: Tx>(
+    mut tx: T,
+    sealer: &IdentitySealer,
+    intake: Intake,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    if let Some(key) = &intake.idempotency
+        && let Some((digest, petition_id)) = tx.idempotency_key(&key.scope, &key.key).await?
+    {
+        if digest != key.request_digest {
+            return Err(StoreError::Domain(DomainError::new(
+                ErrorCode::IdempotencyKeyReused,
+                "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
+            )));
+        }
+        return Ok(Registered {
+            petition_id,
+            created: false,
+        });
+    }
+    let case_id = match intake.case_id {
+        Some(case_id) if tx.case_exists(case_id).await? => case_id,
+        Some(_) => {
+            return Err(StoreError::not_found(
+                ErrorCode::CaseNotFound,
+                "Không tìm thấy vụ việc.",
+            ));
+        }
+        None => new_case(&mut tx, now).await?,
+    };
+    let id = Uuid::new_v4();
+    let insert = rows::prepare_petition(
+        sealer,
+        id,
+        case_id,
+        &intake.petition,
+        Some(intake.recorded_by),
+    );
+    insert_petition(&mut tx, &insert, "receive", None, now).await?;
+    if let Some(key) = &intake.idempotency {
+        tx.insert_idempotency_key(key, id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Registered {
+        petition_id: id,
+        created: true,
+    })
+}
+
+/// [`crate::Store::apply_decision`].
+pub async fn apply_decision<T: Tx>(
+    mut tx: T,
+    sealer: &IdentitySealer,
+    snapshot: &ProcessingSnapshot,
+    decision: &Decision,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let after = &decision.after;
+    let process = json(after);
+    let written = tx
+        .update_state(&StateUpdate {
+            petition_id: snapshot.petition_id,
+            expected_version: snapshot.version,
+            status: after.status.code(),
+            kind: after.kind.code(),
+            field: after.field.code(),
+            eligible: after.eligible(),
+            process_json: &process,
+            now,
+        })
+        .await?;
+    if !written {
+        return Err(StoreError::VersionConflict);
+    }
+    if after.kind == Kind::Denunciation && decision.before.kind != Kind::Denunciation {
+        let record = tx
+            .record(snapshot.petition_id)
+            .await?
+            .ok_or(StoreError::VersionConflict)?;
+        seal_existing(&mut tx, sealer, &record).await?;
+    }
+    let details = apply_effect(&mut tx, sealer, snapshot, decision, actor, now).await?;
+    tx.append_audit(&NewAuditEvent {
+        petition_id: snapshot.petition_id,
+        at: now,
+        actor: Some(actor),
+        action: decision.action,
+        from_status: Some(decision.before.status.code()),
+        to_status: Some(after.status.code()),
+        reason: decision.reason.as_deref(),
+        before: Some(json(&decision.before)),
+        after: Some(process),
+        details: details.map(|d| d.to_string()),
+    })
+    .await?;
+    tx.commit().await
+}
+
+async fn apply_effect<T: Tx>(
+    tx: &mut T,
+    sealer: &IdentitySealer,
+    snapshot: &ProcessingSnapshot,
+    decision: &Decision,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<serde_json::Value>> {
+    let Some(effect) = &decision.effect else {
+        return Ok(None);
+    };
+    let record = tx
+        .record(snapshot.petition_id)
+        .await?
+        .ok_or(StoreError::VersionConflict)?;
+    let today = vietnam_today(now);
+    match effect {
+        Effect::Forward { to_unit, to_body } => {
+            let chase_up = decision
+                .before
+                .proposal
+                .as_ref()
+                .is_some_and(|p| p.handling == Handling::ChaseUp);
+            tx.lock_case(snapshot.case_id).await?;
+            // Checked again here, in the transaction: TT 05/2021 Art.14(1).
+            if decision.after.kind == Kind::Denunciation
+                && !chase_up
+                && tx.denunciation_forwarded(snapshot.case_id).await?
+            {
+                return Err(StoreError::Domain(DomainError::new(
+                    ErrorCode::DenunciationAlreadyForwarded,
+                    "Đơn tố cáo có cùng nội dung đã được chuyển một lần; không chuyển lại.",
+                )));
+            }
+            let mut copy_id = None;
+            if let Some(to) = to_unit {
+                let from_name = tx
+                    .unit(snapshot.unit_id)
+                    .await?
+                    .map(|(_, name, _)| name)
+                    .unwrap_or_default();
+                let petitioner = petitioner_of(tx, sealer, &record).await?;
+                let id = Uuid::new_v4();
+                let insert = Derived {
+                    sealer,
+                    id,
+                    case_id: snapshot.case_id,
+                    unit_id: *to,
+                    petitioner: &petitioner,
+                    original: &record,
+                    channel: Channel::ForwardedIn,
+                    received_on: today,
+                    kind: decision.after.kind,
+                    field: decision.after.field,
+                    content: record.content.clone(),
+                    target: record
+                        .target_json
+                        .as_deref()
+                        .map(|t| from_json("target", t))
+                        .transpose()?,
+                    forwarded_from: Some(ForwardedFrom {
+                        body: from_name,
+                        document_number: None,
+                        document_date: Some(today),
+                    }),
+                    reception: None,
+                    split_from: None,
+                    source_petition_id: Some(record.id),
+                    recorded_by: actor,
+                }
+                .prepare()?;
+                let details = serde_json::json!({ "from_petition": record.id, "from_unit": snapshot.unit_id, "chase_up": chase_up });
+                insert_petition(tx, &insert, "receive_forwarded", Some(details), now).await?;
+                copy_id = Some(id);
+            }
+            tx.insert_forwarding(&NewForwarding {
+                petition_id: record.id,
+                case_id: snapshot.case_id,
+                petition_kind: decision.after.kind.code(),
+                from_unit_id: snapshot.unit_id,
+                to_unit_id: *to_unit,
+                to_body: to_body.as_deref(),
+                chase_up,
+                forwarded_on: today,
+                copy_petition_id: copy_id,
+                created_at: now,
+            })
+            .await?;
+            Ok(Some(
+                serde_json::json!({ "to_unit": to_unit, "to_body": to_body, "copy_petition_id": copy_id, "chase_up": chase_up }),
+            ))
+        }
+        Effect::CreateParts { parts } => {
+            if parts.iter().any(|p| p.kind == Kind::Denunciation) {
+                seal_existing(tx, sealer, &record).await?;
+            }
+            let petitioner = petitioner_of(tx, sealer, &record).await?;
+            let record = tx
+                .record(record.id)
+                .await?
+                .ok_or(StoreError::VersionConflict)?;
+            let mut created = Vec::new();
+            for part in parts {
+                let id = Uuid::new_v4();
+                let case_id = new_case(tx, now).await?;
+                let insert = Derived {
+                    sealer,
+                    id,
+                    case_id,
+                    unit_id: record.unit_id,
+                    petitioner: &petitioner,
+                    original: &record,
+                    channel: rows::parse_code("channel", &record.channel, Channel::from_code)?,
+                    received_on: record.received_on,
+                    kind: part.kind,
+                    field: part.field,
+                    content: part.content.clone(),
+                    target: part.target.clone(),
+                    forwarded_from: record
+                        .forwarded_from_json
+                        .as_deref()
+                        .map(|t| from_json("forwarded_from", t))
+                        .transpose()?,
+                    reception: record
+                        .reception_json
+                        .as_deref()
+                        .map(|t| from_json("reception", t))
+                        .transpose()?,
+                    split_from: Some(record.id),
+                    source_petition_id: None,
+                    recorded_by: actor,
+                }
+                .prepare()?;
+                insert_petition(
+                    tx,
+                    &insert,
+                    "receive",
+                    Some(serde_json::json!({ "split_from": record.id })),
+                    now,
+                )
+                .await?;
+                created.push(id);
+            }
+            Ok(Some(serde_json::json!({ "parts": created })))
+        }
+        Effect::MoveToCase { case_id } => {
+            if !tx.case_exists(*case_id).await? {
+                return Err(StoreError::not_found(
+                    ErrorCode::CaseNotFound,
+                    "Không tìm thấy vụ việc.",
+                ));
+            }
+            tx.move_to_case(record.id, snapshot.case_id, *case_id)
+                .await?;
+            Ok(Some(
+                serde_json::json!({ "from_case": snapshot.case_id, "to_case": case_id }),
+            ))
+        }
+    }
+}
+
+/// [`crate::Store::reveal_identity`].
+pub async fn reveal_identity<T: Tx>(
+    mut tx: T,
+    sealer: &IdentitySealer,
+    petition_id: Uuid,
+    actor: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Petitioner>> {
+    let Some(sealed) = tx.sealed(petition_id).await? else {
+        return Ok(None);
+    };
+    let petitioner = sealer
+        .open(petition_id, &sealed)
+        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    tx.append_audit(&NewAuditEvent {
+        petition_id,
+        at: now,
+        actor: Some(actor),
+        action: "reveal_identity",
+        from_status: None,
+        to_status: None,
+        reason: Some(reason),
+        before: None,
+        after: None,
+        details: None,
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(Some(petitioner))
+}
+
+async fn move_open_items<T: Tx>(
+    tx: &mut T,
+    from: Uuid,
+    to: Uuid,
+    effective_on: NaiveDate,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let closed: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| !s.is_open())
+        .map(|s| s.code())
+        .collect();
+    let open = tx.open_petitions(from, &closed).await?;
+    let details =
+        serde_json::json!({ "from_unit": from, "to_unit": to, "effective_on": effective_on })
+            .to_string();
+    for (id, status) in &open {
+        tx.set_unit(*id, to, now).await?;
+        tx.append_audit(&NewAuditEvent {
+            petition_id: *id,
+            at: now,
+            actor: Some(actor),
+            action: "move_unit",
+            from_status: Some(status),
+            to_status: Some(status),
+            reason: None,
+            before: None,
+            after: None,
+            details: Some(details.clone()),
+        })
+        .await?;
+    }
+    Ok(open.len() as u64)
+}
+
+/// [`crate::Store::reorganize`].
+pub async fn reorganize<T: Tx>(
+    mut tx: T,
+    change: Reorganization,
+    effective_on: NaiveDate,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let invalid =
+        |message: &str| StoreError::Domain(DomainError::new(ErrorCode::InvalidValue, message));
+    let moved = match change {
+        Reorganization::Merge { sources, into } => {
+            active_unit_code(&mut tx, into).await?;
+            if sources.is_empty() || sources.contains(&into) {
+                return Err(invalid("Danh sách đơn vị sáp nhập không hợp lệ."));
+            }
+            let mut moved = 0;
+            for source in sources {
+                active_unit_code(&mut tx, source).await?;
+                tx.dissolve_unit(source, into, effective_on).await?;
+                moved += move_open_items(&mut tx, source, into, effective_on, actor, now).await?;
+            }
+            moved
+        }
+        Reorganization::Split {
+            source,
+            into,
+            default_successor,
+        } => {
+            active_unit_code(&mut tx, source).await?;
+            if !into.contains(&default_successor) || into.contains(&source) {
+                return Err(invalid(
+                    "Đơn vị kế thừa phải là một trong các đơn vị được chia tách.",
+                ));
+            }
+            for unit in &into {
+                active_unit_code(&mut tx, *unit).await?;
+            }
+            tx.dissolve_unit(source, default_successor, effective_on)
+                .await?;
+            move_open_items(&mut tx, source, default_successor, effective_on, actor, now).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(moved)
+}
