@@ -10,7 +10,6 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_core::petition::{Channel, Kind, Petitioner};
 use donthu_core::process::{Decision, ProcessState, Status};
-use donthu_core::{DomainError, ErrorCode};
 use donthu_store::model::*;
 use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json, to_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
@@ -227,69 +226,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_unit(&self, unit: NewUnit) -> Result<Unit> {
-        let mut tx = self.begin_immediate().await?;
-        let code = unit.code.as_str();
-        let taken = sqlx::query!(
-            r#"SELECT EXISTS (SELECT 1 FROM units WHERE code = ?1) AS "e!: bool""#,
-            code
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-        if taken.e {
-            return Err(StoreError::Domain(DomainError::field(
-                "code",
-                ErrorCode::AlreadyExists,
-                format!("Mã đơn vị \"{code}\" đã được dùng."),
-            )));
-        }
-        let parent_id = match &unit.parent_code {
-            None => None,
-            Some(parent) => {
-                let parent = parent.as_str();
-                let row = sqlx::query!(
-                    r#"SELECT id AS "id!: Hyphenated" FROM units WHERE code = ?1"#,
-                    parent
-                )
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
-                Some(u(row
-                    .ok_or_else(|| {
-                        StoreError::Domain(DomainError::field(
-                            "parent_code",
-                            ErrorCode::UnitNotFound,
-                            format!("Không có đơn vị cấp trên mã \"{parent}\"."),
-                        ))
-                    })?
-                    .id))
-            }
-        };
-        let id = Uuid::new_v4();
-        let (hid, parent, kind, now) = (h(id), oh(parent_id), unit.kind.code(), Utc::now());
-        sqlx::query!(
-            "INSERT INTO units (id, code, name, kind, parent_id, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-            hid,
-            code,
-            unit.name,
-            kind,
-            parent,
-            now
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(Unit {
-            id,
-            code: unit.code,
-            name: unit.name,
-            kind: unit.kind,
-            parent_id,
-            active: true,
-            successor_id: None,
-            dissolved_on: None,
-        })
+        ops::create_unit(self.begin_write().await?, unit, Utc::now()).await
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
@@ -330,68 +267,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        let mut tx = self.begin_immediate().await?;
-        let taken = sqlx::query!(
-            r#"SELECT EXISTS (SELECT 1 FROM users WHERE username = ?1) AS "e!: bool""#,
-            user.username
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-        if taken.e {
-            return Err(StoreError::Domain(DomainError::field(
-                "username",
-                ErrorCode::AlreadyExists,
-                format!("Tên đăng nhập \"{}\" đã được dùng.", user.username),
-            )));
-        }
-        let id = Uuid::new_v4();
-        let (hid, now) = (h(id), Utc::now());
-        sqlx::query!(
-            "INSERT INTO users (id, username, full_name, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-            hid,
-            user.username,
-            user.full_name,
-            user.password_hash,
-            now
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        for role in &user.roles {
-            let exists = {
-                let unit = h(role.unit_id);
-                sqlx::query!(
-                    r#"SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS "e!: bool""#,
-                    unit
-                )
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?
-                .e
-            };
-            if !exists {
-                return Err(StoreError::not_found(
-                    ErrorCode::UnitNotFound,
-                    "Không tìm thấy đơn vị của vai trò.",
-                ));
-            }
-            let (unit, code) = (h(role.unit_id), role.role.code());
-            sqlx::query!(
-                "INSERT OR IGNORE INTO user_roles (user_id, unit_id, role) VALUES (?1, ?2, ?3)",
-                hid,
-                unit,
-                code
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        }
-        let created = self
-            .user_with_roles(&mut tx, id, user.username, user.full_name, true)
-            .await?;
-        tx.commit().await.map_err(db)?;
-        Ok(created)
+        ops::create_user(self.begin_write().await?, user, Utc::now()).await
     }
 
     async fn user(&self, id: Uuid) -> Result<Option<User>> {

@@ -4,7 +4,7 @@ use crate::{db, h, oh, u};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
-use donthu_store::model::IdempotencyKey;
+use donthu_store::model::{IdempotencyKey, NewUser, Unit, UnitRole};
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
 use donthu_store::rows::{PetitionInsert, PetitionRecord, to_json};
 use donthu_store::seal::SealedIdentity;
@@ -361,6 +361,72 @@ impl Tx for SqliteTx {
             .execute(&mut *self.0)
             .await
             .map_err(db)?;
+        Ok(())
+    }
+
+    async fn unit_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>> {
+        let row = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated" FROM units WHERE code = ?1"#,
+            code
+        )
+        .fetch_optional(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| u(r.id)))
+    }
+
+    async fn insert_unit(&mut self, unit: &Unit, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO units (id, code, name, kind, parent_id, active, created_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
+            h(unit.id),
+            unit.code.as_str(),
+            unit.name,
+            unit.kind.code(),
+            oh(unit.parent_id),
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>> {
+        let row = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated" FROM users WHERE username = ?1"#,
+            username
+        )
+        .fetch_optional(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| u(r.id)))
+    }
+
+    async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO users (id, username, full_name, password_hash, active, created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+            h(id),
+            user.username,
+            user.full_name,
+            user.password_hash,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_user_role(&mut self, user_id: Uuid, role: &UnitRole) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO user_roles (user_id, unit_id, role) VALUES (?1, ?2, ?3)",
+            h(user_id),
+            h(role.unit_id),
+            role.role.code()
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

@@ -119,9 +119,82 @@ pub trait Tx: Send {
         unit_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    async fn unit_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>>;
+    async fn insert_unit(&mut self, unit: &Unit, now: DateTime<Utc>) -> Result<()>;
+    async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>>;
+    async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()>;
+    async fn insert_user_role(&mut self, user_id: Uuid, role: &UnitRole) -> Result<()>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;
+}
+
+/// [`crate::Store::create_unit`].
+pub async fn create_unit<T: Tx>(mut tx: T, unit: NewUnit, now: DateTime<Utc>) -> Result<Unit> {
+    if tx.unit_id_by_code(unit.code.as_str()).await?.is_some() {
+        return Err(StoreError::Domain(DomainError::field(
+            "code",
+            ErrorCode::AlreadyExists,
+            format!("Mã đơn vị \"{}\" đã được dùng.", unit.code),
+        )));
+    }
+    let parent_id = match &unit.parent_code {
+        None => None,
+        Some(parent) => Some(tx.unit_id_by_code(parent.as_str()).await?.ok_or_else(|| {
+            StoreError::Domain(DomainError::field(
+                "parent_code",
+                ErrorCode::UnitNotFound,
+                format!("Không có đơn vị cấp trên mã \"{parent}\"."),
+            ))
+        })?),
+    };
+    let created = Unit {
+        id: Uuid::new_v4(),
+        code: unit.code,
+        name: unit.name,
+        kind: unit.kind,
+        parent_id,
+        active: true,
+        successor_id: None,
+        dissolved_on: None,
+    };
+    tx.insert_unit(&created, now).await?;
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// [`crate::Store::create_user`].
+pub async fn create_user<T: Tx>(mut tx: T, user: NewUser, now: DateTime<Utc>) -> Result<User> {
+    if tx.user_id_by_username(&user.username).await?.is_some() {
+        return Err(StoreError::Domain(DomainError::field(
+            "username",
+            ErrorCode::AlreadyExists,
+            format!("Tên đăng nhập \"{}\" đã được dùng.", user.username),
+        )));
+    }
+    let id = Uuid::new_v4();
+    tx.insert_user(id, &user, now).await?;
+    let mut roles: Vec<UnitRole> = Vec::new();
+    for role in &user.roles {
+        if tx.unit(role.unit_id).await?.is_none() {
+            return Err(StoreError::not_found(
+                ErrorCode::UnitNotFound,
+                "Không tìm thấy đơn vị của vai trò.",
+            ));
+        }
+        if !roles.contains(role) {
+            tx.insert_user_role(id, role).await?;
+            roles.push(role.clone());
+        }
+    }
+    tx.commit().await?;
+    Ok(User {
+        id,
+        username: user.username,
+        full_name: user.full_name,
+        active: true,
+        roles,
+    })
 }
 
 fn json(value: &impl serde::Serialize) -> String {
