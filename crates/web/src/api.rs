@@ -28,7 +28,9 @@ use uuid::Uuid;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
-        .routes(routes!(list_units))
+        .routes(routes!(list_units, create_unit))
+        .routes(routes!(reorganize_units))
+        .routes(routes!(download_attachment))
         .routes(routes!(create_petition, list_petitions))
         .routes(routes!(get_petition))
         .routes(routes!(run_command))
@@ -287,6 +289,40 @@ pub struct ListQuery {
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct CreateUnit {
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    #[serde(default)]
+    pub parent_code: Option<String>,
+}
+
+/// A merger or split of units, applied now with the date it takes effect.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReorganizeUnits {
+    /// The `sources` cease; `into` takes over their open items.
+    Merge {
+        sources: Vec<Uuid>,
+        into: Uuid,
+        effective_on: NaiveDate,
+    },
+    /// `source` ceases; its open items move to `default_successor`, one of `into`.
+    Split {
+        source: Uuid,
+        into: Vec<Uuid>,
+        default_successor: Uuid,
+        effective_on: NaiveDate,
+    },
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReorganizedOut {
+    /// How many open petitions moved to the successor unit.
+    pub moved_petitions: u64,
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct RevealRequest {
     /// Why the identity must be seen; recorded on the petition's timeline.
     pub reason: String,
@@ -465,6 +501,95 @@ async fn list_units(
             .map(UnitOut::from)
             .collect(),
     ))
+}
+
+fn require_admin(user: &User) -> Result<(), ApiError> {
+    if user.roles.iter().any(|r| r.role == Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Chỉ quản trị hệ thống mới được thay đổi danh mục đơn vị.",
+        ))
+    }
+}
+
+/// Adds a unit (administrators).
+#[utoipa::path(post, path = "/units", tag = "units", security(("bearer" = [])), request_body = CreateUnit,
+    responses((status = 201, body = UnitOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_unit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: ApiJson<CreateUnit>,
+) -> Result<(StatusCode, Json<UnitOut>), ApiError> {
+    require_admin(&user)?;
+    let CreateUnit {
+        code,
+        name,
+        kind,
+        parent_code,
+    } = body.value;
+    let name = name.trim().to_owned();
+    donthu_core::error::required_text("name", "tên đơn vị", &name, 300)?;
+    let unit = NewUnit {
+        code: donthu_core::unit::UnitCode::parse(&code)?,
+        name,
+        kind,
+        parent_code: parent_code
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| donthu_core::unit::UnitCode::parse(&p))
+            .transpose()?,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(state.store.create_unit(unit).await?.into()),
+    ))
+}
+
+/// Merges or splits units (administrators). The dissolved units' open petitions move to
+/// the successor, each with an event on its timeline; closed ones stay where they were.
+#[utoipa::path(post, path = "/units/reorganize", tag = "units", security(("bearer" = [])), request_body = ReorganizeUnits,
+    responses((status = 200, body = ReorganizedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn reorganize_units(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: ApiJson<ReorganizeUnits>,
+) -> Result<Json<ReorganizedOut>, ApiError> {
+    require_admin(&user)?;
+    let now = Utc::now();
+    let (change, effective_on) = match body.value {
+        ReorganizeUnits::Merge {
+            sources,
+            into,
+            effective_on,
+        } => (Reorganization::Merge { sources, into }, effective_on),
+        ReorganizeUnits::Split {
+            source,
+            into,
+            default_successor,
+            effective_on,
+        } => (
+            Reorganization::Split {
+                source,
+                into,
+                default_successor,
+            },
+            effective_on,
+        ),
+    };
+    if effective_on > vietnam_today(now) {
+        return Err(donthu_core::DomainError::field(
+            "effective_on",
+            ErrorCode::InvalidDate,
+            "Việc sắp xếp đơn vị được áp dụng ngay: ngày hiệu lực không được sau hôm nay.",
+        )
+        .into());
+    }
+    let moved_petitions = state
+        .store
+        .reorganize(change, effective_on, user.id, now)
+        .await?;
+    Ok(Json(ReorganizedOut { moved_petitions }))
 }
 
 /// Registers a petition from any channel. With an `Idempotency-Key` header, a retry of
@@ -739,6 +864,64 @@ async fn list_attachments(
             .map(AttachmentOut::from)
             .collect(),
     ))
+}
+
+/// The bytes of an attachment, as uploaded.
+#[utoipa::path(get, path = "/petitions/{id}/attachments/{attachment_id}", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn download_attachment(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    visible_petition(&state, &user, id).await?;
+    let attachment = state
+        .store
+        .attachments(id)
+        .await?
+        .into_iter()
+        .find(|a| a.id == attachment_id);
+    let attachment = attachment
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy tệp đính kèm."))?;
+    let bytes = state.blobs.get(&attachment.sha256).await.map_err(|e| {
+        tracing::error!(error = %e, "blob store failure");
+        ApiError::new(
+            ErrorCode::Internal,
+            "Không đọc được tệp; vui lòng thử lại sau.",
+        )
+    })?;
+    let bytes = bytes.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            "Tệp đính kèm không còn trong kho lưu trữ.",
+        )
+    })?;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        percent_encode(&attachment.file_name)
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, attachment.content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 encoding of a file name for `Content-Disposition`.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A case (vụ việc) with the petitions in it that the caller may see.

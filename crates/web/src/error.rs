@@ -93,8 +93,14 @@ impl ApiError {
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> ApiError {
+        // A refusal about one field takes its status from that field's code (a taken
+        // unit code is a conflict, a malformed one unprocessable).
+        let status = match e.fields.as_slice() {
+            [one] => status_for(one.code),
+            _ => status_for(e.code),
+        };
         ApiError {
-            status: status_for(e.code),
+            status,
             detail: ErrorDetail {
                 code: e.code,
                 message: e.message,

@@ -37,8 +37,23 @@ async fn spawn() -> TestApp {
     .await
     .unwrap();
     let world = contract::world(&store).await;
+    let admin = donthu_store::Store::create_user(
+        &store,
+        donthu_store::model::NewUser {
+            username: "admin".into(),
+            full_name: "Quản trị".into(),
+            password_hash: "x".into(),
+            roles: vec![donthu_store::model::UnitRole {
+                unit_id: world.province.id,
+                role: donthu_core::unit::Role::Admin,
+            }],
+        },
+    )
+    .await
+    .unwrap();
     let mut tokens = HashMap::new();
     for (name, user) in [
+        ("admin", &admin),
         ("officer", &world.officer),
         ("head", &world.head),
         ("office_officer", &world.office_officer),
@@ -920,4 +935,149 @@ async fn the_openapi_document_describes_the_api() {
         (status, me["roles"][0]["role_label"].as_str()),
         (StatusCode::OK, Some("Cán bộ tiếp dân, xử lý đơn"))
     );
+}
+
+#[tokio::test]
+async fn administrators_add_units_and_merge_them() {
+    let app = spawn().await;
+    let new_unit = json!({ "code": "XA-MOI", "name": "UBND xã Tân Lập Mới", "kind": "commune", "parent_code": "BNC" });
+    let (status, err) = app.post("head", "/api/v1/units", new_unit.clone()).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("FORBIDDEN"))
+    );
+    let (status, unit) = app.post("admin", "/api/v1/units", new_unit.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{unit}");
+    assert_eq!(unit["kind_label"], "Xã, phường, đặc khu");
+    let (status, err) = app.post("admin", "/api/v1/units", new_unit).await;
+    assert_eq!(
+        (status, err["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("ALREADY_EXISTS"))
+    );
+    let (status, err) = app
+        .post(
+            "admin",
+            "/api/v1/units",
+            json!({ "code": "xã mới", "name": "X", "kind": "commune" }),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("INVALID_UNIT_CODE"))
+    );
+
+    let open = app
+        .create("commune_officer", complaint(&app.world.commune))
+        .await;
+    let merge = |on: &str| json!({ "type": "merge", "sources": [app.world.commune.id], "into": unit["id"], "effective_on": on });
+    let (status, err) = app
+        .post("admin", "/api/v1/units/reorganize", merge("2099-01-01"))
+        .await;
+    assert_eq!(
+        (status, err["error"]["fields"][0]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("INVALID_DATE"))
+    );
+    let (status, done) = app
+        .post("admin", "/api/v1/units/reorganize", merge(&today()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["moved_petitions"], 1);
+    let (_, moved) = app
+        .get(
+            "head",
+            &format!("/api/v1/petitions/{}", open["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(moved["unit_id"], unit["id"]);
+    let (_, units) = app.get("admin", "/api/v1/units").await;
+    let old = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "XA-TANLAP")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (old["active"].as_bool(), &old["successor_id"]),
+        (Some(false), &unit["id"])
+    );
+}
+
+#[tokio::test]
+async fn attachments_round_trip() {
+    let app = spawn().await;
+    let p = app
+        .create("officer", complaint(&app.world.internal_affairs))
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let pdf = b"%PDF-1.4 don khieu nai".to_vec();
+    let res = app
+        .http
+        .post(format!(
+            "{}/api/v1/petitions/{id}/attachments?file_name=Đơn khiếu nại.pdf",
+            app.base
+        ))
+        .bearer_auth(&app.tokens["officer"])
+        .header("content-type", "application/pdf")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let attachment: Value = res.json().await.unwrap();
+    assert_eq!(
+        (
+            attachment["file_name"].as_str(),
+            attachment["size_bytes"].as_i64()
+        ),
+        (Some("Đơn khiếu nại.pdf"), Some(pdf.len() as i64))
+    );
+    let (_, list) = app
+        .get("officer", &format!("/api/v1/petitions/{id}/attachments"))
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let url = format!(
+        "{}/api/v1/petitions/{id}/attachments/{}",
+        app.base,
+        attachment["id"].as_str().unwrap()
+    );
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.tokens["officer"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("%C4%90%C6%A1n")
+    );
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+    let res = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.tokens["office_officer"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another unit cannot fetch it"
+    );
+    let empty = app
+        .http
+        .post(format!(
+            "{}/api/v1/petitions/{id}/attachments?file_name=x.pdf",
+            app.base
+        ))
+        .bearer_auth(&app.tokens["officer"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
