@@ -112,11 +112,7 @@ impl std::error::Error for DomainError {}
 
 impl DomainError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        DomainError {
-            code,
-            message: message.into(),
-            fields: Vec::new(),
-        }
+        DomainError { code, message: message.into(), fields: Vec::new() }
     }
 
     /// A validation failure of one field.
@@ -125,11 +121,7 @@ impl DomainError {
         DomainError {
             code: ErrorCode::ValidationFailed,
             message: message.clone(),
-            fields: vec![FieldError {
-                field: field.to_owned(),
-                code,
-                message,
-            }],
+            fields: vec![FieldError { field: field.to_owned(), code, message }],
         }
     }
 
@@ -152,11 +144,7 @@ impl Validator {
     pub fn check(&mut self, result: Result<(), DomainError>) {
         if let Err(e) = result {
             if e.fields.is_empty() {
-                self.fields.push(FieldError {
-                    field: String::new(),
-                    code: e.code,
-                    message: e.message,
-                });
+                self.fields.push(FieldError { field: String::new(), code: e.code, message: e.message });
             } else {
                 self.fields.extend(e.fields);
             }
@@ -183,22 +171,13 @@ impl Validator {
 /// Checks a required free-text field: trimmed, non-empty, at most `max` characters.
 pub fn required_text(field: &str, label: &str, value: &str, max: usize) -> Result<(), DomainError> {
     if value.trim().is_empty() {
-        return Err(DomainError::field(
-            field,
-            ErrorCode::Required,
-            format!("Chưa nhập {label}."),
-        ));
+        return Err(DomainError::field(field, ErrorCode::Required, format!("Chưa nhập {label}.")));
     }
     optional_text(field, label, Some(value), max)
 }
 
 /// Checks an optional free-text field's length.
-pub fn optional_text(
-    field: &str,
-    label: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<(), DomainError> {
+pub fn optional_text(field: &str, label: &str, value: Option<&str>, max: usize) -> Result<(), DomainError> {
     match value {
         Some(v) if v.chars().count() > max => Err(DomainError::field(
             field,
@@ -239,15 +218,8 @@ mod tests {
         v.check(optional_text("c", "địa chỉ", Some("rất rất dài quá"), 5));
         let e = v.finish().unwrap_err();
         assert_eq!(e.code, ErrorCode::ValidationFailed);
-        let fields: Vec<_> = e
-            .fields
-            .iter()
-            .map(|f| (f.field.as_str(), f.code))
-            .collect();
-        assert_eq!(
-            fields,
-            [("a", ErrorCode::Required), ("c", ErrorCode::TooLong)]
-        );
+        let fields: Vec<_> = e.fields.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(fields, [("a", ErrorCode::Required), ("c", ErrorCode::TooLong)]);
         assert_eq!(e.fields[1].message, "Địa chỉ quá dài (tối đa 5 ký tự).");
     }
 }

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 /// secondary sources]. Numbers issued before the 2025 merger of provinces keep the old
 /// codes, so the pre-merger list is the one to check against.
 const CCCD_PROVINCE_CODES: &[u16] = &[
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
-    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
-    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45,
+    46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92,
+    93, 94, 95, 96,
 ];
 
 /// A citizen identity number (số định danh cá nhân / căn cước): 12 digits, starting with a
@@ -23,13 +23,8 @@ pub struct Cccd(String);
 impl Cccd {
     pub fn parse(input: &str) -> Result<Cccd, DomainError> {
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-        let invalid = |why: &str| {
-            DomainError::field(
-                "cccd",
-                ErrorCode::InvalidCccd,
-                format!("Số căn cước không hợp lệ: {why}."),
-            )
-        };
+        let invalid =
+            |why: &str| DomainError::field("cccd", ErrorCode::InvalidCccd, format!("Số căn cước không hợp lệ: {why}."));
         if digits.chars().count() != 12 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(invalid("phải gồm đúng 12 chữ số"));
         }
@@ -61,25 +56,15 @@ impl From<Cccd> for String {
 /// Checks a Vietnamese phone number: 9–11 digits after removing spaces, dots and dashes,
 /// optionally written with the country code +84.
 pub fn validate_phone(phone: &str) -> Result<(), DomainError> {
-    let digits: String = phone
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    let national = digits
-        .strip_prefix("+84")
-        .map(|d| format!("0{d}"))
-        .unwrap_or(digits);
+    let digits: String = phone.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+    let national = digits.strip_prefix("+84").map(|d| format!("0{d}")).unwrap_or(digits);
     let ok = national.starts_with('0')
         && (10..=11).contains(&national.len())
         && national.chars().all(|c| c.is_ascii_digit());
     if ok {
         Ok(())
     } else {
-        Err(DomainError::field(
-            "phone",
-            ErrorCode::InvalidPhone,
-            "Số điện thoại không hợp lệ (ví dụ: 0912 345 678).",
-        ))
+        Err(DomainError::field("phone", ErrorCode::InvalidPhone, "Số điện thoại không hợp lệ (ví dụ: 0912 345 678)."))
     }
 }
 
@@ -100,35 +85,14 @@ pub struct Person {
 
 impl Person {
     pub fn named(full_name: &str) -> Person {
-        Person {
-            full_name: full_name.to_owned(),
-            address: None,
-            phone: None,
-            email: None,
-            cccd: None,
-        }
+        Person { full_name: full_name.to_owned(), address: None, phone: None, email: None, cccd: None }
     }
 
     pub fn validate(&self) -> Result<(), DomainError> {
         let mut v = Validator::default();
-        v.check(required_text(
-            "full_name",
-            "họ và tên",
-            &self.full_name,
-            200,
-        ));
-        v.check(optional_text(
-            "address",
-            "địa chỉ",
-            self.address.as_deref(),
-            500,
-        ));
-        v.check(optional_text(
-            "email",
-            "thư điện tử",
-            self.email.as_deref(),
-            200,
-        ));
+        v.check(required_text("full_name", "họ và tên", &self.full_name, 200));
+        v.check(optional_text("address", "địa chỉ", self.address.as_deref(), 500));
+        v.check(optional_text("email", "thư điện tử", self.email.as_deref(), 200));
         if let Some(phone) = self.phone.as_deref().filter(|p| !p.trim().is_empty()) {
             v.check(validate_phone(phone));
         }
@@ -136,9 +100,7 @@ impl Person {
     }
 
     pub fn has_address(&self) -> bool {
-        self.address
-            .as_deref()
-            .is_some_and(|a| !a.trim().is_empty())
+        self.address.as_deref().is_some_and(|a| !a.trim().is_empty())
     }
 
     pub fn has_contact(&self) -> bool {
@@ -168,21 +130,12 @@ mod tests {
         for (input, ok) in table {
             assert_eq!(Cccd::parse(input).is_ok(), ok, "{input:?}");
         }
-        assert_eq!(
-            Cccd::parse("079 090 001 234").unwrap().as_str(),
-            "079090001234"
-        );
+        assert_eq!(Cccd::parse("079 090 001 234").unwrap().as_str(), "079090001234");
     }
 
     #[test]
     fn phone_table() {
-        for ok in [
-            "0912345678",
-            "0912 345 678",
-            "+84 912 345 678",
-            "0271.3879.123",
-            "02713879123",
-        ] {
+        for ok in ["0912345678", "0912 345 678", "+84 912 345 678", "0271.3879.123", "02713879123"] {
             assert!(validate_phone(ok).is_ok(), "{ok}");
         }
         for bad in ["12345", "912345678", "09123456789012", "09x2345678"] {

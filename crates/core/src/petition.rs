@@ -97,24 +97,9 @@ pub struct Target {
 impl Target {
     fn validate(&self) -> Result<(), DomainError> {
         let mut v = Validator::default();
-        v.check(required_text(
-            "name",
-            "tên cơ quan, người bị khiếu nại, tố cáo",
-            &self.name,
-            300,
-        ));
-        v.check(optional_text(
-            "address",
-            "địa chỉ",
-            self.address.as_deref(),
-            500,
-        ));
-        v.check(optional_text(
-            "position",
-            "chức vụ",
-            self.position.as_deref(),
-            300,
-        ));
+        v.check(required_text("name", "tên cơ quan, người bị khiếu nại, tố cáo", &self.name, 300));
+        v.check(optional_text("address", "địa chỉ", self.address.as_deref(), 500));
+        v.check(optional_text("position", "chức vụ", self.position.as_deref(), 300));
         v.finish()
     }
 }
@@ -169,10 +154,7 @@ impl Petitioner {
     pub fn validate(&self) -> Result<(), DomainError> {
         match self {
             Petitioner::Individual(p) => p.validate(),
-            Petitioner::Group {
-                head_count,
-                members,
-            } => {
+            Petitioner::Group { head_count, members } => {
                 let mut v = Validator::default();
                 if *head_count < 2 {
                     v.check(Err(DomainError::field(
@@ -192,7 +174,10 @@ impl Petitioner {
                     v.check(Err(DomainError::field(
                         "members",
                         ErrorCode::InvalidGroup,
-                        format!("Số người được ghi tên ({}) nhiều hơn số người trong đoàn ({head_count}).", members.len()),
+                        format!(
+                            "Số người được ghi tên ({}) nhiều hơn số người trong đoàn ({head_count}).",
+                            members.len()
+                        ),
                     )));
                 }
                 let reps = members.iter().filter(|m| m.representative).count() as u32;
@@ -212,19 +197,11 @@ impl Petitioner {
                     )));
                 }
                 for (i, m) in members.iter().enumerate() {
-                    v.check(
-                        m.person
-                            .validate()
-                            .map_err(|e| e.within(&format!("members[{i}]"))),
-                    );
+                    v.check(m.person.validate().map_err(|e| e.within(&format!("members[{i}]"))));
                 }
                 v.finish()
             }
-            Petitioner::Organization {
-                name,
-                address,
-                representative,
-            } => {
+            Petitioner::Organization { name, address, representative } => {
                 let mut v = Validator::default();
                 v.check(required_text("name", "tên cơ quan, tổ chức", name, 300));
                 v.check(optional_text("address", "địa chỉ", address.as_deref(), 500));
@@ -245,20 +222,10 @@ impl Petitioner {
     pub fn display_name(&self) -> String {
         match self {
             Petitioner::Individual(p) => p.full_name.clone(),
-            Petitioner::Group {
-                head_count,
-                members,
-            } => {
-                let rep = members
-                    .iter()
-                    .find(|m| m.representative)
-                    .or(members.first());
+            Petitioner::Group { head_count, members } => {
+                let rep = members.iter().find(|m| m.representative).or(members.first());
                 match rep {
-                    Some(m) => format!(
-                        "{} và {} người khác",
-                        m.person.full_name,
-                        head_count.saturating_sub(1)
-                    ),
+                    Some(m) => format!("{} và {} người khác", m.person.full_name, head_count.saturating_sub(1)),
                     None => format!("Đoàn {head_count} người"),
                 }
             }
@@ -272,17 +239,8 @@ impl Petitioner {
         match self {
             Petitioner::Individual(p) => vec![p],
             Petitioner::Group { members, .. } => {
-                let mut v: Vec<_> = members
-                    .iter()
-                    .filter(|m| m.representative)
-                    .map(|m| &m.person)
-                    .collect();
-                v.extend(
-                    members
-                        .iter()
-                        .filter(|m| !m.representative)
-                        .map(|m| &m.person),
-                );
+                let mut v: Vec<_> = members.iter().filter(|m| m.representative).map(|m| &m.person).collect();
+                v.extend(members.iter().filter(|m| !m.representative).map(|m| &m.person));
                 v
             }
             Petitioner::Organization { representative, .. } => representative.iter().collect(),
@@ -324,11 +282,9 @@ impl Petitioner {
 
     fn has_contact(&self) -> bool {
         match self {
-            Petitioner::Organization {
-                address,
-                representative,
-                ..
-            } => address.is_some() || representative.as_ref().is_some_and(Person::has_contact),
+            Petitioner::Organization { address, representative, .. } => {
+                address.is_some() || representative.as_ref().is_some_and(Person::has_contact)
+            }
             _ => self.people().first().is_some_and(|p| p.has_contact()),
         }
     }
@@ -404,17 +360,8 @@ impl NewPetition {
     /// contents is still registered: that is [`assess_eligibility`]'s business.
     pub fn validate(&self, today: NaiveDate) -> Result<(), DomainError> {
         let mut v = Validator::default();
-        v.check(required_text(
-            "content",
-            "nội dung đơn",
-            &self.content,
-            MAX_CONTENT_CHARS,
-        ));
-        v.check(
-            self.petitioner
-                .validate()
-                .map_err(|e| e.within("petitioner")),
-        );
+        v.check(required_text("content", "nội dung đơn", &self.content, MAX_CONTENT_CHARS));
+        v.check(self.petitioner.validate().map_err(|e| e.within("petitioner")));
         if let Some(t) = &self.target {
             v.check(t.validate().map_err(|e| e.within("target")));
         }
@@ -426,11 +373,7 @@ impl NewPetition {
             )));
         }
         if self.received_on < NaiveDate::from_ymd_opt(1990, 1, 1).expect("valid date") {
-            v.check(Err(DomainError::field(
-                "received_on",
-                ErrorCode::InvalidDate,
-                "Ngày nhận đơn không hợp lệ.",
-            )));
+            v.check(Err(DomainError::field("received_on", ErrorCode::InvalidDate, "Ngày nhận đơn không hợp lệ.")));
         }
         if let Some(w) = self.written_on
             && w > self.received_on
@@ -448,12 +391,7 @@ impl NewPetition {
                 "Chưa nhập cơ quan, báo chí đã chuyển đơn đến.",
             ))),
             (_, Some(f)) => {
-                v.check(required_text(
-                    "forwarded_from.body",
-                    "cơ quan chuyển đơn",
-                    &f.body,
-                    300,
-                ));
+                v.check(required_text("forwarded_from.body", "cơ quan chuyển đơn", &f.body, 300));
                 v.check(optional_text(
                     "forwarded_from.document_number",
                     "số văn bản",
@@ -522,10 +460,7 @@ impl EligibilityFacts {
         let named = match &p.petitioner {
             Petitioner::Organization { name, .. } => !name.trim().is_empty(),
             Petitioner::Anonymous => false,
-            other => other
-                .people()
-                .first()
-                .is_some_and(|x| !x.full_name.trim().is_empty()),
+            other => other.people().first().is_some_and(|x| !x.full_name.trim().is_empty()),
         };
         let target = p.target.as_ref().filter(|t| !t.name.trim().is_empty());
         EligibilityFacts {
@@ -535,8 +470,7 @@ impl EligibilityFacts {
             has_address: p.petitioner.address().is_some(),
             has_contact: p.petitioner.has_contact(),
             target_named: target.is_some(),
-            target_has_address: target
-                .is_some_and(|t| t.address.as_deref().is_some_and(|a| !a.trim().is_empty())),
+            target_has_address: target.is_some_and(|t| t.address.as_deref().is_some_and(|a| !a.trim().is_empty())),
             signed: p.signed,
             substantial_content: p.content.trim().chars().count() >= 50,
         }
@@ -556,28 +490,16 @@ impl EligibilityFacts {
                 (self.dated, R::MissingDate),
                 (self.named, R::MissingName),
                 (self.has_address, R::MissingAddress),
-                (
-                    kind != Kind::Denunciation || self.has_contact,
-                    R::MissingContact,
-                ),
+                (kind != Kind::Denunciation || self.has_contact, R::MissingContact),
                 (self.target_named, R::MissingTarget),
-                (
-                    kind != Kind::Complaint || !self.target_named || self.target_has_address,
-                    R::MissingTargetAddress,
-                ),
+                (kind != Kind::Complaint || !self.target_named || self.target_has_address, R::MissingTargetAddress),
                 (self.signed, R::Unsigned),
             ];
             reasons.extend(checks.into_iter().filter(|(ok, _)| !ok).map(|(_, r)| r));
         }
-        let inspection_possible = self.anonymous
-            && kind == Kind::Denunciation
-            && self.target_named
-            && self.substantial_content;
-        Eligibility {
-            eligible: reasons.is_empty(),
-            reasons,
-            inspection_possible,
-        }
+        let inspection_possible =
+            self.anonymous && kind == Kind::Denunciation && self.target_named && self.substantial_content;
+        Eligibility { eligible: reasons.is_empty(), reasons, inspection_possible }
     }
 }
 
@@ -614,15 +536,7 @@ impl std::str::FromStr for ReferenceNumber {
         let mut parts = s.trim().splitn(3, '/');
         let sequence = parts.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
         let year = parts.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
-        let unit_code = parts
-            .next()
-            .filter(|c| !c.is_empty())
-            .ok_or_else(bad)?
-            .to_owned();
-        Ok(ReferenceNumber {
-            sequence,
-            year,
-            unit_code,
-        })
+        let unit_code = parts.next().filter(|c| !c.is_empty()).ok_or_else(bad)?.to_owned();
+        Ok(ReferenceNumber { sequence, year, unit_code })
     }
 }

@@ -169,12 +169,7 @@ pub struct ProcessState {
 
 impl ProcessState {
     /// The state of a petition just registered.
-    pub fn received(
-        kind: Kind,
-        field: Field,
-        facts: EligibilityFacts,
-        named_complainants: u32,
-    ) -> ProcessState {
+    pub fn received(kind: Kind, field: Field, facts: EligibilityFacts, named_complainants: u32) -> ProcessState {
         ProcessState {
             status: Status::Received,
             kind,
@@ -353,9 +348,7 @@ impl Command {
             | Command::SuspendTemporarily { reason }
             | Command::Resume { reason }
             | Command::Suspend { reason } => Some(reason.clone()),
-            Command::RecordDialogue { summary, .. } | Command::Conclude { summary, .. } => {
-                Some(summary.clone())
-            }
+            Command::RecordDialogue { summary, .. } | Command::Conclude { summary, .. } => Some(summary.clone()),
             Command::Classify { .. } | Command::Split { .. } | Command::LinkToCase { .. } => None,
         }
     }
@@ -430,24 +423,12 @@ pub struct Decision {
 fn not_allowed(state: &ProcessState, cmd: &Command) -> DomainError {
     DomainError::new(
         ErrorCode::TransitionNotAllowed,
-        format!(
-            "Không thể thực hiện \"{}\" khi đơn đang ở trạng thái \"{}\".",
-            cmd.label(),
-            state.status.label()
-        ),
+        format!("Không thể thực hiện \"{}\" khi đơn đang ở trạng thái \"{}\".", cmd.label(), state.status.label()),
     )
 }
 
-fn require_status(
-    state: &ProcessState,
-    cmd: &Command,
-    allowed: &[Status],
-) -> Result<(), DomainError> {
-    if allowed.contains(&state.status) {
-        Ok(())
-    } else {
-        Err(not_allowed(state, cmd))
-    }
+fn require_status(state: &ProcessState, cmd: &Command, allowed: &[Status]) -> Result<(), DomainError> {
+    if allowed.contains(&state.status) { Ok(()) } else { Err(not_allowed(state, cmd)) }
 }
 
 fn check_text(field: &str, label: &str, value: &str) -> Result<(), DomainError> {
@@ -464,42 +445,24 @@ fn check_forward_once(state: &ProcessState, ctx: &DecisionContext) -> Result<(),
     Ok(())
 }
 
-fn validate_proposal(
-    state: &ProcessState,
-    ctx: &DecisionContext,
-    p: &Proposal,
-) -> Result<(), DomainError> {
+fn validate_proposal(state: &ProcessState, ctx: &DecisionContext, p: &Proposal) -> Result<(), DomainError> {
     let mut v = Validator::default();
-    v.check(optional_text(
-        "to_body",
-        "tên cơ quan",
-        p.to_body.as_deref(),
-        300,
-    ));
+    v.check(optional_text("to_body", "tên cơ quan", p.to_body.as_deref(), 300));
     v.check(optional_text("reason", "lý do", p.reason.as_deref(), 5_000));
-    let has_destination =
-        p.to_unit.is_some() || p.to_body.as_deref().is_some_and(|b| !b.trim().is_empty());
+    let has_destination = p.to_unit.is_some() || p.to_body.as_deref().is_some_and(|b| !b.trim().is_empty());
     match p.handling {
-        Handling::Forward | Handling::Guide if !has_destination => {
-            v.check(Err(DomainError::field(
-                "to_body",
-                ErrorCode::Required,
-                "Chưa chọn cơ quan có thẩm quyền để chuyển đơn hoặc hướng dẫn.",
-            )))
-        }
-        Handling::ChaseUp if p.to_unit.is_none() => v.check(Err(DomainError::field(
-            "to_unit",
+        Handling::Forward | Handling::Guide if !has_destination => v.check(Err(DomainError::field(
+            "to_body",
             ErrorCode::Required,
-            "Chưa chọn đơn vị cấp dưới cần đôn đốc.",
+            "Chưa chọn cơ quan có thẩm quyền để chuyển đơn hoặc hướng dẫn.",
         ))),
+        Handling::ChaseUp if p.to_unit.is_none() => {
+            v.check(Err(DomainError::field("to_unit", ErrorCode::Required, "Chưa chọn đơn vị cấp dưới cần đôn đốc.")))
+        }
         Handling::Return | Handling::Archive | Handling::Refuse
             if p.reason.as_deref().is_none_or(|r| r.trim().is_empty()) =>
         {
-            v.check(Err(DomainError::field(
-                "reason",
-                ErrorCode::Required,
-                "Chưa nêu lý do.",
-            )))
+            v.check(Err(DomainError::field("reason", ErrorCode::Required, "Chưa nêu lý do.")))
         }
         _ => {}
     }
@@ -510,13 +473,7 @@ fn validate_proposal(
             "Đơn nặc danh không được thụ lý giải quyết (Điều 25 Luật Tố cáo); có thể lưu đơn hoặc chuyển để thanh tra, kiểm tra.",
         )),
         Handling::Accept if !state.eligible() => {
-            let reasons: Vec<_> = state
-                .facts
-                .assess(state.kind)
-                .reasons
-                .iter()
-                .map(|r| r.label())
-                .collect();
+            let reasons: Vec<_> = state.facts.assess(state.kind).reasons.iter().map(|r| r.label()).collect();
             Err(DomainError::new(
                 ErrorCode::PetitionNotEligible,
                 format!("Đơn chưa đủ điều kiện thụ lý: {}.", reasons.join("; ")),
@@ -529,33 +486,19 @@ fn validate_proposal(
 
 /// Decides a command against a petition's state. Pure: the same inputs always give the
 /// same answer, and nothing is written until the store persists the decision.
-pub fn decide(
-    state: &ProcessState,
-    cmd: &Command,
-    ctx: &DecisionContext,
-) -> Result<Decision, DomainError> {
+pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Result<Decision, DomainError> {
     if !cmd.allowed_roles().iter().any(|r| ctx.roles.contains(r)) {
         let roles: Vec<_> = cmd.allowed_roles().iter().map(|r| r.label()).collect();
         return Err(DomainError::new(
             ErrorCode::RoleNotPermitted,
-            format!(
-                "Chỉ {} mới được thực hiện \"{}\".",
-                roles.join(", "),
-                cmd.label()
-            ),
+            format!("Chỉ {} mới được thực hiện \"{}\".", roles.join(", "), cmd.label()),
         ));
     }
     use Status as S;
     let mut after = state.clone();
     let mut effect = None;
     match cmd {
-        Command::Classify {
-            kind,
-            field,
-            complexity,
-            remote_area,
-            complaint_round,
-        } => {
+        Command::Classify { kind, field, complexity, remote_area, complaint_round } => {
             require_status(state, cmd, &[S::Received, S::Classified])?;
             after.status = S::Classified;
             after.kind = *kind;
@@ -567,12 +510,7 @@ pub fn decide(
                 _ => None,
             };
         }
-        Command::Propose {
-            handling,
-            to_unit,
-            to_body,
-            reason,
-        } => {
+        Command::Propose { handling, to_unit, to_body, reason } => {
             require_status(state, cmd, &[S::Classified])?;
             let proposal = Proposal {
                 handling: *handling,
@@ -588,22 +526,15 @@ pub fn decide(
         Command::Approve { note } => {
             require_status(state, cmd, &[S::Proposed])?;
             optional_text("note", "ý kiến", note.as_deref(), 5_000)?;
-            let proposal = state
-                .proposal
-                .clone()
-                .ok_or_else(|| not_allowed(state, cmd))?;
+            let proposal = state.proposal.clone().ok_or_else(|| not_allowed(state, cmd))?;
             // Facts may have changed since the proposal (another copy forwarded meanwhile).
             validate_proposal(state, ctx, &proposal)?;
             after.status = proposal.handling.resulting_status();
             effect = match proposal.handling {
-                Handling::Forward => Some(Effect::Forward {
-                    to_unit: proposal.to_unit,
-                    to_body: proposal.to_body.clone(),
-                }),
-                Handling::ChaseUp => Some(Effect::Forward {
-                    to_unit: proposal.to_unit,
-                    to_body: None,
-                }),
+                Handling::Forward => {
+                    Some(Effect::Forward { to_unit: proposal.to_unit, to_body: proposal.to_body.clone() })
+                }
+                Handling::ChaseUp => Some(Effect::Forward { to_unit: proposal.to_unit, to_body: None }),
                 _ => None,
             };
         }
@@ -640,10 +571,7 @@ pub fn decide(
             require_status(state, cmd, &[S::Accepted, S::Verifying])?;
             check_text("summary", "nội dung quyết định, kết luận", summary)?;
             if !Outcome::allowed_for(state.kind).contains(outcome) {
-                let allowed: Vec<_> = Outcome::allowed_for(state.kind)
-                    .iter()
-                    .map(|o| o.label())
-                    .collect();
+                let allowed: Vec<_> = Outcome::allowed_for(state.kind).iter().map(|o| o.label()).collect();
                 return Err(DomainError::new(
                     ErrorCode::OutcomeKindMismatch,
                     format!(
@@ -673,19 +601,11 @@ pub fn decide(
             after.status = S::Enforcing;
         }
         Command::Close { note } => {
-            require_status(
-                state,
-                cmd,
-                &[S::Concluded, S::Enforcing, S::Forwarded, S::ChasedUp],
-            )?;
+            require_status(state, cmd, &[S::Concluded, S::Enforcing, S::Forwarded, S::ChasedUp])?;
             optional_text("note", "ghi chú", note.as_deref(), 5_000)?;
             after.status = S::Closed;
         }
-        Command::Withdraw {
-            complainant,
-            reason,
-            continue_processing,
-        } => {
+        Command::Withdraw { complainant, reason, continue_processing } => {
             if !state.status.before_conclusion() {
                 return Err(not_allowed(state, cmd));
             }
@@ -705,18 +625,15 @@ pub fn decide(
                     ));
                 }
                 if state.withdrawn_complainants.contains(index) {
-                    return Err(DomainError::new(
-                        ErrorCode::Conflict,
-                        "Người này đã rút đơn trước đó.",
-                    ));
+                    return Err(DomainError::new(ErrorCode::Conflict, "Người này đã rút đơn trước đó."));
                 }
                 after.withdrawn_complainants.push(*index);
                 after.withdrawn_complainants.sort_unstable();
             }
             // Decree 155 Art.5 (new Decree 124 Art.7a) [S+]: the others continue; when
             // every named complainant has withdrawn, the whole petition is withdrawn.
-            let everyone_out = complainant.is_none()
-                || after.withdrawn_complainants.len() as u32 >= state.named_complainants;
+            let everyone_out =
+                complainant.is_none() || after.withdrawn_complainants.len() as u32 >= state.named_complainants;
             if everyone_out && !continue_processing {
                 after.status = S::Withdrawn;
                 after.suspended_from = None;
@@ -751,11 +668,7 @@ pub fn decide(
             after.suspended_from = None;
         }
         Command::Suspend { reason } => {
-            require_status(
-                state,
-                cmd,
-                &[S::Accepted, S::Verifying, S::TemporarilySuspended],
-            )?;
+            require_status(state, cmd, &[S::Accepted, S::Verifying, S::TemporarilySuspended])?;
             check_text("reason", "căn cứ đình chỉ", reason)?;
             after.status = S::Suspended;
             after.suspended_from = None;
@@ -772,20 +685,13 @@ pub fn decide(
             let mut v = Validator::default();
             for (i, p) in parts.iter().enumerate() {
                 v.check(
-                    required_text(
-                        "content",
-                        "nội dung",
-                        &p.content,
-                        crate::petition::MAX_CONTENT_CHARS,
-                    )
-                    .map_err(|e| e.within(&format!("parts[{i}]"))),
+                    required_text("content", "nội dung", &p.content, crate::petition::MAX_CONTENT_CHARS)
+                        .map_err(|e| e.within(&format!("parts[{i}]"))),
                 );
             }
             v.finish()?;
             after.status = S::Split;
-            effect = Some(Effect::CreateParts {
-                parts: parts.clone(),
-            });
+            effect = Some(Effect::CreateParts { parts: parts.clone() });
         }
         Command::LinkToCase { case_id } => {
             if state.status == S::Split {
@@ -794,13 +700,7 @@ pub fn decide(
             effect = Some(Effect::MoveToCase { case_id: *case_id });
         }
     }
-    Ok(Decision {
-        action: cmd.action(),
-        before: state.clone(),
-        after,
-        reason: cmd.reason(),
-        effect,
-    })
+    Ok(Decision { action: cmd.action(), before: state.clone(), after, reason: cmd.reason(), effect })
 }
 
 /// Sample commands of every kind, filled with valid placeholder details, to ask the
@@ -818,39 +718,20 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
         Command::Approve { note: None },
         Command::RejectProposal { reason: reason() },
         Command::StartVerification { note: None },
-        Command::RecordDialogue {
-            held_on: today,
-            summary: reason(),
-        },
+        Command::RecordDialogue { held_on: today, summary: reason() },
         Command::StartEnforcement { note: None },
         Command::Close { note: None },
-        Command::Withdraw {
-            complainant: None,
-            reason: reason(),
-            continue_processing: false,
-        },
+        Command::Withdraw { complainant: None, reason: reason(), continue_processing: false },
         Command::SuspendTemporarily { reason: reason() },
         Command::Resume { reason: reason() },
         Command::Suspend { reason: reason() },
         Command::Split {
             parts: vec![
-                SplitPart {
-                    kind: Kind::Complaint,
-                    field: state.field,
-                    content: reason(),
-                    target: None,
-                },
-                SplitPart {
-                    kind: Kind::Denunciation,
-                    field: state.field,
-                    content: reason(),
-                    target: None,
-                },
+                SplitPart { kind: Kind::Complaint, field: state.field, content: reason(), target: None },
+                SplitPart { kind: Kind::Denunciation, field: state.field, content: reason(), target: None },
             ],
         },
-        Command::LinkToCase {
-            case_id: Uuid::nil(),
-        },
+        Command::LinkToCase { case_id: Uuid::nil() },
     ];
     commands.extend(Handling::ALL.iter().map(|h| Command::Propose {
         handling: *h,
@@ -858,14 +739,8 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
         to_body: Some(reason()),
         reason: Some(reason()),
     }));
-    commands.extend(
-        Outcome::allowed_for(state.kind)
-            .iter()
-            .map(|o| Command::Conclude {
-                outcome: *o,
-                summary: reason(),
-            }),
-    );
+    commands
+        .extend(Outcome::allowed_for(state.kind).iter().map(|o| Command::Conclude { outcome: *o, summary: reason() }));
     commands
 }
 

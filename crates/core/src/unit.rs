@@ -36,10 +36,7 @@ vocabulary! {
 impl Role {
     /// Whether this role also sees the items of the unit's subordinate units.
     pub fn sees_subordinate_units(self) -> bool {
-        matches!(
-            self,
-            Role::Head | Role::Leader | Role::Oversight | Role::Custodian | Role::Admin
-        )
+        matches!(self, Role::Head | Role::Leader | Role::Oversight | Role::Custodian | Role::Admin)
     }
 
     /// Whether this role may read petitions at all (admins manage, they do not read cases).
@@ -58,9 +55,7 @@ impl UnitCode {
     pub fn parse(input: &str) -> Result<UnitCode, DomainError> {
         let code = input.trim();
         let ok = (1..=20).contains(&code.len())
-            && code
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
             && !code.starts_with('-')
             && !code.ends_with('-');
         if ok {
@@ -109,15 +104,7 @@ mod tests {
         for ok in ["BNC", "UBND-TINH", "XA01", "TU"] {
             assert!(UnitCode::parse(ok).is_ok(), "{ok}");
         }
-        for bad in [
-            "",
-            "bnc",
-            "BAN NỘI CHÍNH",
-            "-X",
-            "X-",
-            "ĐB",
-            "A23456789012345678901",
-        ] {
+        for bad in ["", "bnc", "BAN NỘI CHÍNH", "-X", "X-", "ĐB", "A23456789012345678901"] {
             assert!(UnitCode::parse(bad).is_err(), "{bad}");
         }
     }

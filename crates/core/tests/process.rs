@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 use donthu_core::ErrorCode;
-use donthu_core::petition::{
-    ComplaintRound, Complexity, EligibilityFacts, Field, Kind, Target, TargetKind,
-};
+use donthu_core::petition::{ComplaintRound, Complexity, EligibilityFacts, Field, Kind, Target, TargetKind};
 use donthu_core::process::{
     Command, DecisionContext, Effect, Handling, Outcome, ProcessState, SplitPart, Status, decide,
 };
@@ -73,11 +71,7 @@ fn propose(handling: Handling) -> Command {
 fn accepted(kind: Kind) -> ProcessState {
     run(
         state(kind),
-        &[
-            (classify(kind), OFFICER),
-            (propose(Handling::Accept), OFFICER),
-            (Command::Approve { note: None }, HEAD),
-        ],
+        &[(classify(kind), OFFICER), (propose(Handling::Accept), OFFICER), (Command::Approve { note: None }, HEAD)],
     )
 }
 
@@ -98,8 +92,7 @@ fn complaint_walks_from_intake_to_close() {
             ),
             (
                 Command::Conclude {
-                    outcome: Outcome::PartlyCorrect,
-                    summary: "Quyết định số 12/QĐ-UBND".into(),
+                    outcome: Outcome::PartlyCorrect, summary: "Quyết định số 12/QĐ-UBND".into()
                 },
                 HEAD,
             ),
@@ -123,20 +116,11 @@ fn each_handling_leads_to_its_status() {
         (Handling::Refuse, Status::Refused),
     ];
     for (handling, expected) in table {
-        let s = run(
-            state(Kind::Complaint),
-            &[
-                (classify(Kind::Complaint), OFFICER),
-                (propose(handling), OFFICER),
-            ],
-        );
+        let s = run(state(Kind::Complaint), &[(classify(Kind::Complaint), OFFICER), (propose(handling), OFFICER)]);
         let d = decide(&s, &Command::Approve { note: None }, &ctx(HEAD)).unwrap();
         assert_eq!(d.after.status, expected, "{handling:?}");
     }
-    let s = run(
-        state(Kind::Feedback),
-        &[(classify(Kind::Feedback), OFFICER)],
-    );
+    let s = run(state(Kind::Feedback), &[(classify(Kind::Feedback), OFFICER)]);
     let chase = Command::Propose {
         handling: Handling::ChaseUp,
         to_unit: Some(Uuid::from_u128(7)),
@@ -146,13 +130,7 @@ fn each_handling_leads_to_its_status() {
     let s = run(s, &[(chase, OFFICER)]);
     let d = decide(&s, &Command::Approve { note: None }, &ctx(HEAD)).unwrap();
     assert_eq!(d.after.status, Status::ChasedUp);
-    assert_eq!(
-        d.effect,
-        Some(Effect::Forward {
-            to_unit: Some(Uuid::from_u128(7)),
-            to_body: None
-        })
-    );
+    assert_eq!(d.effect, Some(Effect::Forward { to_unit: Some(Uuid::from_u128(7)), to_body: None }));
 }
 
 #[test]
@@ -160,14 +138,8 @@ fn refusals_carry_stable_codes() {
     let received = state(Kind::Complaint);
     let classified = run(received.clone(), &[(classify(Kind::Complaint), OFFICER)]);
     let proposed = run(classified.clone(), &[(propose(Handling::Accept), OFFICER)]);
-    let verifying = run(
-        accepted(Kind::Complaint),
-        &[(Command::StartVerification { note: None }, OFFICER)],
-    );
-    let conclude = |o| Command::Conclude {
-        outcome: o,
-        summary: "Kết luận".into(),
-    };
+    let verifying = run(accepted(Kind::Complaint), &[(Command::StartVerification { note: None }, OFFICER)]);
+    let conclude = |o| Command::Conclude { outcome: o, summary: "Kết luận".into() };
     let mut anonymous = state(Kind::Denunciation);
     anonymous.facts.anonymous = true;
     let anonymous = run(anonymous, &[(classify(Kind::Denunciation), OFFICER)]);
@@ -181,13 +153,7 @@ fn refusals_carry_stable_codes() {
             HEAD,
             ErrorCode::TransitionNotAllowed,
         ),
-        (
-            "officer approves",
-            proposed.clone(),
-            Command::Approve { note: None },
-            OFFICER,
-            ErrorCode::RoleNotPermitted,
-        ),
+        ("officer approves", proposed.clone(), Command::Approve { note: None }, OFFICER, ErrorCode::RoleNotPermitted),
         (
             "oversight classifies",
             received.clone(),
@@ -195,13 +161,7 @@ fn refusals_carry_stable_codes() {
             &[Role::Oversight],
             ErrorCode::RoleNotPermitted,
         ),
-        (
-            "complaint found false",
-            verifying.clone(),
-            conclude(Outcome::False),
-            HEAD,
-            ErrorCode::OutcomeKindMismatch,
-        ),
+        ("complaint found false", verifying.clone(), conclude(Outcome::False), HEAD, ErrorCode::OutcomeKindMismatch),
         (
             "propose without classification",
             received.clone(),
@@ -209,65 +169,33 @@ fn refusals_carry_stable_codes() {
             OFFICER,
             ErrorCode::TransitionNotAllowed,
         ),
-        (
-            "accept anonymous",
-            anonymous,
-            propose(Handling::Accept),
-            OFFICER,
-            ErrorCode::PetitionNotEligible,
-        ),
-        (
-            "accept unsigned complaint",
-            unsigned,
-            propose(Handling::Accept),
-            OFFICER,
-            ErrorCode::PetitionNotEligible,
-        ),
+        ("accept anonymous", anonymous, propose(Handling::Accept), OFFICER, ErrorCode::PetitionNotEligible),
+        ("accept unsigned complaint", unsigned, propose(Handling::Accept), OFFICER, ErrorCode::PetitionNotEligible),
         (
             "archive without reason",
             classified.clone(),
-            Command::Propose {
-                handling: Handling::Archive,
-                to_unit: None,
-                to_body: None,
-                reason: None,
-            },
+            Command::Propose { handling: Handling::Archive, to_unit: None, to_body: None, reason: None },
             OFFICER,
             ErrorCode::ValidationFailed,
         ),
         (
             "forward nowhere",
             classified.clone(),
-            Command::Propose {
-                handling: Handling::Forward,
-                to_unit: None,
-                to_body: Some("  ".into()),
-                reason: None,
-            },
+            Command::Propose { handling: Handling::Forward, to_unit: None, to_body: Some("  ".into()), reason: None },
             OFFICER,
             ErrorCode::ValidationFailed,
         ),
         (
             "dialogue on a denunciation",
-            run(
-                accepted(Kind::Denunciation),
-                &[(Command::StartVerification { note: None }, OFFICER)],
-            ),
-            Command::RecordDialogue {
-                held_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
-                summary: "x".into(),
-            },
+            run(accepted(Kind::Denunciation), &[(Command::StartVerification { note: None }, OFFICER)]),
+            Command::RecordDialogue { held_on: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), summary: "x".into() },
             OFFICER,
             ErrorCode::KindNotAllowed,
         ),
         (
             "withdraw after conclusion",
             run(verifying.clone(), &[(conclude(Outcome::Wrong), HEAD)]),
-            Command::Withdraw {
-                complainant: None,
-                reason: "Rút".into(),
-                continue_processing: false,
-            },
+            Command::Withdraw { complainant: None, reason: "Rút".into(), continue_processing: false },
             OFFICER,
             ErrorCode::TransitionNotAllowed,
         ),
@@ -295,19 +223,13 @@ fn refusals_carry_stable_codes() {
 
 #[test]
 fn a_denunciation_is_forwarded_only_once() {
-    let s = run(
-        state(Kind::Denunciation),
-        &[(classify(Kind::Denunciation), OFFICER)],
-    );
+    let s = run(state(Kind::Denunciation), &[(classify(Kind::Denunciation), OFFICER)]);
     let mut c = ctx(OFFICER);
     c.denunciation_forwarded_before = true;
     let err = decide(&s, &propose(Handling::Forward), &c).unwrap_err();
     assert_eq!(err.code, ErrorCode::DenunciationAlreadyForwarded);
     // A complaint with the same history may be forwarded.
-    let s = run(
-        state(Kind::Complaint),
-        &[(classify(Kind::Complaint), OFFICER)],
-    );
+    let s = run(state(Kind::Complaint), &[(classify(Kind::Complaint), OFFICER)]);
     assert!(decide(&s, &propose(Handling::Forward), &c).is_ok());
 }
 
@@ -315,21 +237,12 @@ fn a_denunciation_is_forwarded_only_once() {
 fn group_members_withdraw_one_by_one() {
     let mut s = accepted(Kind::Complaint);
     s.named_complainants = 3;
-    let withdraw = |i| Command::Withdraw {
-        complainant: Some(i),
-        reason: "Đơn xin rút".into(),
-        continue_processing: false,
-    };
+    let withdraw =
+        |i| Command::Withdraw { complainant: Some(i), reason: "Đơn xin rút".into(), continue_processing: false };
     let s = run(s, &[(withdraw(1), OFFICER)]);
     assert_eq!(s.status, Status::Accepted);
-    assert_eq!(
-        decide(&s, &withdraw(1), &ctx(OFFICER)).unwrap_err().code,
-        ErrorCode::Conflict
-    );
-    assert_eq!(
-        decide(&s, &withdraw(3), &ctx(OFFICER)).unwrap_err().fields[0].code,
-        ErrorCode::UnknownComplainant
-    );
+    assert_eq!(decide(&s, &withdraw(1), &ctx(OFFICER)).unwrap_err().code, ErrorCode::Conflict);
+    assert_eq!(decide(&s, &withdraw(3), &ctx(OFFICER)).unwrap_err().fields[0].code, ErrorCode::UnknownComplainant);
     let s = run(s, &[(withdraw(0), OFFICER)]);
     assert_eq!(s.status, Status::Accepted);
     let s = run(s, &[(withdraw(2), OFFICER)]);
@@ -340,60 +253,25 @@ fn group_members_withdraw_one_by_one() {
 #[test]
 fn a_withdrawn_denunciation_may_continue() {
     let s = accepted(Kind::Denunciation);
-    let cmd = Command::Withdraw {
-        complainant: None,
-        reason: "Rút đơn".into(),
-        continue_processing: true,
-    };
+    let cmd = Command::Withdraw { complainant: None, reason: "Rút đơn".into(), continue_processing: true };
     assert_eq!(run(s.clone(), &[(cmd, OFFICER)]).status, Status::Accepted);
     let complaint = accepted(Kind::Complaint);
-    let cmd = Command::Withdraw {
-        complainant: None,
-        reason: "Rút đơn".into(),
-        continue_processing: true,
-    };
-    assert_eq!(
-        decide(&complaint, &cmd, &ctx(OFFICER)).unwrap_err().code,
-        ErrorCode::KindNotAllowed
-    );
+    let cmd = Command::Withdraw { complainant: None, reason: "Rút đơn".into(), continue_processing: true };
+    assert_eq!(decide(&complaint, &cmd, &ctx(OFFICER)).unwrap_err().code, ErrorCode::KindNotAllowed);
 }
 
 #[test]
 fn temporary_suspension_of_complaints_starts_with_law_136() {
-    let s = run(
-        accepted(Kind::Complaint),
-        &[(Command::StartVerification { note: None }, OFFICER)],
-    );
-    let suspend = Command::SuspendTemporarily {
-        reason: "Chờ kết quả giám định".into(),
-    };
+    let s = run(accepted(Kind::Complaint), &[(Command::StartVerification { note: None }, OFFICER)]);
+    let suspend = Command::SuspendTemporarily { reason: "Chờ kết quả giám định".into() };
     let mut before = ctx(HEAD);
     before.today = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    assert_eq!(
-        decide(&s, &suspend, &before).unwrap_err().code,
-        ErrorCode::NotInForce
-    );
+    assert_eq!(decide(&s, &suspend, &before).unwrap_err().code, ErrorCode::NotInForce);
     let s = run(s, &[(suspend, HEAD)]);
     assert_eq!(s.status, Status::TemporarilySuspended);
-    let resumed = run(
-        s.clone(),
-        &[(
-            Command::Resume {
-                reason: "Đã có kết quả giám định".into(),
-            },
-            HEAD,
-        )],
-    );
+    let resumed = run(s.clone(), &[(Command::Resume { reason: "Đã có kết quả giám định".into() }, HEAD)]);
     assert_eq!(resumed.status, Status::Verifying);
-    let ended = run(
-        s,
-        &[(
-            Command::Suspend {
-                reason: "Người khiếu nại chết, không có người thừa kế".into(),
-            },
-            HEAD,
-        )],
-    );
+    let ended = run(s, &[(Command::Suspend { reason: "Người khiếu nại chết, không có người thừa kế".into() }, HEAD)]);
     assert_eq!(ended.status, Status::Suspended);
 }
 
@@ -417,14 +295,9 @@ fn second_round_complaints_need_dialogue_from_july_2026() {
             (Command::StartVerification { note: None }, OFFICER),
         ],
     );
-    let conclude = Command::Conclude {
-        outcome: Outcome::Wrong,
-        summary: "Giữ nguyên quyết định lần đầu".into(),
-    };
-    assert_eq!(
-        decide(&s, &conclude, &ctx(HEAD)).unwrap_err().code,
-        ErrorCode::DialogueRequired
-    );
+    let conclude =
+        Command::Conclude { outcome: Outcome::Wrong, summary: "Giữ nguyên quyết định lần đầu".into() };
+    assert_eq!(decide(&s, &conclude, &ctx(HEAD)).unwrap_err().code, ErrorCode::DialogueRequired);
     let mut before = ctx(HEAD);
     before.today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     assert!(decide(&s, &conclude, &before).is_ok());
@@ -447,25 +320,13 @@ fn split_creates_parts_and_closes_the_original() {
         kind,
         field: Field::AdminLand,
         content: content.into(),
-        target: Some(Target {
-            kind: TargetKind::Body,
-            name: "UBND xã".into(),
-            address: None,
-            position: None,
-        }),
+        target: Some(Target { kind: TargetKind::Body, name: "UBND xã".into(), address: None, position: None }),
     };
     let parts = vec![
         part(Kind::Complaint, "Khiếu nại quyết định thu hồi đất"),
         part(Kind::Denunciation, "Tố cáo cán bộ địa chính"),
     ];
-    let d = decide(
-        &state(Kind::Complaint),
-        &Command::Split {
-            parts: parts.clone(),
-        },
-        &ctx(OFFICER),
-    )
-    .unwrap();
+    let d = decide(&state(Kind::Complaint), &Command::Split { parts: parts.clone() }, &ctx(OFFICER)).unwrap();
     assert_eq!(d.after.status, Status::Split);
     assert_eq!(d.effect, Some(Effect::CreateParts { parts }));
     assert!(!d.after.status.is_open());
@@ -484,18 +345,13 @@ fn any_command() -> impl Strategy<Value = Command> {
             reason: Some("Lý do".into())
         }),
         Just(Command::Approve { note: None }),
-        Just(Command::RejectProposal {
-            reason: "Chưa đủ căn cứ".into()
-        }),
+        Just(Command::RejectProposal { reason: "Chưa đủ căn cứ".into() }),
         Just(Command::StartVerification { note: None }),
         Just(Command::RecordDialogue {
             held_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             summary: "Đối thoại".into()
         }),
-        outcome.prop_map(|o| Command::Conclude {
-            outcome: o,
-            summary: "Kết luận".into()
-        }),
+        outcome.prop_map(|o| Command::Conclude { outcome: o, summary: "Kết luận".into() }),
         Just(Command::StartEnforcement { note: None }),
         Just(Command::Close { note: None }),
         (prop::option::of(0u32..3), any::<bool>()).prop_map(|(c, k)| Command::Withdraw {
@@ -503,15 +359,9 @@ fn any_command() -> impl Strategy<Value = Command> {
             reason: "Rút".into(),
             continue_processing: k
         }),
-        Just(Command::SuspendTemporarily {
-            reason: "Căn cứ".into()
-        }),
-        Just(Command::Resume {
-            reason: "Căn cứ".into()
-        }),
-        Just(Command::Suspend {
-            reason: "Căn cứ".into()
-        }),
+        Just(Command::SuspendTemporarily { reason: "Căn cứ".into() }),
+        Just(Command::Resume { reason: "Căn cứ".into() }),
+        Just(Command::Suspend { reason: "Căn cứ".into() }),
     ]
 }
 
@@ -551,25 +401,10 @@ proptest! {
 fn available_actions_follow_status_and_role() {
     use donthu_core::process::{available_actions, available_handlings};
     let received = state(Kind::Complaint);
-    assert_eq!(
-        available_actions(&received, &ctx(OFFICER)),
-        ["classify", "withdraw", "split", "link_to_case"]
-    );
-    assert_eq!(
-        available_actions(&received, &ctx(&[Role::Oversight])),
-        Vec::<&str>::new()
-    );
-    let proposed = run(
-        received.clone(),
-        &[
-            (classify(Kind::Complaint), OFFICER),
-            (propose(Handling::Accept), OFFICER),
-        ],
-    );
-    assert_eq!(
-        available_actions(&proposed, &ctx(HEAD)),
-        ["approve", "reject_proposal", "withdraw", "link_to_case"]
-    );
+    assert_eq!(available_actions(&received, &ctx(OFFICER)), ["classify", "withdraw", "split", "link_to_case"]);
+    assert_eq!(available_actions(&received, &ctx(&[Role::Oversight])), Vec::<&str>::new());
+    let proposed = run(received.clone(), &[(classify(Kind::Complaint), OFFICER), (propose(Handling::Accept), OFFICER)]);
+    assert_eq!(available_actions(&proposed, &ctx(HEAD)), ["approve", "reject_proposal", "withdraw", "link_to_case"]);
     let mut unsigned = run(received, &[(classify(Kind::Complaint), OFFICER)]);
     unsigned.facts.signed = false;
     assert!(!available_handlings(&unsigned, &ctx(OFFICER)).contains(&Handling::Accept));

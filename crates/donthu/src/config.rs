@@ -24,9 +24,7 @@ impl Database {
     pub fn resolve(url: Option<&str>) -> anyhow::Result<Database> {
         let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
             std::fs::create_dir_all("data").context("không tạo được thư mục ./data")?;
-            return Ok(Database::Sqlite {
-                path: PathBuf::from(DEFAULT_SQLITE_PATH),
-            });
+            return Ok(Database::Sqlite { path: PathBuf::from(DEFAULT_SQLITE_PATH) });
         };
         if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.strip_prefix("//").unwrap_or(rest);
@@ -37,10 +35,7 @@ impl Database {
                 );
             }
             let path = PathBuf::from(path);
-            let folder = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
             if !folder.is_dir() {
                 bail!(
                     "Thư mục \"{}\" không tồn tại. Hãy tạo thư mục này trước, hoặc chọn đường dẫn khác cho tệp cơ sở dữ liệu.",
@@ -50,9 +45,7 @@ impl Database {
             return Ok(Database::Sqlite { path });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Database::Postgres {
-                url: url.to_owned(),
-            });
+            return Ok(Database::Postgres { url: url.to_owned() });
         }
         bail!(
             "Địa chỉ cơ sở dữ liệu \"{}\" không được hỗ trợ. Dùng sqlite:ĐƯỜNG_DẪN_TỆP hoặc postgres://người_dùng@máy_chủ/tên_csdl.",
@@ -63,11 +56,9 @@ impl Database {
     /// The folder beside the database: home of the identity key and attachments by default.
     pub fn data_dir(&self) -> PathBuf {
         match self {
-            Database::Sqlite { path } => path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf(),
+            Database::Sqlite { path } => {
+                path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()
+            }
             Database::Postgres { .. } => PathBuf::from("data"),
         }
     }
@@ -90,16 +81,12 @@ impl Database {
 }
 
 /// Loads (or creates on first start) the key that seals denouncers' identities.
-pub fn identity_sealer(
-    database: &Database,
-    key_path: Option<&Path>,
-) -> anyhow::Result<IdentitySealer> {
+pub fn identity_sealer(database: &Database, key_path: Option<&Path>) -> anyhow::Result<IdentitySealer> {
     let path = match key_path {
         Some(p) => p.to_path_buf(),
         None => {
             let dir = database.data_dir();
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
+            std::fs::create_dir_all(&dir).with_context(|| format!("không tạo được thư mục {}", dir.display()))?;
             dir.join("identity.key")
         }
     };
@@ -115,10 +102,7 @@ pub fn identity_sealer(
     Ok(sealer)
 }
 
-pub async fn open_store(
-    database: &Database,
-    sealer: IdentitySealer,
-) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open_store(database: &Database, sealer: IdentitySealer) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match database {
         Database::Sqlite { path } => {
             let url = format!("sqlite:{}", path.display());
@@ -144,28 +128,17 @@ mod tests {
     fn database_urls() {
         let dir = std::env::temp_dir();
         let in_tmp = format!("sqlite:{}/x.db", dir.display());
-        assert_eq!(
-            Database::resolve(Some(&in_tmp)).unwrap(),
-            Database::Sqlite {
-                path: dir.join("x.db")
-            }
-        );
+        assert_eq!(Database::resolve(Some(&in_tmp)).unwrap(), Database::Sqlite { path: dir.join("x.db") });
         assert!(matches!(
             Database::resolve(Some("postgres://postgres@localhost/donthu")).unwrap(),
             Database::Postgres { .. }
         ));
-        let missing = Database::resolve(Some("sqlite:/no/such/folder/x.db"))
-            .unwrap_err()
-            .to_string();
+        let missing = Database::resolve(Some("sqlite:/no/such/folder/x.db")).unwrap_err().to_string();
         assert!(missing.contains("không tồn tại"), "{missing}");
-        let scheme = Database::resolve(Some("mysql://root@localhost/x"))
-            .unwrap_err()
-            .to_string();
+        let scheme = Database::resolve(Some("mysql://root@localhost/x")).unwrap_err().to_string();
         assert!(scheme.contains("không được hỗ trợ"), "{scheme}");
         assert!(Database::resolve(Some("sqlite::memory:")).is_err());
-        let pg = Database::Postgres {
-            url: "postgres://u:secret@db.local:5432/donthu".into(),
-        };
+        let pg = Database::Postgres { url: "postgres://u:secret@db.local:5432/donthu".into() };
         assert!(!pg.describe().contains("secret"));
     }
 }

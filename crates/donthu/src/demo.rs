@@ -25,74 +25,19 @@ const DEMO_PETITIONS: usize = 320;
 
 const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
     ("TU", "Tỉnh ủy", UnitKind::PartyCommittee, None),
-    (
-        "VPTU",
-        "Văn phòng Tỉnh ủy",
-        UnitKind::PartyOffice,
-        Some("TU"),
-    ),
-    (
-        "BNCTU",
-        "Ban Nội chính Tỉnh ủy",
-        UnitKind::PartyBoard,
-        Some("TU"),
-    ),
-    (
-        "UBKTTU",
-        "Ủy ban Kiểm tra Tỉnh ủy",
-        UnitKind::InspectionCommittee,
-        Some("TU"),
-    ),
-    (
-        "UBND",
-        "Ủy ban nhân dân tỉnh",
-        UnitKind::PeoplesCommittee,
-        None,
-    ),
-    (
-        "BTCD",
-        "Ban Tiếp công dân tỉnh",
-        UnitKind::Other,
-        Some("UBND"),
-    ),
-    (
-        "TTT",
-        "Thanh tra tỉnh",
-        UnitKind::Inspectorate,
-        Some("UBND"),
-    ),
-    (
-        "SNNMT",
-        "Sở Nông nghiệp và Môi trường",
-        UnitKind::Department,
-        Some("UBND"),
-    ),
+    ("VPTU", "Văn phòng Tỉnh ủy", UnitKind::PartyOffice, Some("TU")),
+    ("BNCTU", "Ban Nội chính Tỉnh ủy", UnitKind::PartyBoard, Some("TU")),
+    ("UBKTTU", "Ủy ban Kiểm tra Tỉnh ủy", UnitKind::InspectionCommittee, Some("TU")),
+    ("UBND", "Ủy ban nhân dân tỉnh", UnitKind::PeoplesCommittee, None),
+    ("BTCD", "Ban Tiếp công dân tỉnh", UnitKind::Other, Some("UBND")),
+    ("TTT", "Thanh tra tỉnh", UnitKind::Inspectorate, Some("UBND")),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", UnitKind::Department, Some("UBND")),
     ("SXD", "Sở Xây dựng", UnitKind::Department, Some("UBND")),
     ("SNV", "Sở Nội vụ", UnitKind::Department, Some("UBND")),
-    (
-        "XA-TANLAP",
-        "UBND xã Tân Lập",
-        UnitKind::Commune,
-        Some("UBND"),
-    ),
-    (
-        "XA-DONGTAM",
-        "UBND xã Đồng Tâm",
-        UnitKind::Commune,
-        Some("UBND"),
-    ),
-    (
-        "P-TANDONG",
-        "UBND phường Tân Đồng",
-        UnitKind::Commune,
-        Some("UBND"),
-    ),
-    (
-        "MTTQ",
-        "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
-        UnitKind::FatherlandFront,
-        None,
-    ),
+    ("XA-TANLAP", "UBND xã Tân Lập", UnitKind::Commune, Some("UBND")),
+    ("XA-DONGTAM", "UBND xã Đồng Tâm", UnitKind::Commune, Some("UBND")),
+    ("P-TANDONG", "UBND phường Tân Đồng", UnitKind::Commune, Some("UBND")),
+    ("MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", UnitKind::FatherlandFront, None),
 ];
 
 /// Units that receive petitions, with the weight of their share.
@@ -108,18 +53,16 @@ const RECEIVERS: &[(&str, u32)] = &[
 ];
 
 const FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+    "Lý",
 ];
 const MIDDLE_M: &[&str] = &["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Xuân", "Công"];
 const MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thanh", "Thu", "Kim", "Mỹ"];
 const GIVEN_M: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tâm",
-    "Tuấn", "Vinh", "Khoa", "Thắng",
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Phúc", "Quang", "Sơn", "Tâm", "Tuấn", "Vinh", "Khoa",
+    "Thắng",
 ];
-const GIVEN_F: &[&str] = &[
-    "Hà", "Hạnh", "Hoa", "Lan", "Mai", "Thảo", "Trang", "Yến", "Hương", "Nhung", "Oanh", "Loan",
-];
+const GIVEN_F: &[&str] = &["Hà", "Hạnh", "Hoa", "Lan", "Mai", "Thảo", "Trang", "Yến", "Hương", "Nhung", "Oanh", "Loan"];
 const PLACES: &[&str] = &[
     "thôn 3, xã Tân Lập",
     "thôn Thắng Lợi, xã Tân Lập",
@@ -140,10 +83,7 @@ const OFFICIALS: &[(&str, &str)] = &[
     ("Lê Văn Cường", "công chức địa chính – xây dựng xã Tân Lập"),
     ("Trần Quốc Toản", "Phó Chủ tịch UBND xã Đồng Tâm"),
     ("Nguyễn Hữu Thắng", "Trưởng phòng Kinh tế phường Tân Đồng"),
-    (
-        "Phạm Thị Hoa",
-        "công chức Bộ phận tiếp nhận và trả kết quả xã Tân Lập",
-    ),
+    ("Phạm Thị Hoa", "công chức Bộ phận tiếp nhận và trả kết quả xã Tân Lập"),
     ("Vũ Đình Khang", "Chủ tịch Hội Nông dân xã Đồng Tâm"),
 ];
 
@@ -252,11 +192,7 @@ pub async fn run(store: &dyn Store) -> anyhow::Result<()> {
     let now = Utc::now();
     let world = Demo::create(store).await?;
     let count = world.fill(store, now).await?;
-    println!(
-        "Đã nạp {} đơn vị, {} tài khoản và {count} đơn thư mẫu.",
-        UNITS.len(),
-        world.users.len()
-    );
+    println!("Đã nạp {} đơn vị, {} tài khoản và {count} đơn thư mẫu.", UNITS.len(), world.users.len());
     print_accounts(true);
     Ok(())
 }
@@ -274,10 +210,7 @@ fn print_accounts(fresh: bool) {
         ("lanhdao.bnctu", "Lãnh đạo Ban Nội chính Tỉnh ủy"),
         ("canbo.vptu", "Cán bộ Văn phòng Tỉnh ủy"),
         ("canbo.xa-tanlap", "Cán bộ UBND xã Tân Lập"),
-        (
-            "thuongtruc",
-            "Thường trực Tỉnh ủy, lãnh đạo UBND tỉnh (xem toàn tỉnh)",
-        ),
+        ("thuongtruc", "Thường trực Tỉnh ủy, lãnh đạo UBND tỉnh (xem toàn tỉnh)"),
         ("baomat", "Người giữ bí mật danh tính người tố cáo"),
         ("giamsat.mttq", "Giám sát của Mặt trận Tổ quốc (chỉ xem)"),
         ("quantri", "Quản trị hệ thống"),
@@ -316,16 +249,8 @@ impl Demo {
         let mut accounts: Vec<Account> = Vec::new();
         for (code, _) in RECEIVERS {
             let lower = code.to_lowercase();
-            accounts.push((
-                format!("canbo.{lower}"),
-                person_name(&mut rng),
-                vec![(*code, Role::Officer)],
-            ));
-            accounts.push((
-                format!("lanhdao.{lower}"),
-                person_name(&mut rng),
-                vec![(*code, Role::Head)],
-            ));
+            accounts.push((format!("canbo.{lower}"), person_name(&mut rng), vec![(*code, Role::Officer)]));
+            accounts.push((format!("lanhdao.{lower}"), person_name(&mut rng), vec![(*code, Role::Head)]));
         }
         accounts.push((
             "thuongtruc".into(),
@@ -337,16 +262,8 @@ impl Demo {
             "Dương Thị Bích".into(),
             vec![("TU", Role::Custodian), ("UBND", Role::Custodian)],
         ));
-        accounts.push((
-            "giamsat.mttq".into(),
-            "Lý Văn Nam".into(),
-            vec![("UBND", Role::Oversight)],
-        ));
-        accounts.push((
-            "quantri".into(),
-            "Quản trị hệ thống".into(),
-            vec![("TU", Role::Admin), ("UBND", Role::Admin)],
-        ));
+        accounts.push(("giamsat.mttq".into(), "Lý Văn Nam".into(), vec![("UBND", Role::Oversight)]));
+        accounts.push(("quantri".into(), "Quản trị hệ thống".into(), vec![("TU", Role::Admin), ("UBND", Role::Admin)]));
         let mut users = HashMap::new();
         for (username, full_name, roles) in accounts {
             let user = store
@@ -354,13 +271,7 @@ impl Demo {
                     username: username.clone(),
                     full_name,
                     password_hash: hash.clone(),
-                    roles: roles
-                        .iter()
-                        .map(|(c, r)| UnitRole {
-                            unit_id: units[c].id,
-                            role: *r,
-                        })
-                        .collect(),
+                    roles: roles.iter().map(|(c, r)| UnitRole { unit_id: units[c].id, role: *r }).collect(),
                 })
                 .await
                 .map_err(|e| anyhow::anyhow!(crate::store_message(e)))?;
@@ -392,29 +303,12 @@ impl Demo {
             let at = office_time(received_on, 0);
             // Some petitions repeat an earlier one (the same citizen writes again).
             if i > 20 && rng.gen_bool(0.06) {
-                let (earlier, petition) = previous
-                    .choose(&mut rng)
-                    .expect("there are earlier petitions")
-                    .clone();
+                let (earlier, petition) = previous.choose(&mut rng).expect("there are earlier petitions").clone();
                 if petition.unit_id == unit.id && petition.received_on <= received_on {
-                    let case_id = store
-                        .petition(earlier, &donthu_store::model::Scope::All)
-                        .await?
-                        .map(|p| p.case_id);
-                    let repeat = NewPetition {
-                        received_on,
-                        written_on: Some(received_on),
-                        ..petition
-                    };
-                    let intake = Intake {
-                        petition: repeat,
-                        case_id,
-                        recorded_by: officer.id,
-                        idempotency: None,
-                    };
-                    service::register(store, officer, intake, at)
-                        .await
-                        .map_err(err)?;
+                    let case_id = store.petition(earlier, &donthu_store::model::Scope::All).await?.map(|p| p.case_id);
+                    let repeat = NewPetition { received_on, written_on: Some(received_on), ..petition };
+                    let intake = Intake { petition: repeat, case_id, recorded_by: officer.id, idempotency: None };
+                    service::register(store, officer, intake, at).await.map_err(err)?;
                     registered += 1;
                     continue;
                 }
@@ -423,12 +317,7 @@ impl Demo {
             let id = service::register(
                 store,
                 officer,
-                Intake {
-                    petition: petition.clone(),
-                    case_id: None,
-                    recorded_by: officer.id,
-                    idempotency: None,
-                },
+                Intake { petition: petition.clone(), case_id: None, recorded_by: officer.id, idempotency: None },
                 at,
             )
             .await
@@ -449,16 +338,9 @@ impl Demo {
         let place = *PLACES.choose(rng).expect("places");
         let (target, content) = if topic.against_person {
             let (name, position) = *OFFICIALS.choose(rng).expect("officials");
-            let target = Target {
-                kind: TargetKind::Person,
-                name: name.into(),
-                address: None,
-                position: Some(position.into()),
-            };
-            (
-                target,
-                fill(topic.text, rng, name, position, place, received_on),
-            )
+            let target =
+                Target { kind: TargetKind::Person, name: name.into(), address: None, position: Some(position.into()) };
+            (target, fill(topic.text, rng, name, position, place, received_on))
         } else {
             let body = *BODIES.choose(rng).expect("bodies");
             let target = Target {
@@ -485,18 +367,10 @@ impl Demo {
             0..=79 => Petitioner::Individual(citizen(rng, place)),
             80..=87 => {
                 let head_count = rng.gen_range(5..=24);
-                let reps = rng
-                    .gen_range(1..=donthu_core::petition::max_representatives(head_count).min(3));
-                let members = (0..reps)
-                    .map(|_| GroupMember {
-                        person: citizen(rng, place),
-                        representative: true,
-                    })
-                    .collect();
-                Petitioner::Group {
-                    head_count,
-                    members,
-                }
+                let reps = rng.gen_range(1..=donthu_core::petition::max_representatives(head_count).min(3));
+                let members =
+                    (0..reps).map(|_| GroupMember { person: citizen(rng, place), representative: true }).collect();
+                Petitioner::Group { head_count, members }
             }
             88..=94 => Petitioner::Organization {
                 name: [
@@ -516,14 +390,10 @@ impl Demo {
         let complete = rng.gen_bool(0.85);
         let forwarded_from = match channel {
             Channel::ForwardedIn => Some(ForwardedFrom {
-                body: [
-                    "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
-                    "Ban Dân vận Tỉnh ủy",
-                    "Thanh tra Chính phủ",
-                ]
-                .choose(rng)
-                .expect("bodies")
-                .to_string(),
+                body: ["Văn phòng Đoàn ĐBQH và HĐND tỉnh", "Ban Dân vận Tỉnh ủy", "Thanh tra Chính phủ"]
+                    .choose(rng)
+                    .expect("bodies")
+                    .to_string(),
                 document_number: Some(format!("{}/CV-CĐ", rng.gen_range(100..999))),
                 document_date: Some(received_on - Duration::days(rng.gen_range(2..10))),
             }),
@@ -554,11 +424,7 @@ impl Demo {
             content,
             forwarded_from,
             reception: (channel == Channel::WalkIn).then(|| Reception {
-                form: if rng.gen_bool(0.15) {
-                    ReceptionForm::Periodic
-                } else {
-                    ReceptionForm::Regular
-                },
+                form: if rng.gen_bool(0.15) { ReceptionForm::Periodic } else { ReceptionForm::Regular },
                 head_in_person: rng.gen_bool(0.7),
                 previously_resolved_by: None,
             }),
@@ -583,12 +449,7 @@ impl Demo {
         let run = |who: &User, cmd: Command, day: i64| {
             let at = office_time(p.received_on, day).min(Utc::now());
             let who = who.clone();
-            async move {
-                service::execute(store, &who, id, &cmd, at)
-                    .await
-                    .map(|_| ())
-                    .map_err(err)
-            }
+            async move { service::execute(store, &who, id, &cmd, at).await.map(|_| ()).map_err(err) }
         };
         let roll = rng.gen_range(0..100);
         if roll < 12 || age < 2 {
@@ -626,11 +487,7 @@ impl Demo {
             Command::Classify {
                 kind: p.kind,
                 field: p.field,
-                complexity: if rng.gen_bool(0.2) {
-                    Complexity::Complex
-                } else {
-                    Complexity::Normal
-                },
+                complexity: if rng.gen_bool(0.2) { Complexity::Complex } else { Complexity::Normal },
                 remote_area: false,
                 complaint_round: None,
             },
@@ -654,9 +511,7 @@ impl Demo {
                     handling: Handling::Return,
                     to_unit: None,
                     to_body: None,
-                    reason: reason(
-                        "Đơn chưa có chữ ký, chưa ghi ngày tháng; đề nghị công dân bổ sung",
-                    ),
+                    reason: reason("Đơn chưa có chữ ký, chưa ghi ngày tháng; đề nghị công dân bổ sung"),
                 }
             } else {
                 Command::Propose {
@@ -667,9 +522,7 @@ impl Demo {
                 }
             }
         } else if roll < 45 && matches!(code, "BNCTU" | "VPTU" | "BTCD") {
-            let to = ["SNNMT", "XA-TANLAP", "XA-DONGTAM", "P-TANDONG", "TTT"]
-                .choose(rng)
-                .expect("units");
+            let to = ["SNNMT", "XA-TANLAP", "XA-DONGTAM", "P-TANDONG", "TTT"].choose(rng).expect("units");
             Command::Propose {
                 handling: Handling::Forward,
                 to_unit: Some(self.units[to].id),
@@ -692,20 +545,8 @@ impl Demo {
             }
         };
         day += rng.gen_range(1..4);
-        let forwarded = matches!(
-            proposal,
-            Command::Propose {
-                handling: Handling::Forward,
-                ..
-            }
-        );
-        let accepted = matches!(
-            proposal,
-            Command::Propose {
-                handling: Handling::Accept,
-                ..
-            }
-        );
+        let forwarded = matches!(proposal, Command::Propose { handling: Handling::Forward, .. });
+        let accepted = matches!(proposal, Command::Propose { handling: Handling::Accept, .. });
         run(officer, proposal, day).await?;
         if roll < 28 || age < 6 {
             return Ok(()); // waiting for the head's approval
@@ -717,7 +558,7 @@ impl Demo {
                 run(
                     head,
                     Command::Close {
-                        note: Some("Đơn vị nhận đơn đã báo cáo kết quả giải quyết".into()),
+                        note: Some("Đơn vị nhận đơn đã báo cáo kết quả giải quyết".into())
                     },
                     day + 30,
                 )
@@ -741,19 +582,13 @@ impl Demo {
             .await;
         }
         day += rng.gen_range(2..6);
-        run(
-            officer,
-            Command::StartVerification {
-                note: Some("Thành lập Tổ xác minh gồm 3 thành viên".into()),
-            },
-            day,
-        )
-        .await?;
+        run(officer, Command::StartVerification { note: Some("Thành lập Tổ xác minh gồm 3 thành viên".into()) }, day)
+            .await?;
         if p.kind == Kind::Denunciation && roll < 62 {
             return run(
                 head,
                 Command::SuspendTemporarily {
-                    reason: "Chờ kết quả giám định chữ ký của cơ quan chuyên môn".into(),
+                    reason: "Chờ kết quả giám định chữ ký của cơ quan chuyên môn".into()
                 },
                 day + 7,
             )
@@ -764,7 +599,16 @@ impl Demo {
         }
         day += rng.gen_range(10..25);
         if p.kind == Kind::Complaint {
-            run(officer, Command::RecordDialogue { held_on: p.received_on + Duration::days(day), summary: "Tổ chức đối thoại với người khiếu nại tại trụ sở; các bên thống nhất một phần nội dung".into() }, day).await?;
+            run(
+                officer,
+                Command::RecordDialogue {
+                    held_on: p.received_on + Duration::days(day),
+                    summary: "Tổ chức đối thoại với người khiếu nại tại trụ sở; các bên thống nhất một phần nội dung"
+                        .into(),
+                },
+                day,
+            )
+            .await?;
         }
         let outcome = *Outcome::allowed_for(p.kind).choose(rng).expect("outcomes");
         day += rng.gen_range(2..6);
@@ -772,11 +616,7 @@ impl Demo {
             head,
             Command::Conclude {
                 outcome,
-                summary: format!(
-                    "Ban hành văn bản giải quyết số {}/QĐ-{}",
-                    rng.gen_range(10..400),
-                    code
-                ),
+                summary: format!("Ban hành văn bản giải quyết số {}/QĐ-{}", rng.gen_range(10..400), code),
             },
             day,
         )
@@ -787,7 +627,7 @@ impl Demo {
         run(
             officer,
             Command::StartEnforcement {
-                note: Some("Theo dõi việc thực hiện quyết định, kết luận".into()),
+                note: Some("Theo dõi việc thực hiện quyết định, kết luận".into())
             },
             day + 3,
         )
@@ -795,14 +635,7 @@ impl Demo {
         if roll < 88 {
             return Ok(());
         }
-        run(
-            head,
-            Command::Close {
-                note: Some("Đã thực hiện xong, lưu hồ sơ".into()),
-            },
-            day + 20,
-        )
-        .await
+        run(head, Command::Close { note: Some("Đã thực hiện xong, lưu hồ sơ".into()) }, day + 20).await
     }
 }
 
@@ -819,49 +652,25 @@ fn office_time(date: NaiveDate, days: i64) -> DateTime<Utc> {
 fn person_name(rng: &mut StdRng) -> String {
     let family = FAMILY.choose(rng).expect("names");
     if rng.gen_bool(0.5) {
-        format!(
-            "{family} {} {}",
-            MIDDLE_M.choose(rng).expect("names"),
-            GIVEN_M.choose(rng).expect("names")
-        )
+        format!("{family} {} {}", MIDDLE_M.choose(rng).expect("names"), GIVEN_M.choose(rng).expect("names"))
     } else {
-        format!(
-            "{family} {} {}",
-            MIDDLE_F.choose(rng).expect("names"),
-            GIVEN_F.choose(rng).expect("names")
-        )
+        format!("{family} {} {}", MIDDLE_F.choose(rng).expect("names"), GIVEN_F.choose(rng).expect("names"))
     }
 }
 
 fn citizen(rng: &mut StdRng, place: &str) -> Person {
     // 070 is the CCCD province code of Bình Phước, now part of the demo province.
-    let cccd = format!(
-        "070{}{:02}{:06}",
-        rng.gen_range(0..4),
-        rng.gen_range(40..99),
-        rng.gen_range(0..1_000_000)
-    );
+    let cccd = format!("070{}{:02}{:06}", rng.gen_range(0..4), rng.gen_range(40..99), rng.gen_range(0..1_000_000));
     Person {
         full_name: person_name(rng),
         address: Some(format!("Số {}, {place}", rng.gen_range(1..300))),
-        phone: Some(format!(
-            "09{}{:07}",
-            rng.gen_range(0..10),
-            rng.gen_range(0..10_000_000)
-        )),
+        phone: Some(format!("09{}{:07}", rng.gen_range(0..10), rng.gen_range(0..10_000_000))),
         email: None,
         cccd: Cccd::parse(&cccd).ok(),
     }
 }
 
-fn fill(
-    template: &str,
-    rng: &mut StdRng,
-    target: &str,
-    position: &str,
-    place: &str,
-    received_on: NaiveDate,
-) -> String {
+fn fill(template: &str, rng: &mut StdRng, target: &str, position: &str, place: &str, received_on: NaiveDate) -> String {
     let earlier = received_on - Duration::days(rng.gen_range(20..200));
     template
         .replace("{target}", target)
@@ -870,13 +679,6 @@ fn fill(
         .replace("{n}", &rng.gen_range(12..980).to_string())
         .replace("{m}", &rng.gen_range(3..60).to_string())
         .replace("{area}", &rng.gen_range(120..2400).to_string())
-        .replace(
-            "{month}",
-            &format!(
-                "{}/{}",
-                chrono::Datelike::month(&earlier),
-                chrono::Datelike::year(&earlier)
-            ),
-        )
+        .replace("{month}", &format!("{}/{}", chrono::Datelike::month(&earlier), chrono::Datelike::year(&earlier)))
         .replace("{d}", &earlier.format("%d/%m/%Y").to_string())
 }

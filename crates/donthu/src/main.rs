@@ -135,70 +135,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         .init();
     let database = Database::resolve(cli.database_url.as_deref())?;
     let sealer = config::identity_sealer(&database, cli.identity_key.as_deref())?;
-    let store = config::open_store(&database, sealer).await?;
+    let store = config::open_store(&database, sealer.clone()).await?;
     match cli.command {
-        Command::Serve {
-            bind,
-            demo,
-            blob_dir,
-        } => {
+        Command::Serve { bind, demo, blob_dir } => {
             if demo {
                 demo::run(&*store).await?;
             }
             let blob_dir = blob_dir.unwrap_or_else(|| database.data_dir().join("blobs"));
-            let listener = tokio::net::TcpListener::bind(&bind)
-                .await
-                .with_context(|| format!("không mở được địa chỉ {bind}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("không mở được địa chỉ {bind}"))?;
             let address = listener.local_addr()?;
-            println!(
-                "donthu đang chạy tại http://{address}  (cơ sở dữ liệu: {})",
-                database.describe()
-            );
+            println!("donthu đang chạy tại http://{address}  (cơ sở dữ liệu: {})", database.describe());
             println!("Tài liệu API: http://{address}/api/openapi.json — nhấn Ctrl+C để dừng.");
-            let state = AppState {
-                store,
-                blobs: Arc::new(LocalDirBlobStore::new(blob_dir)),
-            };
+            let state = AppState { store, blobs: Arc::new(LocalDirBlobStore::new(blob_dir)), sealer };
             donthu_web::serve(listener, state).await?;
         }
-        Command::Migrate => println!(
-            "Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).",
-            database.describe()
-        ),
-        Command::Unit {
-            command: UnitCommand::Import { file },
-        } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
+        Command::Migrate => println!("Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).", database.describe()),
+        Command::Unit { command: UnitCommand::Import { file } } => {
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
             let created = units_csv::import(&*store, &text).await?;
             println!("Đã nhập {created} đơn vị.");
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    username,
-                    unit,
-                    role,
-                    full_name,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { username, unit, role, full_name } } => {
             add_user(&*store, &username, &unit, &role, full_name).await?;
         }
-        Command::Token {
-            command: TokenCommand::Create { username, label },
-        } => {
+        Command::Token { command: TokenCommand::Create { username, label } } => {
             let Some((user, _)) = store.user_by_username(&username).await? else {
                 bail!("Không có cán bộ với tên đăng nhập \"{username}\".");
             };
             let token = new_api_token();
-            store
-                .create_api_token(user.id, &token_digest(&token), &label, Utc::now())
-                .await?;
+            store.create_api_token(user.id, &token_digest(&token), &label, Utc::now()).await?;
             println!("{token}");
-            eprintln!(
-                "Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.",
-                user.full_name
-            );
+            eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
         Command::Demo => demo::run(&*store).await?,
     }
@@ -216,32 +185,19 @@ async fn add_user(
     full_name: Option<String>,
 ) -> anyhow::Result<()> {
     let username = username.trim();
-    if username.is_empty()
-        || username.chars().count() > 100
-        || username.chars().any(char::is_whitespace)
-    {
-        bail!(
-            "Tên đăng nhập không hợp lệ: không để trống, không có khoảng trắng, tối đa 100 ký tự."
-        );
+    if username.is_empty() || username.chars().count() > 100 || username.chars().any(char::is_whitespace) {
+        bail!("Tên đăng nhập không hợp lệ: không để trống, không có khoảng trắng, tối đa 100 ký tự.");
     }
     let Some(role) = Role::from_code(role.trim()) else {
-        let known: Vec<_> = Role::ALL
-            .iter()
-            .map(|r| format!("{} ({})", r.code(), r.label()))
-            .collect();
-        bail!(
-            "Vai trò \"{role}\" không hợp lệ. Các vai trò: {}.",
-            known.join(", ")
-        );
+        let known: Vec<_> = Role::ALL.iter().map(|r| format!("{} ({})", r.code(), r.label())).collect();
+        bail!("Vai trò \"{role}\" không hợp lệ. Các vai trò: {}.", known.join(", "));
     };
     let units = store.units().await?;
     let Some(unit) = units.iter().find(|u| u.code.as_str() == unit_code.trim()) else {
         bail!("Không có đơn vị mã \"{unit_code}\".");
     };
     let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .context("không đọc được mật khẩu từ đầu vào chuẩn")?;
+    std::io::stdin().read_to_string(&mut password).context("không đọc được mật khẩu từ đầu vào chuẩn")?;
     let password = password.trim_end_matches(['\r', '\n']);
     if password.chars().count() < MIN_PASSWORD_CHARS {
         bail!("Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự (đọc từ đầu vào chuẩn).");
@@ -254,20 +210,11 @@ async fn add_user(
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| username.to_owned()),
             password_hash: hash_password(password),
-            roles: vec![UnitRole {
-                unit_id: unit.id,
-                role,
-            }],
+            roles: vec![UnitRole { unit_id: unit.id, role }],
         })
         .await
         .map_err(|e| anyhow::anyhow!(store_message(e)))?;
-    println!(
-        "Đã thêm cán bộ {} ({}), {} tại {}.",
-        user.full_name,
-        user.username,
-        role.label(),
-        unit.name
-    );
+    println!("Đã thêm cán bộ {} ({}), {} tại {}.", user.full_name, user.username, role.label(), unit.name);
     Ok(())
 }
 

@@ -47,11 +47,7 @@ fn donthu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// Units, an official and a token, through the command line only.
@@ -66,18 +62,7 @@ fn set_up(dir: &Path) -> String {
     assert!(text(&out).contains("Đã nhập 2 đơn vị"));
     let out = donthu(
         dir,
-        &[
-            "user",
-            "add",
-            "--username",
-            "lan",
-            "--unit",
-            "BNC",
-            "--role",
-            "officer",
-            "--full-name",
-            "Nguyễn Thị Lan",
-        ],
+        &["user", "add", "--username", "lan", "--unit", "BNC", "--role", "officer", "--full-name", "Nguyễn Thị Lan"],
         Some("mật khẩu đủ dài\n"),
     );
     assert!(out.status.success(), "{}", text(&out));
@@ -92,11 +77,7 @@ struct Server {
 }
 
 async fn start(dir: &Path, log: &Path) -> Server {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .unwrap();
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
     let mut child = tokio::process::Command::new(BIN)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .current_dir(dir)
@@ -108,16 +89,8 @@ async fn start(dir: &Path, log: &Path) -> Server {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines
-        .next_line()
-        .await
-        .unwrap()
-        .expect("the server prints its address");
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("an address")
-        .to_owned();
+    let first = lines.next_line().await.unwrap().expect("the server prints its address");
+    let base = first.split_whitespace().find(|w| w.starts_with("http://")).expect("an address").to_owned();
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Server { child, base }
 }
@@ -138,13 +111,7 @@ async fn an_acknowledged_intake_survives_sigkill_and_a_retry_creates_nothing() {
         .json()
         .await
         .unwrap();
-    let unit = units
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["code"] == "BNC")
-        .unwrap()["id"]
-        .clone();
+    let unit = units.as_array().unwrap().iter().find(|u| u["code"] == "BNC").unwrap()["id"].clone();
     let today = donthu_store::service::vietnam_today(chrono::Utc::now()).to_string();
     let body = json!({
         "unit_id": unit, "channel": "post", "received_on": today, "written_on": today,
@@ -174,12 +141,7 @@ async fn an_acknowledged_intake_survives_sigkill_and_a_retry_creates_nothing() {
             .json(&body)
     };
     let id = created["id"].as_str().unwrap();
-    let res = http
-        .get(format!("{}/api/v1/petitions/{id}", server.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = http.get(format!("{}/api/v1/petitions/{id}", server.base)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 200, "the acknowledged petition survived");
     let retry = post().send().await.unwrap();
     assert_eq!(retry.status(), 200);
@@ -198,31 +160,17 @@ async fn an_acknowledged_intake_survives_sigkill_and_a_retry_creates_nothing() {
 
     // The denouncer's name is nowhere in clear: not in the logs, not in the database files.
     let logged = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        logged.contains("/api/v1/petitions"),
-        "debug logging was on: {logged}"
-    );
-    for entry in std::fs::read_dir(dir.0.join("data"))
-        .into_iter()
-        .flatten()
-        .chain(std::fs::read_dir(&dir.0).unwrap())
-    {
+    assert!(logged.contains("/api/v1/petitions"), "debug logging was on: {logged}");
+    for entry in std::fs::read_dir(dir.0.join("data")).into_iter().flatten().chain(std::fs::read_dir(&dir.0).unwrap()) {
         let path = entry.unwrap().path();
         if path.is_file() {
             let bytes = std::fs::read(&path).unwrap();
             for needle in ["Bích Ngọc", "0987654321"] {
-                assert!(
-                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
-                    "{needle} in {}",
-                    path.display()
-                );
+                assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in {}", path.display());
             }
         }
     }
-    assert!(
-        dir.0.join("identity.key").exists(),
-        "the identity key was created beside the database"
-    );
+    assert!(dir.0.join("identity.key").exists(), "the identity key was created beside the database");
 }
 
 #[test]
@@ -231,10 +179,7 @@ fn the_command_line_refuses_what_it_cannot_do_and_explains_why() {
     let help = Command::new(BIN).arg("--help").output().unwrap();
     let help = text(&help);
     for command in ["serve", "migrate", "unit", "user", "token", "demo"] {
-        assert!(
-            help.contains(command),
-            "{command} missing from --help: {help}"
-        );
+        assert!(help.contains(command), "{command} missing from --help: {help}");
     }
     let out = Command::new(BIN)
         .args(["--database-url", "mysql://root@localhost/x", "migrate"])
@@ -245,74 +190,31 @@ fn the_command_line_refuses_what_it_cannot_do_and_explains_why() {
     assert!(text(&out).contains("không được hỗ trợ"), "{}", text(&out));
     let missing = dir.0.join("no-such-folder");
     let url = format!("sqlite:{}/donthu.db", missing.display());
-    let out = Command::new(BIN)
-        .args(["--database-url", &url, "migrate"])
-        .current_dir(&dir.0)
-        .output()
-        .unwrap();
+    let out = Command::new(BIN).args(["--database-url", &url, "migrate"]).current_dir(&dir.0).output().unwrap();
     assert!(!out.status.success());
     assert!(text(&out).contains("không tồn tại"), "{}", text(&out));
     assert!(!missing.exists(), "nothing was created elsewhere");
 
     set_up(&dir.0);
-    let out = donthu(
-        &dir.0,
-        &[
-            "user",
-            "add",
-            "--username",
-            "x",
-            "--unit",
-            "BNC",
-            "--role",
-            "officer",
-        ],
-        Some("ngắn\n"),
-    );
+    let out = donthu(&dir.0, &["user", "add", "--username", "x", "--unit", "BNC", "--role", "officer"], Some("ngắn\n"));
     assert!(!out.status.success());
     assert!(text(&out).contains("ít nhất 10 ký tự"));
     let out = donthu(
         &dir.0,
-        &[
-            "user",
-            "add",
-            "--username",
-            "y",
-            "--unit",
-            "NOPE",
-            "--role",
-            "officer",
-        ],
+        &["user", "add", "--username", "y", "--unit", "NOPE", "--role", "officer"],
         Some("mật khẩu đủ dài\n"),
     );
     assert!(text(&out).contains("Không có đơn vị mã \"NOPE\""));
     let out = donthu(
         &dir.0,
-        &[
-            "user",
-            "add",
-            "--username",
-            "z",
-            "--unit",
-            "BNC",
-            "--role",
-            "boss",
-        ],
+        &["user", "add", "--username", "z", "--unit", "BNC", "--role", "boss"],
         Some("mật khẩu đủ dài\n"),
     );
     assert!(text(&out).contains("Vai trò \"boss\" không hợp lệ"));
-    std::fs::write(
-        dir.0.join("bad.csv"),
-        "code,name,parent_code,kind\nXA,,BNC,commune\n",
-    )
-    .unwrap();
+    std::fs::write(dir.0.join("bad.csv"), "code,name,parent_code,kind\nXA,,BNC,commune\n").unwrap();
     let out = donthu(&dir.0, &["unit", "import", "bad.csv"], None);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("dòng 2: chưa có tên đơn vị"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("dòng 2: chưa có tên đơn vị"), "{}", text(&out));
     let out = donthu(&dir.0, &["token", "create", "--username", "nobody"], None);
     assert!(text(&out).contains("Không có cán bộ"));
     let out = donthu(&dir.0, &["migrate"], None);
@@ -325,12 +227,7 @@ fn the_demo_fills_an_empty_database_once() {
     let first = donthu(&dir.0, &["demo"], None);
     assert!(first.status.success(), "{}", text(&first));
     let out = text(&first);
-    assert!(
-        out.contains("đơn thư mẫu")
-            && out.contains("canbo.btcd")
-            && out.contains("donthu-demo-2026"),
-        "{out}"
-    );
+    assert!(out.contains("đơn thư mẫu") && out.contains("canbo.btcd") && out.contains("donthu-demo-2026"), "{out}");
     let second = donthu(&dir.0, &["demo"], None);
     assert!(second.status.success());
     assert!(text(&second).contains("đã có dữ liệu"), "{}", text(&second));

@@ -52,10 +52,7 @@ impl PostgresStore {
             .connect(url)
             .await
             .map_err(db)?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(PostgresStore { pool, sealer })
     }
 
@@ -72,10 +69,7 @@ impl PostgresStore {
     }
 }
 
-pub(crate) async fn load_record(
-    conn: &mut PgConnection,
-    id: Uuid,
-) -> Result<Option<PetitionRecord>> {
+pub(crate) async fn load_record(conn: &mut PgConnection, id: Uuid) -> Result<Option<PetitionRecord>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
             ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
@@ -121,21 +115,12 @@ pub(crate) async fn load_record(
     }))
 }
 
-pub(crate) async fn load_sealed(
-    conn: &mut PgConnection,
-    petition_id: Uuid,
-) -> Result<Option<SealedIdentity>> {
-    let row = sqlx::query!(
-        "SELECT nonce, ciphertext FROM sealed_identities WHERE petition_id = $1",
-        petition_id
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(row.map(|r| SealedIdentity {
-        nonce: r.nonce,
-        ciphertext: r.ciphertext,
-    }))
+pub(crate) async fn load_sealed(conn: &mut PgConnection, petition_id: Uuid) -> Result<Option<SealedIdentity>> {
+    let row = sqlx::query!("SELECT nonce, ciphertext FROM sealed_identities WHERE petition_id = $1", petition_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(row.map(|r| SealedIdentity { nonce: r.nonce, ciphertext: r.ciphertext }))
 }
 
 impl PostgresStore {
@@ -147,9 +132,7 @@ impl PostgresStore {
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
-        rows.into_iter()
-            .map(|r| rows::role_from_row(r.unit_id, &r.role))
-            .collect()
+        rows.into_iter().map(|r| rows::role_from_row(r.unit_id, &r.role)).collect()
     }
 
     async fn user_with_roles(
@@ -161,13 +144,7 @@ impl PostgresStore {
         active: bool,
     ) -> Result<User> {
         let roles = self.user_roles(conn, id).await?;
-        Ok(User {
-            id,
-            username,
-            full_name,
-            active,
-            roles,
-        })
+        Ok(User { id, username, full_name, active, roles })
     }
 }
 
@@ -178,10 +155,7 @@ impl Store for PostgresStore {
     }
 
     async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM units"#)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM units"#).fetch_one(&self.pool).await.map_err(db)?;
         Ok(row.n == 0)
     }
 
@@ -232,19 +206,13 @@ impl Store for PostgresStore {
 
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
-        let row = sqlx::query!(
-            r#"SELECT username, full_name, active AS "active!: bool" FROM users WHERE id = $1"#,
-            id
-        )
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT username, full_name, active AS "active!: bool" FROM users WHERE id = $1"#, id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(
-                self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active)
-                    .await?,
-            )),
+            Some(r) => Ok(Some(self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active).await?)),
         }
     }
 
@@ -261,21 +229,13 @@ impl Store for PostgresStore {
         match row {
             None => Ok(None),
             Some(r) => {
-                let user = self
-                    .user_with_roles(&mut conn, r.id, r.username, r.full_name, r.active)
-                    .await?;
+                let user = self.user_with_roles(&mut conn, r.id, r.username, r.full_name, r.active).await?;
                 Ok(Some((user, r.password_hash)))
             }
         }
     }
 
-    async fn create_api_token(
-        &self,
-        user_id: Uuid,
-        token_digest: &str,
-        label: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    async fn create_api_token(&self, user_id: Uuid, token_digest: &str, label: &str, now: DateTime<Utc>) -> Result<()> {
         sqlx::query!(
             "INSERT INTO api_tokens (token_digest, user_id, label, created_at) VALUES ($1, $2, $3, $4)",
             token_digest,
@@ -302,10 +262,7 @@ impl Store for PostgresStore {
         .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(
-                self.user_with_roles(&mut conn, r.id, r.username, r.full_name, true)
-                    .await?,
-            )),
+            Some(r) => Ok(Some(self.user_with_roles(&mut conn, r.id, r.username, r.full_name, true).await?)),
         }
     }
 
@@ -324,17 +281,10 @@ impl Store for PostgresStore {
         record.into_petition().map(Some)
     }
 
-    async fn list_petitions(
-        &self,
-        scope: &Scope,
-        f: &PetitionFilter,
-    ) -> Result<Vec<PetitionSummary>> {
+    async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) = (
-            f.status.map(Status::code),
-            f.kind.map(Kind::code),
-            f.channel.map(Channel::code),
-        );
+        let (status, kind, channel) =
+            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
         let (unit, case) = (f.unit_id, f.case_id);
         let limit = i64::from(f.limit.clamp(1, 500));
         let offset = i64::from(f.offset);
@@ -390,11 +340,8 @@ impl Store for PostgresStore {
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) = (
-            f.status.map(Status::code),
-            f.kind.map(Kind::code),
-            f.channel.map(Channel::code),
-        );
+        let (status, kind, channel) =
+            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
         let (unit, case) = (f.unit_id, f.case_id);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
@@ -451,15 +398,7 @@ impl Store for PostgresStore {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        ops::apply_decision(
-            self.begin_write().await?,
-            &self.sealer,
-            snapshot,
-            decision,
-            actor,
-            now,
-        )
-        .await
+        ops::apply_decision(self.begin_write().await?, &self.sealer, snapshot, decision, actor, now).await
     }
 
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>> {
@@ -492,25 +431,14 @@ impl Store for PostgresStore {
     }
 
     async fn case(&self, id: Uuid, scope: &Scope) -> Result<Option<Case>> {
-        let row = sqlx::query!(
-            r#"SELECT created_at AS "created_at!: DateTime<Utc>" FROM cases WHERE id = $1"#,
-            id
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT created_at AS "created_at!: DateTime<Utc>" FROM cases WHERE id = $1"#, id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
-        let filter = PetitionFilter {
-            case_id: Some(id),
-            limit: 500,
-            ..Default::default()
-        };
+        let filter = PetitionFilter { case_id: Some(id), limit: 500, ..Default::default() };
         let petitions = self.list_petitions(scope, &filter).await?;
-        Ok(Some(Case {
-            id,
-            created_at: row.created_at,
-            petitions,
-        }))
+        Ok(Some(Case { id, created_at: row.created_at, petitions }))
     }
 
     async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>> {
@@ -546,22 +474,25 @@ impl Store for PostgresStore {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Petitioner>> {
-        ops::reveal_identity(
-            self.begin_write().await?,
-            &self.sealer,
-            petition_id,
-            actor,
-            reason,
-            now,
-        )
-        .await
+        ops::reveal_identity(self.begin_write().await?, &self.sealer, petition_id, actor, reason, now).await
+    }
+
+    async fn record_identity_access(
+        &self,
+        petition_id: Uuid,
+        actor: Uuid,
+        reason: &str,
+        details: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        ops::record_identity_access(self.begin_write().await?, petition_id, actor, reason, details, now).await
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         let (id, pid, by) = (a.id, a.petition_id, actor);
         sqlx::query!(
-            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             id,
             pid,
             a.file_name,
@@ -569,7 +500,8 @@ impl Store for PostgresStore {
             a.size_bytes,
             a.sha256,
             by,
-            a.uploaded_at
+            a.uploaded_at,
+            a.sealed
         )
         .execute(&self.pool)
         .await
@@ -580,7 +512,7 @@ impl Store for PostgresStore {
     async fn attachments(&self, petition_id: Uuid) -> Result<Vec<Attachment>> {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", file_name, content_type, size_bytes AS "size_bytes!: i64", sha256,
-                uploaded_at AS "uploaded_at!: DateTime<Utc>"
+                uploaded_at AS "uploaded_at!: DateTime<Utc>", sealed AS "sealed!: bool"
                FROM attachments WHERE petition_id = $1 ORDER BY uploaded_at"#,
             petition_id
         )
@@ -597,6 +529,7 @@ impl Store for PostgresStore {
                 size_bytes: r.size_bytes,
                 sha256: r.sha256,
                 uploaded_at: r.uploaded_at,
+                sealed: r.sealed,
             })
             .collect())
     }

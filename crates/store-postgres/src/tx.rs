@@ -20,13 +20,10 @@ impl Tx for PostgresTx {
     async fn idempotency_key(&mut self, scope: &str, key: &str) -> Result<Option<(String, Uuid)>> {
         // Two processes receiving the same retry at once: the second waits here for the
         // first to commit, then finds its petition.
-        sqlx::query!(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            format!("{scope}\u{1f}{key}")
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
+        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", format!("{scope}\u{1f}{key}"))
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         let row = sqlx::query!(
             r#"SELECT request_digest, petition_id AS "petition_id!: Uuid" FROM idempotency_keys
                WHERE scope = $1 AND key = $2"#,
@@ -60,13 +57,10 @@ impl Tx for PostgresTx {
     }
 
     async fn unit(&mut self, id: Uuid) -> Result<Option<(String, String, bool)>> {
-        let row = sqlx::query!(
-            r#"SELECT code, name, active AS "active!: bool" FROM units WHERE id = $1"#,
-            id
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT code, name, active AS "active!: bool" FROM units WHERE id = $1"#, id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| (r.code, r.name, r.active)))
     }
 
@@ -85,25 +79,18 @@ impl Tx for PostgresTx {
     }
 
     async fn case_exists(&mut self, id: Uuid) -> Result<bool> {
-        let row = sqlx::query!(
-            r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1) AS "e!: bool""#,
-            id
-        )
-        .fetch_one(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1) AS "e!: bool""#, id)
+            .fetch_one(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.e)
     }
 
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query!(
-            "INSERT INTO cases (id, created_at) VALUES ($1, $2)",
-            id,
-            now
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
+        sqlx::query!("INSERT INTO cases (id, created_at) VALUES ($1, $2)", id, now)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -238,13 +225,10 @@ impl Tx for PostgresTx {
     async fn lock_case(&mut self, case_id: Uuid) -> Result<()> {
         // Two processes forwarding copies of one case at once: the second waits here, then
         // sees the first one's forwarding in the forward-once check.
-        sqlx::query!(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))",
-            case_id.to_string()
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
+        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", case_id.to_string())
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -283,32 +267,22 @@ impl Tx for PostgresTx {
         Ok(())
     }
 
-    async fn move_to_case(
-        &mut self,
-        petition_id: Uuid,
-        from_case: Uuid,
-        to_case: Uuid,
-    ) -> Result<()> {
-        sqlx::query!(
-            "UPDATE petitions SET case_id = $1 WHERE id = $2",
-            to_case,
-            petition_id
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
-        sqlx::query!(
-            "UPDATE forwardings SET case_id = $1 WHERE petition_id = $2",
-            to_case,
-            petition_id
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
-        sqlx::query!("DELETE FROM cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = $1)", from_case)
+    async fn move_to_case(&mut self, petition_id: Uuid, from_case: Uuid, to_case: Uuid) -> Result<()> {
+        sqlx::query!("UPDATE petitions SET case_id = $1 WHERE id = $2", to_case, petition_id)
             .execute(&mut *self.0)
             .await
             .map_err(db)?;
+        sqlx::query!("UPDATE forwardings SET case_id = $1 WHERE petition_id = $2", to_case, petition_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        sqlx::query!(
+            "DELETE FROM cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = $1)",
+            from_case
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
@@ -325,11 +299,7 @@ impl Tx for PostgresTx {
         Ok(())
     }
 
-    async fn open_petitions(
-        &mut self,
-        unit_id: Uuid,
-        closed_statuses: &[&str],
-    ) -> Result<Vec<(Uuid, String)>> {
+    async fn open_petitions(&mut self, unit_id: Uuid, closed_statuses: &[&str]) -> Result<Vec<(Uuid, String)>> {
         let closed: Vec<String> = closed_statuses.iter().map(|s| s.to_string()).collect();
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", status FROM petitions
@@ -343,27 +313,24 @@ impl Tx for PostgresTx {
         Ok(rows.into_iter().map(|r| ((r.id), r.status)).collect())
     }
 
-    async fn set_unit(
-        &mut self,
-        petition_id: Uuid,
-        unit_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query!("UPDATE petitions SET unit_id = $1, version = version + 1, updated_at = $2 WHERE id = $3", unit_id, now, petition_id)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db)?;
+    async fn set_unit(&mut self, petition_id: Uuid, unit_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "UPDATE petitions SET unit_id = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+            unit_id,
+            now,
+            petition_id
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
     async fn unit_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>> {
-        let row = sqlx::query!(
-            r#"SELECT id AS "id!: Uuid" FROM units WHERE code = $1"#,
-            code
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT id AS "id!: Uuid" FROM units WHERE code = $1"#, code)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| r.id))
     }
 
@@ -384,13 +351,10 @@ impl Tx for PostgresTx {
     }
 
     async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>> {
-        let row = sqlx::query!(
-            r#"SELECT id AS "id!: Uuid" FROM users WHERE username = $1"#,
-            username
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT id AS "id!: Uuid" FROM users WHERE username = $1"#, username)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| r.id))
     }
 

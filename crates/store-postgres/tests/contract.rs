@@ -11,8 +11,7 @@ use sqlx::Connection;
 use std::sync::Arc;
 
 fn admin_url() -> String {
-    std::env::var("DONTHU_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("DONTHU_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// Drops the test database when the test ends, whatever the outcome.
@@ -25,17 +24,13 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime; a fresh thread may block on its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url()).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut conn)
-                    .await;
+                    let _ =
+                        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+                            .execute(&mut conn)
+                            .await;
                 }
             })
         })
@@ -48,10 +43,7 @@ async fn open() -> Option<(PostgresStore, TestDatabase)> {
         Ok(conn) => conn,
         Err(e) => {
             if std::env::var_os("DONTHU_REQUIRE_POSTGRES").is_some() {
-                panic!(
-                    "PostgreSQL is required (DONTHU_REQUIRE_POSTGRES) but unreachable at {}: {e}",
-                    admin_url()
-                );
+                panic!("PostgreSQL is required (DONTHU_REQUIRE_POSTGRES) but unreachable at {}: {e}", admin_url());
             }
             // Written past the test harness's output capture (to the process's stderr
             // itself), once per run, so nobody mistakes a skip for a pass.
@@ -72,28 +64,18 @@ async fn open() -> Option<(PostgresStore, TestDatabase)> {
         }
     };
     let name = format!("donthu_test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut admin).await.unwrap();
     let guard = TestDatabase { name: name.clone() };
     let mut url = url::Url::parse(&admin_url()).unwrap();
     url.set_path(&name);
-    let store = PostgresStore::connect(
-        url.as_str(),
-        IdentitySealer::from_key(&IdentitySealer::generate_key()),
-    )
-    .await
-    .unwrap();
+    let store =
+        PostgresStore::connect(url.as_str(), IdentitySealer::from_key(&IdentitySealer::generate_key())).await.unwrap();
     Some((store, guard))
 }
 
 async fn fresh() -> Option<Fixture> {
     let (store, guard) = open().await?;
-    Some(Fixture {
-        store: Arc::new(store),
-        guard: Box::new(guard),
-    })
+    Some(Fixture { store: Arc::new(store), guard: Box::new(guard) })
 }
 
 donthu_store::contract_tests!(fresh);
@@ -105,21 +87,13 @@ async fn audit_events_cannot_be_changed_or_deleted() {
     };
     let w = contract::world(&store).await;
     contract::register(&store, &w.officer, contract::complaint(&w.internal_affairs)).await;
-    for statement in [
-        "UPDATE audit_events SET reason = 'sửa'",
-        "DELETE FROM audit_events",
-        "TRUNCATE audit_events CASCADE",
-    ] {
-        let e = sqlx::query(statement)
-            .execute(store.pool())
-            .await
-            .unwrap_err();
+    for statement in
+        ["UPDATE audit_events SET reason = 'sửa'", "DELETE FROM audit_events", "TRUNCATE audit_events CASCADE"]
+    {
+        let e = sqlx::query(statement).execute(store.pool()).await.unwrap_err();
         assert!(e.to_string().contains("append-only"), "{statement}: {e}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(store.pool()).await.unwrap();
     assert_eq!(count, 1);
 }
 
@@ -129,12 +103,7 @@ async fn no_table_holds_a_denouncer_name_in_clear() {
         return;
     };
     let w = contract::world(&store).await;
-    let id = contract::register(
-        &store,
-        &w.officer,
-        contract::denunciation(&w.internal_affairs),
-    )
-    .await;
+    let id = contract::register(&store, &w.officer, contract::denunciation(&w.internal_affairs)).await;
     donthu_store::service::execute(
         &store,
         &w.officer,
@@ -144,24 +113,19 @@ async fn no_table_holds_a_denouncer_name_in_clear() {
     )
     .await
     .unwrap();
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
-            .fetch_all(store.pool())
-            .await
-            .unwrap();
-    for table in tables {
-        let dump: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT string_agg(t::text, ' ') FROM \"{table}\" t"
-        )))
-        .fetch_one(store.pool())
+    let tables: Vec<String> = sqlx::query_scalar("SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'")
+        .fetch_all(store.pool())
         .await
         .unwrap();
+    for table in tables {
+        let dump: Option<String> =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT string_agg(t::text, ' ') FROM \"{table}\" t")))
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
         let dump = dump.unwrap_or_default();
         for needle in ["Bích Ngọc", "079090001234", "0912345678"] {
-            assert!(
-                !dump.contains(needle),
-                "{needle} found in clear in table {table}"
-            );
+            assert!(!dump.contains(needle), "{needle} found in clear in table {table}");
         }
     }
 }

@@ -15,9 +15,7 @@ use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json, to_json
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
 use donthu_store::{Result, Store, StoreError, ops};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
@@ -53,10 +51,7 @@ fn ou(id: Option<Hyphenated>) -> Option<Uuid> {
 fn scope_params(scope: &Scope) -> (bool, String) {
     match scope {
         Scope::All => (true, "[]".to_owned()),
-        Scope::Units(units) => (
-            false,
-            to_json(&units.iter().map(|u| u.to_string()).collect::<Vec<_>>()),
-        ),
+        Scope::Units(units) => (false, to_json(&units.iter().map(|u| u.to_string()).collect::<Vec<_>>())),
     }
 }
 
@@ -78,15 +73,8 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             .pragma("secure_delete", "ON");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(db)?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db)?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(SqliteStore { pool, sealer })
     }
 
@@ -105,10 +93,7 @@ impl SqliteStore {
     }
 }
 
-pub(crate) async fn load_record(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-) -> Result<Option<PetitionRecord>> {
+pub(crate) async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<PetitionRecord>> {
     let hid = h(id);
     let row = sqlx::query!(
         r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
@@ -155,30 +140,17 @@ pub(crate) async fn load_record(
     }))
 }
 
-pub(crate) async fn load_sealed(
-    conn: &mut SqliteConnection,
-    petition_id: Uuid,
-) -> Result<Option<SealedIdentity>> {
+pub(crate) async fn load_sealed(conn: &mut SqliteConnection, petition_id: Uuid) -> Result<Option<SealedIdentity>> {
     let id = h(petition_id);
-    let row = sqlx::query!(
-        "SELECT nonce, ciphertext FROM sealed_identities WHERE petition_id = ?1",
-        id
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    Ok(row.map(|r| SealedIdentity {
-        nonce: r.nonce,
-        ciphertext: r.ciphertext,
-    }))
+    let row = sqlx::query!("SELECT nonce, ciphertext FROM sealed_identities WHERE petition_id = ?1", id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(row.map(|r| SealedIdentity { nonce: r.nonce, ciphertext: r.ciphertext }))
 }
 
 impl SqliteStore {
-    async fn user_roles(
-        &self,
-        conn: &mut SqliteConnection,
-        user_id: Uuid,
-    ) -> Result<Vec<UnitRole>> {
+    async fn user_roles(&self, conn: &mut SqliteConnection, user_id: Uuid) -> Result<Vec<UnitRole>> {
         let id = h(user_id);
         let rows = sqlx::query!(
             r#"SELECT unit_id AS "unit_id!: Hyphenated", role FROM user_roles WHERE user_id = ?1 ORDER BY unit_id, role"#,
@@ -187,9 +159,7 @@ impl SqliteStore {
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?;
-        rows.into_iter()
-            .map(|r| rows::role_from_row(u(r.unit_id), &r.role))
-            .collect()
+        rows.into_iter().map(|r| rows::role_from_row(u(r.unit_id), &r.role)).collect()
     }
 
     async fn user_with_roles(
@@ -201,13 +171,7 @@ impl SqliteStore {
         active: bool,
     ) -> Result<User> {
         let roles = self.user_roles(conn, id).await?;
-        Ok(User {
-            id,
-            username,
-            full_name,
-            active,
-            roles,
-        })
+        Ok(User { id, username, full_name, active, roles })
     }
 }
 
@@ -218,10 +182,7 @@ impl Store for SqliteStore {
     }
 
     async fn is_empty(&self) -> Result<bool> {
-        let row = sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM units"#)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM units"#).fetch_one(&self.pool).await.map_err(db)?;
         Ok(row.n == 0)
     }
 
@@ -273,19 +234,14 @@ impl Store for SqliteStore {
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let hid = h(id);
-        let row = sqlx::query!(
-            r#"SELECT username, full_name, active AS "active!: bool" FROM users WHERE id = ?1"#,
-            hid
-        )
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+        let row =
+            sqlx::query!(r#"SELECT username, full_name, active AS "active!: bool" FROM users WHERE id = ?1"#, hid)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(
-                self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active)
-                    .await?,
-            )),
+            Some(r) => Ok(Some(self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active).await?)),
         }
     }
 
@@ -302,21 +258,13 @@ impl Store for SqliteStore {
         match row {
             None => Ok(None),
             Some(r) => {
-                let user = self
-                    .user_with_roles(&mut conn, u(r.id), r.username, r.full_name, r.active)
-                    .await?;
+                let user = self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, r.active).await?;
                 Ok(Some((user, r.password_hash)))
             }
         }
     }
 
-    async fn create_api_token(
-        &self,
-        user_id: Uuid,
-        token_digest: &str,
-        label: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    async fn create_api_token(&self, user_id: Uuid, token_digest: &str, label: &str, now: DateTime<Utc>) -> Result<()> {
         let hid = h(user_id);
         sqlx::query!(
             "INSERT INTO api_tokens (token_digest, user_id, label, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -344,10 +292,7 @@ impl Store for SqliteStore {
         .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(
-                self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, true)
-                    .await?,
-            )),
+            Some(r) => Ok(Some(self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, true).await?)),
         }
     }
 
@@ -366,17 +311,10 @@ impl Store for SqliteStore {
         record.into_petition().map(Some)
     }
 
-    async fn list_petitions(
-        &self,
-        scope: &Scope,
-        f: &PetitionFilter,
-    ) -> Result<Vec<PetitionSummary>> {
+    async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) = (
-            f.status.map(Status::code),
-            f.kind.map(Kind::code),
-            f.channel.map(Channel::code),
-        );
+        let (status, kind, channel) =
+            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
         let (unit, case) = (oh(f.unit_id), oh(f.case_id));
         let limit = i64::from(f.limit.clamp(1, 500));
         let offset = i64::from(f.offset);
@@ -431,11 +369,8 @@ impl Store for SqliteStore {
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) = (
-            f.status.map(Status::code),
-            f.kind.map(Kind::code),
-            f.channel.map(Channel::code),
-        );
+        let (status, kind, channel) =
+            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
         let (unit, case) = (oh(f.unit_id), oh(f.case_id));
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
@@ -492,15 +427,7 @@ impl Store for SqliteStore {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        ops::apply_decision(
-            self.begin_write().await?,
-            &self.sealer,
-            snapshot,
-            decision,
-            actor,
-            now,
-        )
-        .await
+        ops::apply_decision(self.begin_write().await?, &self.sealer, snapshot, decision, actor, now).await
     }
 
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>> {
@@ -535,25 +462,14 @@ impl Store for SqliteStore {
 
     async fn case(&self, id: Uuid, scope: &Scope) -> Result<Option<Case>> {
         let hid = h(id);
-        let row = sqlx::query!(
-            r#"SELECT created_at AS "created_at!: DateTime<Utc>" FROM cases WHERE id = ?1"#,
-            hid
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT created_at AS "created_at!: DateTime<Utc>" FROM cases WHERE id = ?1"#, hid)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
-        let filter = PetitionFilter {
-            case_id: Some(id),
-            limit: 500,
-            ..Default::default()
-        };
+        let filter = PetitionFilter { case_id: Some(id), limit: 500, ..Default::default() };
         let petitions = self.list_petitions(scope, &filter).await?;
-        Ok(Some(Case {
-            id,
-            created_at: row.created_at,
-            petitions,
-        }))
+        Ok(Some(Case { id, created_at: row.created_at, petitions }))
     }
 
     async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>> {
@@ -590,22 +506,25 @@ impl Store for SqliteStore {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Petitioner>> {
-        ops::reveal_identity(
-            self.begin_write().await?,
-            &self.sealer,
-            petition_id,
-            actor,
-            reason,
-            now,
-        )
-        .await
+        ops::reveal_identity(self.begin_write().await?, &self.sealer, petition_id, actor, reason, now).await
+    }
+
+    async fn record_identity_access(
+        &self,
+        petition_id: Uuid,
+        actor: Uuid,
+        reason: &str,
+        details: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        ops::record_identity_access(self.begin_write().await?, petition_id, actor, reason, details, now).await
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         let (id, pid, by) = (h(a.id), h(a.petition_id), h(actor));
         sqlx::query!(
-            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             id,
             pid,
             a.file_name,
@@ -613,7 +532,8 @@ impl Store for SqliteStore {
             a.size_bytes,
             a.sha256,
             by,
-            a.uploaded_at
+            a.uploaded_at,
+            a.sealed
         )
         .execute(&self.pool)
         .await
@@ -625,7 +545,7 @@ impl Store for SqliteStore {
         let hid = h(petition_id);
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", file_name, content_type, size_bytes AS "size_bytes!: i64", sha256,
-                uploaded_at AS "uploaded_at!: DateTime<Utc>"
+                uploaded_at AS "uploaded_at!: DateTime<Utc>", sealed AS "sealed!: bool"
                FROM attachments WHERE petition_id = ?1 ORDER BY uploaded_at"#,
             hid
         )
@@ -642,6 +562,7 @@ impl Store for SqliteStore {
                 size_bytes: r.size_bytes,
                 sha256: r.sha256,
                 uploaded_at: r.uploaded_at,
+                sealed: r.sealed,
             })
             .collect())
     }

@@ -53,13 +53,10 @@ impl Tx for SqliteTx {
 
     async fn unit(&mut self, id: Uuid) -> Result<Option<(String, String, bool)>> {
         let id = h(id);
-        let row = sqlx::query!(
-            r#"SELECT code, name, active AS "active!: bool" FROM units WHERE id = ?1"#,
-            id
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT code, name, active AS "active!: bool" FROM units WHERE id = ?1"#, id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| (r.code, r.name, r.active)))
     }
 
@@ -80,26 +77,19 @@ impl Tx for SqliteTx {
 
     async fn case_exists(&mut self, id: Uuid) -> Result<bool> {
         let id = h(id);
-        let row = sqlx::query!(
-            r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1) AS "e!: bool""#,
-            id
-        )
-        .fetch_one(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?1) AS "e!: bool""#, id)
+            .fetch_one(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.e)
     }
 
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         let id = h(id);
-        sqlx::query!(
-            "INSERT INTO cases (id, created_at) VALUES (?1, ?2)",
-            id,
-            now
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
+        sqlx::query!("INSERT INTO cases (id, created_at) VALUES (?1, ?2)", id, now)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -111,14 +101,8 @@ impl Tx for SqliteTx {
         unit_code: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (id, unit, case, by, split_from, source) = (
-            h(p.id),
-            h(p.unit_id),
-            h(p.case_id),
-            oh(p.recorded_by),
-            oh(p.split_from),
-            oh(p.source_petition_id),
-        );
+        let (id, unit, case, by, split_from, source) =
+            (h(p.id), h(p.unit_id), h(p.case_id), oh(p.recorded_by), oh(p.split_from), oh(p.source_petition_id));
         sqlx::query!(
             "INSERT INTO petitions (id, unit_id, case_id, ref_seq, ref_year, ref_unit_code, channel, received_on,
                 written_on, recorded_at, recorded_by, kind, field, status, petitioner_type, petitioner_json,
@@ -185,13 +169,10 @@ impl Tx for SqliteTx {
 
     async fn clear_petitioner(&mut self, petition_id: Uuid) -> Result<()> {
         let id = h(petition_id);
-        sqlx::query!(
-            "UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL WHERE id = ?1",
-            id
-        )
-        .execute(&mut *self.0)
-        .await
-        .map_err(db)?;
+        sqlx::query!("UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL WHERE id = ?1", id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(())
     }
 
@@ -292,29 +273,23 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
-    async fn move_to_case(
-        &mut self,
-        petition_id: Uuid,
-        from_case: Uuid,
-        to_case: Uuid,
-    ) -> Result<()> {
+    async fn move_to_case(&mut self, petition_id: Uuid, from_case: Uuid, to_case: Uuid) -> Result<()> {
         let (pid, from, to) = (h(petition_id), h(from_case), h(to_case));
         sqlx::query!("UPDATE petitions SET case_id = ?1 WHERE id = ?2", to, pid)
             .execute(&mut *self.0)
             .await
             .map_err(db)?;
+        sqlx::query!("UPDATE forwardings SET case_id = ?1 WHERE petition_id = ?2", to, pid)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
         sqlx::query!(
-            "UPDATE forwardings SET case_id = ?1 WHERE petition_id = ?2",
-            to,
-            pid
+            "DELETE FROM cases WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = ?1)",
+            from
         )
         .execute(&mut *self.0)
         .await
         .map_err(db)?;
-        sqlx::query!("DELETE FROM cases WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM petitions WHERE case_id = ?1)", from)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db)?;
         Ok(())
     }
 
@@ -332,11 +307,7 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
-    async fn open_petitions(
-        &mut self,
-        unit_id: Uuid,
-        closed_statuses: &[&str],
-    ) -> Result<Vec<(Uuid, String)>> {
+    async fn open_petitions(&mut self, unit_id: Uuid, closed_statuses: &[&str]) -> Result<Vec<(Uuid, String)>> {
         let (unit, closed) = (h(unit_id), to_json(&closed_statuses));
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", status FROM petitions
@@ -350,28 +321,25 @@ impl Tx for SqliteTx {
         Ok(rows.into_iter().map(|r| (u(r.id), r.status)).collect())
     }
 
-    async fn set_unit(
-        &mut self,
-        petition_id: Uuid,
-        unit_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
+    async fn set_unit(&mut self, petition_id: Uuid, unit_id: Uuid, now: DateTime<Utc>) -> Result<()> {
         let (id, unit) = (h(petition_id), h(unit_id));
-        sqlx::query!("UPDATE petitions SET unit_id = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3", unit, now, id)
-            .execute(&mut *self.0)
-            .await
-            .map_err(db)?;
+        sqlx::query!(
+            "UPDATE petitions SET unit_id = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
+            unit,
+            now,
+            id
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 
     async fn unit_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>> {
-        let row = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated" FROM units WHERE code = ?1"#,
-            code
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT id AS "id!: Hyphenated" FROM units WHERE code = ?1"#, code)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| u(r.id)))
     }
 
@@ -392,13 +360,10 @@ impl Tx for SqliteTx {
     }
 
     async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>> {
-        let row = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated" FROM users WHERE username = ?1"#,
-            username
-        )
-        .fetch_optional(&mut *self.0)
-        .await
-        .map_err(db)?;
+        let row = sqlx::query!(r#"SELECT id AS "id!: Hyphenated" FROM users WHERE username = ?1"#, username)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
         Ok(row.map(|r| u(r.id)))
     }
 

@@ -20,21 +20,13 @@ async fn open() -> (SqliteStore, TempDir) {
     let dir = std::env::temp_dir().join(format!("donthu-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite:{}", dir.join("donthu.db").display());
-    let store = SqliteStore::connect(
-        &url,
-        IdentitySealer::from_key(&IdentitySealer::generate_key()),
-    )
-    .await
-    .unwrap();
+    let store = SqliteStore::connect(&url, IdentitySealer::from_key(&IdentitySealer::generate_key())).await.unwrap();
     (store, TempDir(dir))
 }
 
 async fn fresh() -> Option<Fixture> {
     let (store, dir) = open().await;
-    Some(Fixture {
-        store: Arc::new(store),
-        guard: Box::new(dir),
-    })
+    Some(Fixture { store: Arc::new(store), guard: Box::new(dir) })
 }
 
 donthu_store::contract_tests!(fresh);
@@ -44,18 +36,11 @@ async fn audit_events_cannot_be_changed_or_deleted() {
     let (store, _dir) = open().await;
     let w = contract::world(&store).await;
     contract::register(&store, &w.officer, contract::complaint(&w.internal_affairs)).await;
-    let update = sqlx::query("UPDATE audit_events SET reason = 'sửa'")
-        .execute(store.pool())
-        .await;
+    let update = sqlx::query("UPDATE audit_events SET reason = 'sửa'").execute(store.pool()).await;
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_events")
-        .execute(store.pool())
-        .await;
+    let delete = sqlx::query("DELETE FROM audit_events").execute(store.pool()).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events").fetch_one(store.pool()).await.unwrap();
     assert_eq!(count, 1);
 }
 
@@ -63,12 +48,7 @@ async fn audit_events_cannot_be_changed_or_deleted() {
 async fn the_database_files_never_hold_a_denouncer_name_in_clear() {
     let (store, dir) = open().await;
     let w = contract::world(&store).await;
-    let id = contract::register(
-        &store,
-        &w.officer,
-        contract::denunciation(&w.internal_affairs),
-    )
-    .await;
+    let id = contract::register(&store, &w.officer, contract::denunciation(&w.internal_affairs)).await;
     donthu_store::service::execute(
         &store,
         &w.officer,
@@ -89,38 +69,18 @@ async fn the_database_files_never_hold_a_denouncer_name_in_clear() {
         }
         // The case itself is in the file: the search works on it.
         if path.extension().is_some_and(|e| e == "db-wal") {
-            assert!(
-                bytes
-                    .windows("Lê Văn Cường".len())
-                    .any(|w| w == "Lê Văn Cường".as_bytes())
-            );
+            assert!(bytes.windows("Lê Văn Cường".len()).any(|w| w == "Lê Văn Cường".as_bytes()));
         }
     }
-    assert!(
-        seen.iter().any(|p| p.ends_with("donthu.db-wal")),
-        "WAL mode: {seen:?}"
-    );
+    assert!(seen.iter().any(|p| p.ends_with("donthu.db-wal")), "WAL mode: {seen:?}");
     assert!(store.is_empty().await.is_ok());
 }
 
 #[tokio::test]
 async fn durability_settings_are_in_force() {
     let (store, _dir) = open().await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
-    assert_eq!(
-        (mode.as_str(), synchronous, foreign_keys),
-        ("wal", 2, 1),
-        "WAL, synchronous=FULL, foreign keys on"
-    );
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.unwrap();
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(store.pool()).await.unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
+    assert_eq!((mode.as_str(), synchronous, foreign_keys), ("wal", 2, 1), "WAL, synchronous=FULL, foreign keys on");
 }

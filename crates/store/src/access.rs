@@ -54,11 +54,7 @@ pub fn scope_for(user: &User, units: &[Unit]) -> Scope {
 
 /// The roles the user holds in `unit` itself: those decide what they may do there.
 pub fn roles_at(user: &User, unit: Uuid) -> Vec<Role> {
-    user.roles
-        .iter()
-        .filter(|r| r.unit_id == unit)
-        .map(|r| r.role)
-        .collect()
+    user.roles.iter().filter(|r| r.unit_id == unit).map(|r| r.role).collect()
 }
 
 /// Whether the user may see denouncers' identities (on a reasoned, logged request).
@@ -91,25 +87,14 @@ mod tests {
             username: "u".into(),
             full_name: "U".into(),
             active: true,
-            roles: roles
-                .iter()
-                .map(|(u, r)| UnitRole {
-                    unit_id: Uuid::from_u128(*u),
-                    role: *r,
-                })
-                .collect(),
+            roles: roles.iter().map(|(u, r)| UnitRole { unit_id: Uuid::from_u128(*u), role: *r }).collect(),
         }
     }
 
     #[test]
     fn scope_follows_roles_and_hierarchy() {
         // 1 province → 2 department → 4 office; 1 → 3 commune
-        let units = vec![
-            unit(1, None),
-            unit(2, Some(1)),
-            unit(3, Some(1)),
-            unit(4, Some(2)),
-        ];
+        let units = vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1)), unit(4, Some(2))];
         let ids = |s: Scope| match s {
             Scope::Units(mut v) => {
                 v.sort();
@@ -119,29 +104,11 @@ mod tests {
         };
         assert_eq!(ids(scope_for(&user(&[(2, Role::Officer)]), &units)), [2]);
         assert_eq!(ids(scope_for(&user(&[(2, Role::Head)]), &units)), [2, 4]);
-        assert_eq!(
-            ids(scope_for(&user(&[(1, Role::Leader)]), &units)),
-            [1, 2, 3, 4]
-        );
-        assert_eq!(
-            ids(scope_for(&user(&[(1, Role::Admin)]), &units)),
-            Vec::<u128>::new()
-        );
-        assert_eq!(
-            ids(scope_for(
-                &user(&[(3, Role::Officer), (4, Role::Officer)]),
-                &units
-            )),
-            [3, 4]
-        );
+        assert_eq!(ids(scope_for(&user(&[(1, Role::Leader)]), &units)), [1, 2, 3, 4]);
+        assert_eq!(ids(scope_for(&user(&[(1, Role::Admin)]), &units)), Vec::<u128>::new());
+        assert_eq!(ids(scope_for(&user(&[(3, Role::Officer), (4, Role::Officer)]), &units)), [3, 4]);
         assert!(is_within(&units, Uuid::from_u128(4), Uuid::from_u128(1)));
         assert!(!is_within(&units, Uuid::from_u128(3), Uuid::from_u128(2)));
-        assert_eq!(
-            roles_at(
-                &user(&[(1, Role::Head), (2, Role::Officer)]),
-                Uuid::from_u128(2)
-            ),
-            [Role::Officer]
-        );
+        assert_eq!(roles_at(&user(&[(1, Role::Head), (2, Role::Officer)]), Uuid::from_u128(2)), [Role::Officer]);
     }
 }

@@ -24,10 +24,7 @@ impl LocalDirBlobStore {
     }
 
     fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64
-            && sha256
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+        let valid = sha256.len() == 64 && sha256.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
         valid.then(|| self.root.join(&sha256[..2]).join(&sha256[2..]))
     }
 }

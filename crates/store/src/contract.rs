@@ -9,9 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use donthu_core::ErrorCode;
 use donthu_core::person::{Cccd, Person};
 use donthu_core::petition::*;
-use donthu_core::process::{
-    Command, DecisionContext, Handling, Outcome, SplitPart, Status, decide,
-};
+use donthu_core::process::{Command, DecisionContext, Handling, Outcome, SplitPart, Status, decide};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -85,13 +83,7 @@ pub struct World {
     pub leader: User,
 }
 
-async fn unit(
-    store: &dyn Store,
-    code: &str,
-    name: &str,
-    kind: UnitKind,
-    parent: Option<&str>,
-) -> Unit {
+async fn unit(store: &dyn Store, code: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
     store
         .create_unit(NewUnit {
             code: UnitCode::parse(code).unwrap(),
@@ -108,15 +100,8 @@ async fn user(store: &dyn Store, username: &str, full_name: &str, roles: &[(&Uni
         .create_user(NewUser {
             username: username.into(),
             full_name: full_name.into(),
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
-                .into(),
-            roles: roles
-                .iter()
-                .map(|(u, r)| UnitRole {
-                    unit_id: u.id,
-                    role: *r,
-                })
-                .collect(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+            roles: roles.iter().map(|(u, r)| UnitRole { unit_id: u.id, role: *r }).collect(),
         })
         .await
         .unwrap()
@@ -124,56 +109,17 @@ async fn user(store: &dyn Store, username: &str, full_name: &str, roles: &[(&Uni
 
 pub async fn world(store: &dyn Store) -> World {
     let province = unit(store, "TU", "Tỉnh ủy", UnitKind::PartyCommittee, None).await;
-    let internal_affairs = unit(
-        store,
-        "BNC",
-        "Ban Nội chính Tỉnh ủy",
-        UnitKind::PartyBoard,
-        Some("TU"),
-    )
-    .await;
-    let office = unit(
-        store,
-        "VPTU",
-        "Văn phòng Tỉnh ủy",
-        UnitKind::PartyOffice,
-        Some("TU"),
-    )
-    .await;
-    let commune = unit(
-        store,
-        "XA-TANLAP",
-        "UBND xã Tân Lập",
-        UnitKind::Commune,
-        Some("BNC"),
-    )
-    .await;
+    let internal_affairs = unit(store, "BNC", "Ban Nội chính Tỉnh ủy", UnitKind::PartyBoard, Some("TU")).await;
+    let office = unit(store, "VPTU", "Văn phòng Tỉnh ủy", UnitKind::PartyOffice, Some("TU")).await;
+    let commune = unit(store, "XA-TANLAP", "UBND xã Tân Lập", UnitKind::Commune, Some("BNC")).await;
     World {
-        officer: user(
-            store,
-            "lan",
-            "Nguyễn Thị Lan",
-            &[(&internal_affairs, Role::Officer)],
-        )
-        .await,
-        head: user(
-            store,
-            "hung",
-            "Trần Văn Hùng",
-            &[(&internal_affairs, Role::Head)],
-        )
-        .await,
+        officer: user(store, "lan", "Nguyễn Thị Lan", &[(&internal_affairs, Role::Officer)]).await,
+        head: user(store, "hung", "Trần Văn Hùng", &[(&internal_affairs, Role::Head)]).await,
         office_officer: user(store, "mai", "Lê Thị Mai", &[(&office, Role::Officer)]).await,
         office_head: user(store, "son", "Phạm Văn Sơn", &[(&office, Role::Head)]).await,
         commune_officer: user(store, "tam", "Đỗ Văn Tâm", &[(&commune, Role::Officer)]).await,
         custodian: user(store, "bao", "Võ Thị Bảo", &[(&province, Role::Custodian)]).await,
-        leader: user(
-            store,
-            "quang",
-            "Hoàng Minh Quang",
-            &[(&province, Role::Leader)],
-        )
-        .await,
+        leader: user(store, "quang", "Hoàng Minh Quang", &[(&province, Role::Leader)]).await,
         province,
         internal_affairs,
         office,
@@ -231,22 +177,12 @@ pub fn denunciation(unit: &Unit) -> NewPetition {
 }
 
 pub async fn register(store: &dyn Store, by: &User, p: NewPetition) -> Uuid {
-    let intake = Intake {
-        petition: p,
-        case_id: None,
-        recorded_by: by.id,
-        idempotency: None,
-    };
-    service::register(store, by, intake, now())
-        .await
-        .unwrap()
-        .petition_id
+    let intake = Intake { petition: p, case_id: None, recorded_by: by.id, idempotency: None };
+    service::register(store, by, intake, now()).await.unwrap().petition_id
 }
 
 pub async fn exec(store: &dyn Store, by: &User, id: Uuid, cmd: Command) -> Petition {
-    service::execute(store, by, id, &cmd, now())
-        .await
-        .unwrap_or_else(|e| panic!("{cmd:?} refused: {e:?}"))
+    service::execute(store, by, id, &cmd, now()).await.unwrap_or_else(|e| panic!("{cmd:?} refused: {e:?}"))
 }
 
 pub fn classify(kind: Kind) -> Command {
@@ -260,12 +196,7 @@ pub fn classify(kind: Kind) -> Command {
 }
 
 pub fn propose(handling: Handling, to_unit: Option<Uuid>) -> Command {
-    Command::Propose {
-        handling,
-        to_unit,
-        to_body: None,
-        reason: Some("Theo thẩm quyền".into()),
-    }
+    Command::Propose { handling, to_unit, to_body: None, reason: Some("Theo thẩm quyền".into()) }
 }
 
 fn approve() -> Command {
@@ -278,9 +209,7 @@ async fn scope(store: &dyn Store, u: &User) -> Scope {
 
 fn code(e: StoreError) -> ErrorCode {
     match e {
-        StoreError::Domain(d) if d.code == ErrorCode::ValidationFailed && !d.fields.is_empty() => {
-            d.fields[0].code
-        }
+        StoreError::Domain(d) if d.code == ErrorCode::ValidationFailed && !d.fields.is_empty() => d.fields[0].code,
         other => other.code(),
     }
 }
@@ -292,10 +221,7 @@ pub async fn units_and_users(store: Arc<dyn Store>) {
     assert!(!s.is_empty().await.unwrap());
     let units = s.units().await.unwrap();
     assert_eq!(units.len(), 4);
-    let commune = units
-        .iter()
-        .find(|u| u.code.as_str() == "XA-TANLAP")
-        .unwrap();
+    let commune = units.iter().find(|u| u.code.as_str() == "XA-TANLAP").unwrap();
     assert_eq!(commune.parent_id, Some(w.internal_affairs.id));
     assert_eq!(commune.name, "UBND xã Tân Lập");
 
@@ -324,17 +250,8 @@ pub async fn units_and_users(store: Arc<dyn Store>) {
     let (found, hash) = s.user_by_username("hung").await.unwrap().unwrap();
     assert_eq!(found, w.head);
     assert!(hash.starts_with("$argon2id$"));
-    assert_eq!(
-        found.roles,
-        vec![UnitRole {
-            unit_id: w.internal_affairs.id,
-            role: Role::Head
-        }]
-    );
-    assert_eq!(
-        s.user(w.officer.id).await.unwrap().unwrap().full_name,
-        "Nguyễn Thị Lan"
-    );
+    assert_eq!(found.roles, vec![UnitRole { unit_id: w.internal_affairs.id, role: Role::Head }]);
+    assert_eq!(s.user(w.officer.id).await.unwrap().unwrap().full_name, "Nguyễn Thị Lan");
     assert!(s.user_by_username("nobody").await.unwrap().is_none());
     let taken = s
         .create_user(NewUser {
@@ -347,13 +264,8 @@ pub async fn units_and_users(store: Arc<dyn Store>) {
         .unwrap_err();
     assert_eq!(code(taken), ErrorCode::AlreadyExists);
 
-    s.create_api_token(w.officer.id, "digest-1", "máy chủ tích hợp", now())
-        .await
-        .unwrap();
-    assert_eq!(
-        s.user_by_api_token("digest-1").await.unwrap().unwrap().id,
-        w.officer.id
-    );
+    s.create_api_token(w.officer.id, "digest-1", "máy chủ tích hợp", now()).await.unwrap();
+    assert_eq!(s.user_by_api_token("digest-1").await.unwrap().unwrap().id, w.officer.id);
     assert!(s.user_by_api_token("digest-2").await.unwrap().is_none());
 }
 
@@ -365,35 +277,14 @@ pub async fn reference_numbers_count_per_unit_and_year(store: Arc<dyn Store>) {
         let id = register(
             s,
             &w.officer,
-            NewPetition {
-                received_on,
-                written_on: Some(received_on),
-                ..complaint(&w.internal_affairs)
-            },
+            NewPetition { received_on, written_on: Some(received_on), ..complaint(&w.internal_affairs) },
         )
         .await;
-        refs.push(
-            s.petition(id, &Scope::All)
-                .await
-                .unwrap()
-                .unwrap()
-                .reference
-                .to_string(),
-        );
+        refs.push(s.petition(id, &Scope::All).await.unwrap().unwrap().reference.to_string());
     }
     let other = register(s, &w.office_officer, complaint(&w.office)).await;
-    refs.push(
-        s.petition(other, &Scope::All)
-            .await
-            .unwrap()
-            .unwrap()
-            .reference
-            .to_string(),
-    );
-    assert_eq!(
-        refs,
-        ["1/2025/BNC", "1/2026/BNC", "2/2026/BNC", "1/2026/VPTU"]
-    );
+    refs.push(s.petition(other, &Scope::All).await.unwrap().unwrap().reference.to_string());
+    assert_eq!(refs, ["1/2025/BNC", "1/2026/BNC", "2/2026/BNC", "1/2026/VPTU"]);
 }
 
 pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
@@ -410,41 +301,22 @@ pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
         recorded_by: w.officer.id,
         idempotency: Some(key(digest)),
     };
-    let first = service::register(s, &w.officer, intake("d1"), now())
-        .await
-        .unwrap();
+    let first = service::register(s, &w.officer, intake("d1"), now()).await.unwrap();
     assert!(first.created);
-    let again = service::register(s, &w.officer, intake("d1"), now())
-        .await
-        .unwrap();
-    assert_eq!(
-        again,
-        Registered {
-            petition_id: first.petition_id,
-            created: false
-        }
-    );
-    let reused = service::register(s, &w.officer, intake("d2"), now())
-        .await
-        .unwrap_err();
+    let again = service::register(s, &w.officer, intake("d1"), now()).await.unwrap();
+    assert_eq!(again, Registered { petition_id: first.petition_id, created: false });
+    let reused = service::register(s, &w.officer, intake("d2"), now()).await.unwrap_err();
     assert_eq!(code(reused), ErrorCode::IdempotencyKeyReused);
     // Concurrent retries of one request still create one petition.
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let store = store.clone();
             let intake = Intake {
-                idempotency: Some(IdempotencyKey {
-                    key: "k-concurrent".into(),
-                    ..key("d3")
-                }),
+                idempotency: Some(IdempotencyKey { key: "k-concurrent".into(), ..key("d3") }),
                 ..intake("d3")
             };
             let officer = w.officer.clone();
-            tokio::spawn(async move {
-                service::register(&*store, &officer, intake, now())
-                    .await
-                    .unwrap()
-            })
+            tokio::spawn(async move { service::register(&*store, &officer, intake, now()).await.unwrap() })
         })
         .collect();
     let mut ids = Vec::new();
@@ -453,30 +325,17 @@ pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "one petition for one key");
-    assert_eq!(
-        s.count_petitions(&Scope::All, &PetitionFilter::default())
-            .await
-            .unwrap(),
-        2
-    );
+    assert_eq!(s.count_petitions(&Scope::All, &PetitionFilter::default()).await.unwrap(), 2);
 }
 
 pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
-    let nowhere = NewPetition {
-        unit_id: Uuid::new_v4(),
-        ..complaint(&w.internal_affairs)
-    };
+    let nowhere = NewPetition { unit_id: Uuid::new_v4(), ..complaint(&w.internal_affairs) };
     let e = service::register(
         s,
         &w.officer,
-        Intake {
-            petition: nowhere,
-            case_id: None,
-            recorded_by: w.officer.id,
-            idempotency: None,
-        },
+        Intake { petition: nowhere, case_id: None, recorded_by: w.officer.id, idempotency: None },
         now(),
     )
     .await
@@ -488,53 +347,22 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
         recorded_by: w.officer.id,
         idempotency: None,
     };
-    assert_eq!(
-        code(
-            service::register(s, &w.officer, unknown_case, now())
-                .await
-                .unwrap_err()
-        ),
-        ErrorCode::CaseNotFound
-    );
-    let elsewhere = Intake {
-        petition: complaint(&w.office),
-        case_id: None,
-        recorded_by: w.officer.id,
-        idempotency: None,
-    };
-    assert_eq!(
-        code(
-            service::register(s, &w.officer, elsewhere, now())
-                .await
-                .unwrap_err()
-        ),
-        ErrorCode::Forbidden
-    );
-    let future = NewPetition {
-        received_on: vietnam_today(now()) + Duration::days(1),
-        ..complaint(&w.internal_affairs)
-    };
+    assert_eq!(code(service::register(s, &w.officer, unknown_case, now()).await.unwrap_err()), ErrorCode::CaseNotFound);
+    let elsewhere =
+        Intake { petition: complaint(&w.office), case_id: None, recorded_by: w.officer.id, idempotency: None };
+    assert_eq!(code(service::register(s, &w.officer, elsewhere, now()).await.unwrap_err()), ErrorCode::Forbidden);
+    let future =
+        NewPetition { received_on: vietnam_today(now()) + Duration::days(1), ..complaint(&w.internal_affairs) };
     let e = service::register(
         s,
         &w.officer,
-        Intake {
-            petition: future,
-            case_id: None,
-            recorded_by: w.officer.id,
-            idempotency: None,
-        },
+        Intake { petition: future, case_id: None, recorded_by: w.officer.id, idempotency: None },
         now(),
     )
     .await
     .unwrap_err();
     assert_eq!(code(e), ErrorCode::InvalidDate);
-    assert_eq!(
-        s.count_petitions(&Scope::All, &PetitionFilter::default())
-            .await
-            .unwrap(),
-        0,
-        "nothing written"
-    );
+    assert_eq!(s.count_petitions(&Scope::All, &PetitionFilter::default()).await.unwrap(), 0, "nothing written");
 }
 
 pub async fn a_complaint_walks_to_close_with_its_audit_trail(store: Arc<dyn Store>) {
@@ -548,45 +376,23 @@ pub async fn a_complaint_walks_to_close_with_its_audit_trail(store: Arc<dyn Stor
     exec(s, &w.officer, id, classify(Kind::Complaint)).await;
     exec(s, &w.officer, id, propose(Handling::Accept, None)).await;
     exec(s, &w.head, id, approve()).await;
+    exec(s, &w.officer, id, Command::StartVerification { note: Some("Tổ xác minh 2 người".into()) }).await;
     exec(
         s,
         &w.officer,
         id,
-        Command::StartVerification {
-            note: Some("Tổ xác minh 2 người".into()),
-        },
-    )
-    .await;
-    exec(
-        s,
-        &w.officer,
-        id,
-        Command::RecordDialogue {
-            held_on: date(2026, 11, 18),
-            summary: "Đối thoại tại trụ sở".into(),
-        },
+        Command::RecordDialogue { held_on: date(2026, 11, 18), summary: "Đối thoại tại trụ sở".into() },
     )
     .await;
     exec(
         s,
         &w.head,
         id,
-        Command::Conclude {
-            outcome: Outcome::PartlyCorrect,
-            summary: "Quyết định số 12/QĐ-UBND".into(),
-        },
+        Command::Conclude { outcome: Outcome::PartlyCorrect, summary: "Quyết định số 12/QĐ-UBND".into() },
     )
     .await;
     exec(s, &w.officer, id, Command::StartEnforcement { note: None }).await;
-    let p = exec(
-        s,
-        &w.head,
-        id,
-        Command::Close {
-            note: Some("Đã thi hành xong".into()),
-        },
-    )
-    .await;
+    let p = exec(s, &w.head, id, Command::Close { note: Some("Đã thi hành xong".into()) }).await;
     assert_eq!(p.status, Status::Closed);
     assert_eq!(p.process.outcome, Some(Outcome::PartlyCorrect));
     assert_eq!(p.version, 9);
@@ -630,10 +436,7 @@ pub async fn a_stale_decision_writes_nothing(store: Arc<dyn Store>) {
         denunciation_forwarded_before: false,
     };
     let decision = decide(&stale.state, &classify(Kind::Feedback), &ctx).unwrap();
-    let e = s
-        .apply_decision(&stale, &decision, w.officer.id, now())
-        .await
-        .unwrap_err();
+    let e = s.apply_decision(&stale, &decision, w.officer.id, now()).await.unwrap_err();
     assert!(matches!(e, StoreError::VersionConflict));
     let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(p.kind, Kind::Complaint);
@@ -647,25 +450,12 @@ pub async fn illegal_commands_write_nothing(store: Arc<dyn Store>) {
     let refusals = [
         (
             &w.head,
-            Command::Conclude {
-                outcome: Outcome::Correct,
-                summary: "x".into(),
-            },
+            Command::Conclude { outcome: Outcome::Correct, summary: "x".into() },
             ErrorCode::TransitionNotAllowed,
         ),
         (&w.officer, approve(), ErrorCode::RoleNotPermitted),
-        (
-            &w.office_officer,
-            classify(Kind::Complaint),
-            ErrorCode::NotFound,
-        ),
-        (
-            &w.officer,
-            Command::LinkToCase {
-                case_id: Uuid::new_v4(),
-            },
-            ErrorCode::CaseNotFound,
-        ),
+        (&w.office_officer, classify(Kind::Complaint), ErrorCode::NotFound),
+        (&w.officer, Command::LinkToCase { case_id: Uuid::new_v4() }, ErrorCode::CaseNotFound),
     ];
     for (who, cmd, expected) in refusals {
         let e = service::execute(s, who, id, &cmd, now()).await.unwrap_err();
@@ -674,28 +464,16 @@ pub async fn illegal_commands_write_nothing(store: Arc<dyn Store>) {
     exec(s, &w.officer, id, classify(Kind::Complaint)).await;
     let forward_to_self = propose(Handling::Forward, Some(w.internal_affairs.id));
     assert_eq!(
-        code(
-            service::execute(s, &w.officer, id, &forward_to_self, now())
-                .await
-                .unwrap_err()
-        ),
+        code(service::execute(s, &w.officer, id, &forward_to_self, now()).await.unwrap_err()),
         ErrorCode::InvalidValue
     );
     let chase_up_sideways = propose(Handling::ChaseUp, Some(w.office.id));
     assert_eq!(
-        code(
-            service::execute(s, &w.officer, id, &chase_up_sideways, now())
-                .await
-                .unwrap_err()
-        ),
+        code(service::execute(s, &w.officer, id, &chase_up_sideways, now()).await.unwrap_err()),
         ErrorCode::InvalidValue
     );
     assert_eq!(
-        code(
-            service::execute(s, &w.officer, Uuid::new_v4(), &approve(), now())
-                .await
-                .unwrap_err()
-        ),
+        code(service::execute(s, &w.officer, Uuid::new_v4(), &approve(), now()).await.unwrap_err()),
         ErrorCode::NotFound
     );
     let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
@@ -707,51 +485,20 @@ pub async fn the_denouncer_identity_is_sealed(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
     let id = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
-    let p = s
-        .petition(id, &scope(s, &w.head).await)
-        .await
-        .unwrap()
-        .unwrap();
+    let p = s.petition(id, &scope(s, &w.head).await).await.unwrap().unwrap();
     assert_eq!(p.petitioner, PetitionerView::Sealed);
-    assert!(
-        p.eligibility.eligible,
-        "eligibility is assessed before sealing: {:?}",
-        p.eligibility
-    );
-    let list = s
-        .list_petitions(
-            &Scope::All,
-            &PetitionFilter {
-                limit: 10,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+    assert!(p.eligibility.eligible, "eligibility is assessed before sealing: {:?}", p.eligibility);
+    let list = s.list_petitions(&Scope::All, &PetitionFilter { limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!(list[0].petitioner_name, crate::rows::SEALED_NAME);
     let json = serde_json::to_string(&(&p, &list, s.events(id).await.unwrap())).unwrap();
-    assert!(
-        !json.contains("Bích Ngọc") && !json.contains("079090001234"),
-        "identity leaked: {json}"
-    );
+    assert!(!json.contains("Bích Ngọc") && !json.contains("079090001234"), "identity leaked: {json}");
 
-    let refused = service::reveal_identity(s, &w.head, id, "Cần liên hệ", now())
-        .await
-        .unwrap_err();
+    let refused = service::reveal_identity(s, &w.head, id, "Cần liên hệ", now()).await.unwrap_err();
     assert_eq!(code(refused), ErrorCode::Forbidden);
-    let no_reason = service::reveal_identity(s, &w.custodian, id, "  ", now())
-        .await
-        .unwrap_err();
+    let no_reason = service::reveal_identity(s, &w.custodian, id, "  ", now()).await.unwrap_err();
     assert_eq!(code(no_reason), ErrorCode::Required);
-    let revealed = service::reveal_identity(
-        s,
-        &w.custodian,
-        id,
-        "Mời người tố cáo cung cấp thêm chứng cứ",
-        now(),
-    )
-    .await
-    .unwrap();
+    let revealed =
+        service::reveal_identity(s, &w.custodian, id, "Mời người tố cáo cung cấp thêm chứng cứ", now()).await.unwrap();
     match revealed {
         Some(Petitioner::Individual(person)) => assert_eq!(person.full_name, "Trần Thị Bích Ngọc"),
         other => panic!("{other:?}"),
@@ -760,49 +507,22 @@ pub async fn the_denouncer_identity_is_sealed(store: Arc<dyn Store>) {
     let reveal = events.last().unwrap();
     assert_eq!(reveal.action, "reveal_identity");
     assert_eq!(reveal.actor_id, Some(w.custodian.id));
-    assert_eq!(
-        reveal.reason.as_deref(),
-        Some("Mời người tố cáo cung cấp thêm chứng cứ")
-    );
+    assert_eq!(reveal.reason.as_deref(), Some("Mời người tố cáo cung cấp thêm chứng cứ"));
     // A complaint has nothing sealed to reveal.
     let open = register(s, &w.officer, complaint(&w.internal_affairs)).await;
-    assert_eq!(
-        service::reveal_identity(s, &w.custodian, open, "Kiểm tra", now())
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(service::reveal_identity(s, &w.custodian, open, "Kiểm tra", now()).await.unwrap(), None);
 }
 
 pub async fn reclassifying_as_denunciation_seals_the_identity(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
-    let id = register(
-        s,
-        &w.officer,
-        NewPetition {
-            kind: Kind::Feedback,
-            ..denunciation(&w.internal_affairs)
-        },
-    )
-    .await;
-    assert!(matches!(
-        s.petition(id, &Scope::All)
-            .await
-            .unwrap()
-            .unwrap()
-            .petitioner,
-        PetitionerView::Visible(_)
-    ));
+    let id = register(s, &w.officer, NewPetition { kind: Kind::Feedback, ..denunciation(&w.internal_affairs) }).await;
+    assert!(matches!(s.petition(id, &Scope::All).await.unwrap().unwrap().petitioner, PetitionerView::Visible(_)));
     exec(s, &w.officer, id, classify(Kind::Denunciation)).await;
     let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(p.petitioner, PetitionerView::Sealed);
-    let revealed = service::reveal_identity(s, &w.custodian, id, "Xác minh", now())
-        .await
-        .unwrap();
-    assert!(
-        matches!(revealed, Some(Petitioner::Individual(ref x)) if x.full_name == "Trần Thị Bích Ngọc")
-    );
+    let revealed = service::reveal_identity(s, &w.custodian, id, "Xác minh", now()).await.unwrap();
+    assert!(matches!(revealed, Some(Petitioner::Individual(ref x)) if x.full_name == "Trần Thị Bích Ngọc"));
 }
 
 pub async fn scope_hides_other_units_items(store: Arc<dyn Store>) {
@@ -814,52 +534,17 @@ pub async fn scope_hides_other_units_items(store: Arc<dyn Store>) {
     let officer = scope(s, &w.officer).await;
     assert!(s.petition(ours, &officer).await.unwrap().is_some());
     assert!(s.petition(theirs, &officer).await.unwrap().is_none());
-    assert!(
-        s.petition(in_commune, &officer).await.unwrap().is_none(),
-        "an officer sees only their own unit"
-    );
-    let all = PetitionFilter {
-        limit: 100,
-        ..Default::default()
-    };
-    let listed: Vec<_> = s
-        .list_petitions(&officer, &all)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    assert!(s.petition(in_commune, &officer).await.unwrap().is_none(), "an officer sees only their own unit");
+    let all = PetitionFilter { limit: 100, ..Default::default() };
+    let listed: Vec<_> = s.list_petitions(&officer, &all).await.unwrap().into_iter().map(|p| p.id).collect();
     assert_eq!(listed, [ours]);
     assert_eq!(s.count_petitions(&officer, &all).await.unwrap(), 1);
     let head = scope(s, &w.head).await;
-    assert_eq!(
-        s.count_petitions(&head, &all).await.unwrap(),
-        2,
-        "a head also sees subordinate units"
-    );
-    assert_eq!(
-        s.count_petitions(&scope(s, &w.leader).await, &all)
-            .await
-            .unwrap(),
-        3
-    );
-    let theirs_case = s
-        .petition(theirs, &Scope::All)
-        .await
-        .unwrap()
-        .unwrap()
-        .case_id;
-    assert!(
-        s.case(theirs_case, &officer)
-            .await
-            .unwrap()
-            .unwrap()
-            .petitions
-            .is_empty()
-    );
-    let e = service::execute(s, &w.officer, theirs, &classify(Kind::Complaint), now())
-        .await
-        .unwrap_err();
+    assert_eq!(s.count_petitions(&head, &all).await.unwrap(), 2, "a head also sees subordinate units");
+    assert_eq!(s.count_petitions(&scope(s, &w.leader).await, &all).await.unwrap(), 3);
+    let theirs_case = s.petition(theirs, &Scope::All).await.unwrap().unwrap().case_id;
+    assert!(s.case(theirs_case, &officer).await.unwrap().unwrap().petitions.is_empty());
+    let e = service::execute(s, &w.officer, theirs, &classify(Kind::Complaint), now()).await.unwrap_err();
     assert_eq!(code(e), ErrorCode::NotFound);
 }
 
@@ -868,53 +553,24 @@ pub async fn forwarding_registers_the_item_at_the_receiving_unit(store: Arc<dyn 
     let w = world(s).await;
     let id = register(s, &w.office_officer, complaint(&w.office)).await;
     exec(s, &w.office_officer, id, classify(Kind::Complaint)).await;
-    exec(
-        s,
-        &w.office_officer,
-        id,
-        propose(Handling::Forward, Some(w.internal_affairs.id)),
-    )
-    .await;
+    exec(s, &w.office_officer, id, propose(Handling::Forward, Some(w.internal_affairs.id))).await;
     let p = exec(s, &w.office_head, id, approve()).await;
     assert_eq!(p.status, Status::Forwarded);
     let forwardings = s.forwardings(id).await.unwrap();
     assert_eq!(forwardings.len(), 1);
     let f = &forwardings[0];
-    assert_eq!(
-        (f.from_unit_id, f.to_unit_id, f.chase_up),
-        (w.office.id, Some(w.internal_affairs.id), false)
-    );
-    let copy_id = f
-        .copy_petition_id
-        .expect("registered at the receiving unit");
-    let copy = s
-        .petition(copy_id, &scope(s, &w.officer).await)
-        .await
-        .unwrap()
-        .expect("the receiving unit sees it");
+    assert_eq!((f.from_unit_id, f.to_unit_id, f.chase_up), (w.office.id, Some(w.internal_affairs.id), false));
+    let copy_id = f.copy_petition_id.expect("registered at the receiving unit");
+    let copy = s.petition(copy_id, &scope(s, &w.officer).await).await.unwrap().expect("the receiving unit sees it");
     assert_eq!(copy.channel, Channel::ForwardedIn);
     assert_eq!(copy.case_id, p.case_id, "one case across bodies");
     assert_eq!(copy.forwarded_from_petition, Some(id));
-    assert_eq!(
-        copy.forwarded_from.as_ref().unwrap().body,
-        "Văn phòng Tỉnh ủy"
-    );
+    assert_eq!(copy.forwarded_from.as_ref().unwrap().body, "Văn phòng Tỉnh ủy");
     assert_eq!(copy.reference.to_string(), "1/2026/BNC");
     assert_eq!(copy.status, Status::Received);
-    assert_eq!(
-        s.events(copy_id).await.unwrap()[0].action,
-        "receive_forwarded"
-    );
+    assert_eq!(s.events(copy_id).await.unwrap()[0].action, "receive_forwarded");
     // The forwarder follows up and closes its own item; the copy lives on.
-    exec(
-        s,
-        &w.office_head,
-        id,
-        Command::Close {
-            note: Some("Đã nhận kết quả".into()),
-        },
-    )
-    .await;
+    exec(s, &w.office_head, id, Command::Close { note: Some("Đã nhận kết quả".into()) }).await;
     let case = s.case(p.case_id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(case.petitions.len(), 2);
 }
@@ -924,13 +580,7 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
     let w = world(s).await;
     let first = register(s, &w.office_officer, denunciation(&w.office)).await;
     exec(s, &w.office_officer, first, classify(Kind::Denunciation)).await;
-    exec(
-        s,
-        &w.office_officer,
-        first,
-        propose(Handling::Forward, Some(w.internal_affairs.id)),
-    )
-    .await;
+    exec(s, &w.office_officer, first, propose(Handling::Forward, Some(w.internal_affairs.id))).await;
     let p = exec(s, &w.office_head, first, approve()).await;
     // A copy of the same letter arrives again and is linked to the case.
     let intake = Intake {
@@ -939,20 +589,12 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
         recorded_by: w.office_officer.id,
         idempotency: None,
     };
-    let again = service::register(s, &w.office_officer, intake, now())
-        .await
-        .unwrap()
-        .petition_id;
+    let again = service::register(s, &w.office_officer, intake, now()).await.unwrap().petition_id;
     exec(s, &w.office_officer, again, classify(Kind::Denunciation)).await;
-    let e = service::execute(
-        s,
-        &w.office_officer,
-        again,
-        &propose(Handling::Forward, Some(w.internal_affairs.id)),
-        now(),
-    )
-    .await
-    .unwrap_err();
+    let e =
+        service::execute(s, &w.office_officer, again, &propose(Handling::Forward, Some(w.internal_affairs.id)), now())
+            .await
+            .unwrap_err();
     assert_eq!(code(e), ErrorCode::DenunciationAlreadyForwarded);
     exec(
         s,
@@ -966,60 +608,26 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
         },
     )
     .await;
-    assert_eq!(
-        exec(s, &w.office_head, again, approve()).await.status,
-        Status::Archived
-    );
+    assert_eq!(exec(s, &w.office_head, again, approve()).await.status, Status::Archived);
     assert_eq!(s.forwardings(again).await.unwrap().len(), 0);
 }
 
 pub async fn splitting_creates_linked_parts(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
-    let id = register(
-        s,
-        &w.officer,
-        NewPetition {
-            channel: Channel::WalkIn,
-            ..complaint(&w.internal_affairs)
-        },
-    )
-    .await;
-    let part = |kind, content: &str| SplitPart {
-        kind,
-        field: Field::AdminLand,
-        content: content.into(),
-        target: None,
-    };
+    let id = register(s, &w.officer, NewPetition { channel: Channel::WalkIn, ..complaint(&w.internal_affairs) }).await;
+    let part = |kind, content: &str| SplitPart { kind, field: Field::AdminLand, content: content.into(), target: None };
     let cmd = Command::Split {
         parts: vec![
-            part(
-                Kind::Complaint,
-                "Khiếu nại quyết định thu hồi đất số 45/QĐ-UBND",
-            ),
-            part(
-                Kind::Denunciation,
-                "Tố cáo cán bộ địa chính nhận tiền của người dân",
-            ),
+            part(Kind::Complaint, "Khiếu nại quyết định thu hồi đất số 45/QĐ-UBND"),
+            part(Kind::Denunciation, "Tố cáo cán bộ địa chính nhận tiền của người dân"),
             part(Kind::Recommendation, "Kiến nghị sửa đường liên thôn"),
         ],
     };
     let original = exec(s, &w.officer, id, cmd).await;
     assert_eq!(original.status, Status::Split);
-    assert_eq!(
-        original.petitioner,
-        PetitionerView::Sealed,
-        "a letter with a denunciation part is sealed"
-    );
-    let details = s
-        .events(id)
-        .await
-        .unwrap()
-        .last()
-        .unwrap()
-        .details
-        .clone()
-        .unwrap();
+    assert_eq!(original.petitioner, PetitionerView::Sealed, "a letter with a denunciation part is sealed");
+    let details = s.events(id).await.unwrap().last().unwrap().details.clone().unwrap();
     let parts: Vec<Uuid> = serde_json::from_value(details["parts"].clone()).unwrap();
     assert_eq!(parts.len(), 3);
     let mut kinds = Vec::new();
@@ -1029,44 +637,21 @@ pub async fn splitting_creates_linked_parts(store: Arc<dyn Store>) {
         assert_eq!(p.channel, Channel::WalkIn);
         assert_eq!(p.received_on, original.received_on);
         assert_ne!(p.case_id, original.case_id);
-        assert_eq!(
-            p.petitioner,
-            PetitionerView::Sealed,
-            "every part of a sealed letter stays sealed"
-        );
+        assert_eq!(p.petitioner, PetitionerView::Sealed, "every part of a sealed letter stays sealed");
         kinds.push(p.kind);
     }
-    assert_eq!(
-        kinds,
-        [Kind::Complaint, Kind::Denunciation, Kind::Recommendation]
-    );
+    assert_eq!(kinds, [Kind::Complaint, Kind::Denunciation, Kind::Recommendation]);
 }
 
 pub async fn linking_moves_a_petition_into_a_case(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
     let first = register(s, &w.officer, complaint(&w.internal_affairs)).await;
-    let repeat = register(
-        s,
-        &w.officer,
-        NewPetition {
-            received_on: date(2026, 11, 19),
-            ..complaint(&w.internal_affairs)
-        },
-    )
-    .await;
-    let case_id = s
-        .petition(first, &Scope::All)
-        .await
-        .unwrap()
-        .unwrap()
-        .case_id;
-    let old_case = s
-        .petition(repeat, &Scope::All)
-        .await
-        .unwrap()
-        .unwrap()
-        .case_id;
+    let repeat =
+        register(s, &w.officer, NewPetition { received_on: date(2026, 11, 19), ..complaint(&w.internal_affairs) })
+            .await;
+    let case_id = s.petition(first, &Scope::All).await.unwrap().unwrap().case_id;
+    let old_case = s.petition(repeat, &Scope::All).await.unwrap().unwrap().case_id;
     let p = exec(s, &w.officer, repeat, Command::LinkToCase { case_id }).await;
     assert_eq!(p.case_id, case_id);
     let case = s.case(case_id, &Scope::All).await.unwrap().unwrap();
@@ -1075,19 +660,8 @@ pub async fn linking_moves_a_petition_into_a_case(store: Arc<dyn Store>) {
     let mut expected = vec![first, repeat];
     expected.sort();
     assert_eq!(ids, expected);
-    assert!(
-        s.case(old_case, &Scope::All).await.unwrap().is_none(),
-        "the emptied case is gone"
-    );
-    let e = service::execute(
-        s,
-        &w.officer,
-        repeat,
-        &Command::LinkToCase { case_id },
-        now(),
-    )
-    .await
-    .unwrap_err();
+    assert!(s.case(old_case, &Scope::All).await.unwrap().is_none(), "the emptied case is gone");
+    let e = service::execute(s, &w.officer, repeat, &Command::LinkToCase { case_id }, now()).await.unwrap_err();
     assert_eq!(code(e), ErrorCode::Conflict);
 }
 
@@ -1101,30 +675,15 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
         s,
         &w.commune_officer,
         done,
-        Command::Propose {
-            handling: Handling::Archive,
-            to_unit: None,
-            to_body: None,
-            reason: Some("Trùng".into()),
-        },
+        Command::Propose { handling: Handling::Archive, to_unit: None, to_body: None, reason: Some("Trùng".into()) },
     )
     .await;
     let head = user(s, "xa-head", "Chủ tịch xã", &[(&w.commune, Role::Head)]).await;
     exec(s, &head, done, approve()).await;
-    let merged = unit(
-        s,
-        "XA-TANLAP-MOI",
-        "UBND xã Tân Lập (mới)",
-        UnitKind::Commune,
-        Some("BNC"),
-    )
-    .await;
+    let merged = unit(s, "XA-TANLAP-MOI", "UBND xã Tân Lập (mới)", UnitKind::Commune, Some("BNC")).await;
     let moved = s
         .reorganize(
-            Reorganization::Merge {
-                sources: vec![w.commune.id],
-                into: merged.id,
-            },
+            Reorganization::Merge { sources: vec![w.commune.id], into: merged.id },
             date(2026, 11, 20),
             w.leader.id,
             now(),
@@ -1132,46 +691,17 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(moved, 1);
-    assert_eq!(
-        s.petition(open, &Scope::All)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        merged.id
-    );
-    assert_eq!(
-        s.petition(done, &Scope::All)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        w.commune.id,
-        "closed items stay"
-    );
-    let old = s
-        .units()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.id == w.commune.id)
-        .unwrap();
+    assert_eq!(s.petition(open, &Scope::All).await.unwrap().unwrap().unit_id, merged.id);
+    assert_eq!(s.petition(done, &Scope::All).await.unwrap().unwrap().unit_id, w.commune.id, "closed items stay");
+    let old = s.units().await.unwrap().into_iter().find(|u| u.id == w.commune.id).unwrap();
     assert!(!old.active);
-    assert_eq!(
-        (old.successor_id, old.dissolved_on),
-        (Some(merged.id), Some(date(2026, 11, 20)))
-    );
+    assert_eq!((old.successor_id, old.dissolved_on), (Some(merged.id), Some(date(2026, 11, 20))));
     let event = s.events(open).await.unwrap().pop().unwrap();
     assert_eq!(event.action, "move_unit");
     let e = service::register(
         s,
         &w.commune_officer,
-        Intake {
-            petition: complaint(&w.commune),
-            case_id: None,
-            recorded_by: w.commune_officer.id,
-            idempotency: None,
-        },
+        Intake { petition: complaint(&w.commune), case_id: None, recorded_by: w.commune_officer.id, idempotency: None },
         now(),
     )
     .await
@@ -1179,10 +709,7 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
     assert_eq!(code(e), ErrorCode::UnitInactive);
     let twice = s
         .reorganize(
-            Reorganization::Merge {
-                sources: vec![w.commune.id],
-                into: merged.id,
-            },
+            Reorganization::Merge { sources: vec![w.commune.id], into: merged.id },
             date(2026, 11, 20),
             w.leader.id,
             now(),
@@ -1195,40 +722,19 @@ pub async fn lists_filter_and_page(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
     for day in 1..=12 {
-        let kind = if day % 3 == 0 {
-            Kind::Denunciation
-        } else {
-            Kind::Complaint
-        };
-        let p = NewPetition {
-            received_on: date(2026, 10, day),
-            written_on: None,
-            kind,
-            ..complaint(&w.internal_affairs)
-        };
+        let kind = if day % 3 == 0 { Kind::Denunciation } else { Kind::Complaint };
+        let p =
+            NewPetition { received_on: date(2026, 10, day), written_on: None, kind, ..complaint(&w.internal_affairs) };
         register(s, &w.officer, p).await;
     }
-    let page = |offset| PetitionFilter {
-        limit: 5,
-        offset,
-        ..Default::default()
-    };
+    let page = |offset| PetitionFilter { limit: 5, offset, ..Default::default() };
     let first = s.list_petitions(&Scope::All, &page(0)).await.unwrap();
     let last = s.list_petitions(&Scope::All, &page(10)).await.unwrap();
     assert_eq!((first.len(), last.len()), (5, 2));
     assert_eq!(first[0].received_on, date(2026, 10, 12), "newest first");
     assert_eq!(last[1].received_on, date(2026, 10, 1));
-    let denunciations = PetitionFilter {
-        kind: Some(Kind::Denunciation),
-        limit: 100,
-        ..Default::default()
-    };
-    assert_eq!(
-        s.count_petitions(&Scope::All, &denunciations)
-            .await
-            .unwrap(),
-        4
-    );
+    let denunciations = PetitionFilter { kind: Some(Kind::Denunciation), limit: 100, ..Default::default() };
+    assert_eq!(s.count_petitions(&Scope::All, &denunciations).await.unwrap(), 4);
     let window = PetitionFilter {
         received_from: Some(date(2026, 10, 5)),
         received_to: Some(date(2026, 10, 7)),
@@ -1243,12 +749,7 @@ pub async fn lists_filter_and_page(store: Arc<dyn Store>) {
         ..Default::default()
     };
     assert_eq!(s.count_petitions(&Scope::All, &received).await.unwrap(), 12);
-    assert_eq!(
-        s.count_petitions(&Scope::Units(vec![]), &received)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(s.count_petitions(&Scope::Units(vec![]), &received).await.unwrap(), 0);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {
@@ -1263,7 +764,28 @@ pub async fn attachments_are_recorded(store: Arc<dyn Store>) {
         size_bytes: 1234,
         sha256: "ab".repeat(32),
         uploaded_at: now(),
+        sealed: false,
+    };
+    let sealed = Attachment {
+        id: Uuid::new_v4(),
+        sha256: "cd".repeat(32),
+        sealed: true,
+        file_name: crate::rows::SEALED_DOCUMENT_NAME.into(),
+        ..a.clone()
     };
     s.add_attachment(&a, w.officer.id).await.unwrap();
-    assert_eq!(s.attachments(id).await.unwrap(), vec![a]);
+    s.add_attachment(&sealed, w.officer.id).await.unwrap();
+    assert_eq!(s.attachments(id).await.unwrap(), vec![a, sealed.clone()]);
+    s.record_identity_access(
+        id,
+        w.custodian.id,
+        "Đối chiếu chữ viết",
+        serde_json::json!({ "attachment": sealed.id }),
+        now(),
+    )
+    .await
+    .unwrap();
+    let event = s.events(id).await.unwrap().pop().unwrap();
+    assert_eq!((event.action.as_str(), event.reason.as_deref()), ("reveal_identity", Some("Đối chiếu chữ viết")));
+    assert_eq!(event.details.unwrap()["attachment"], serde_json::json!(sealed.id));
 }

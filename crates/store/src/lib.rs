@@ -88,13 +88,7 @@ pub trait Store: Send + Sync + 'static {
     /// The user and their password hash.
     async fn user_by_username(&self, username: &str) -> Result<Option<(User, String)>>;
     /// Stores the digest of a bearer token (never the token).
-    async fn create_api_token(
-        &self,
-        user_id: Uuid,
-        token_digest: &str,
-        label: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
+    async fn create_api_token(&self, user_id: Uuid, token_digest: &str, label: &str, now: DateTime<Utc>) -> Result<()>;
     async fn user_by_api_token(&self, token_digest: &str) -> Result<Option<User>>;
 
     // --- petitions -------------------------------------------------------------------
@@ -104,11 +98,7 @@ pub trait Store: Send + Sync + 'static {
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered>;
     /// A petition as any reader in `scope` sees it: a denouncer's identity stays sealed.
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>>;
-    async fn list_petitions(
-        &self,
-        scope: &Scope,
-        filter: &PetitionFilter,
-    ) -> Result<Vec<PetitionSummary>>;
+    async fn list_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<Vec<PetitionSummary>>;
     async fn count_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<u64>;
     /// What the state machine needs to decide a command (no scope: the service checks it).
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>>;
@@ -133,6 +123,17 @@ pub trait Store: Send + Sync + 'static {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Petitioner>>;
+
+    /// Records on the timeline that an identity custodian opened something sealed
+    /// (a sealed document), with the reason given.
+    async fn record_identity_access(
+        &self,
+        petition_id: Uuid,
+        actor: Uuid,
+        reason: &str,
+        details: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     // --- attachments -----------------------------------------------------------------
 

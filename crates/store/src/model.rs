@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_core::petition::{
-    Channel, Eligibility, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception,
-    ReferenceNumber, Target,
+    Channel, Eligibility, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception, ReferenceNumber, Target,
 };
 use donthu_core::process::{ProcessState, Status};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
@@ -40,11 +39,7 @@ pub enum Reorganization {
     Merge { sources: Vec<Uuid>, into: Uuid },
     /// `source` ceases to exist; its open items move to `default_successor`, one of the
     /// new units listed in `into` (they can be reassigned afterwards).
-    Split {
-        source: Uuid,
-        into: Vec<Uuid>,
-        default_successor: Uuid,
-    },
+    Split { source: Uuid, into: Vec<Uuid>, default_successor: Uuid },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -249,4 +244,7 @@ pub struct Attachment {
     pub size_bytes: i64,
     pub sha256: String,
     pub uploaded_at: DateTime<Utc>,
+    /// The bytes (and the real file name inside them) are sealed: a document that
+    /// identifies a denouncer, such as the handwritten letter or an ID card copy.
+    pub sealed: bool,
 }

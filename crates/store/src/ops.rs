@@ -100,25 +100,11 @@ pub trait Tx: Send {
     async fn insert_forwarding(&mut self, f: &NewForwarding<'_>) -> Result<()>;
     /// Moves a petition (and its forwardings) to another case and deletes the old case
     /// if nothing is left in it.
-    async fn move_to_case(
-        &mut self,
-        petition_id: Uuid,
-        from_case: Uuid,
-        to_case: Uuid,
-    ) -> Result<()>;
+    async fn move_to_case(&mut self, petition_id: Uuid, from_case: Uuid, to_case: Uuid) -> Result<()>;
     async fn dissolve_unit(&mut self, unit_id: Uuid, successor: Uuid, on: NaiveDate) -> Result<()>;
     /// The open petitions of a unit, with their status.
-    async fn open_petitions(
-        &mut self,
-        unit_id: Uuid,
-        closed_statuses: &[&str],
-    ) -> Result<Vec<(Uuid, String)>>;
-    async fn set_unit(
-        &mut self,
-        petition_id: Uuid,
-        unit_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
+    async fn open_petitions(&mut self, unit_id: Uuid, closed_statuses: &[&str]) -> Result<Vec<(Uuid, String)>>;
+    async fn set_unit(&mut self, petition_id: Uuid, unit_id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn unit_id_by_code(&mut self, code: &str) -> Result<Option<Uuid>>;
     async fn insert_unit(&mut self, unit: &Unit, now: DateTime<Utc>) -> Result<()>;
     async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>>;
@@ -177,10 +163,7 @@ pub async fn create_user<T: Tx>(mut tx: T, user: NewUser, now: DateTime<Utc>) ->
     let mut roles: Vec<UnitRole> = Vec::new();
     for role in &user.roles {
         if tx.unit(role.unit_id).await?.is_none() {
-            return Err(StoreError::not_found(
-                ErrorCode::UnitNotFound,
-                "Không tìm thấy đơn vị của vai trò.",
-            ));
+            return Err(StoreError::not_found(ErrorCode::UnitNotFound, "Không tìm thấy đơn vị của vai trò."));
         }
         if !roles.contains(role) {
             tx.insert_user_role(id, role).await?;
@@ -188,13 +171,7 @@ pub async fn create_user<T: Tx>(mut tx: T, user: NewUser, now: DateTime<Utc>) ->
         }
     }
     tx.commit().await?;
-    Ok(User {
-        id,
-        username: user.username,
-        full_name: user.full_name,
-        active: true,
-        roles,
-    })
+    Ok(User { id, username: user.username, full_name: user.full_name, active: true, roles })
 }
 
 fn json(value: &impl serde::Serialize) -> String {
@@ -203,10 +180,7 @@ fn json(value: &impl serde::Serialize) -> String {
 
 async fn active_unit_code<T: Tx>(tx: &mut T, id: Uuid) -> Result<String> {
     match tx.unit(id).await? {
-        None => Err(StoreError::not_found(
-            ErrorCode::UnitNotFound,
-            "Không tìm thấy đơn vị.",
-        )),
+        None => Err(StoreError::not_found(ErrorCode::UnitNotFound, "Không tìm thấy đơn vị.")),
         Some((_, name, false)) => Err(StoreError::Domain(DomainError::new(
             ErrorCode::UnitInactive,
             format!("Đơn vị \"{name}\" đã giải thể hoặc sáp nhập."),
@@ -233,8 +207,7 @@ async fn insert_petition<T: Tx>(
     let unit_code = active_unit_code(tx, p.unit_id).await?;
     let year = reference_year(p.received_on);
     let seq = tx.next_reference(p.unit_id, year).await?;
-    tx.insert_petition_row(p, seq, year, &unit_code, now)
-        .await?;
+    tx.insert_petition_row(p, seq, year, &unit_code, now).await?;
     if let Some(sealed) = &p.sealed {
         tx.put_sealed(p.id, sealed).await?;
     }
@@ -254,17 +227,11 @@ async fn insert_petition<T: Tx>(
 }
 
 /// The petitioner of a stored petition, opening the seal if there is one.
-async fn petitioner_of<T: Tx>(
-    tx: &mut T,
-    sealer: &IdentitySealer,
-    record: &PetitionRecord,
-) -> Result<Petitioner> {
+async fn petitioner_of<T: Tx>(tx: &mut T, sealer: &IdentitySealer, record: &PetitionRecord) -> Result<Petitioner> {
     match &record.petitioner_json {
         Some(json) => from_json("petitioner", json),
         None => match tx.sealed(record.id).await? {
-            Some(sealed) => sealer
-                .open(record.id, &sealed)
-                .map_err(|e| StoreError::Backend(e.to_string())),
+            Some(sealed) => sealer.open(record.id, &sealed).map_err(|e| StoreError::Backend(e.to_string())),
             None => Ok(Petitioner::Anonymous),
         },
     }
@@ -272,11 +239,7 @@ async fn petitioner_of<T: Tx>(
 
 /// Seals the identity of a petition that was in clear (reclassified as a denunciation,
 /// or split into parts that include one).
-async fn seal_existing<T: Tx>(
-    tx: &mut T,
-    sealer: &IdentitySealer,
-    record: &PetitionRecord,
-) -> Result<()> {
+async fn seal_existing<T: Tx>(tx: &mut T, sealer: &IdentitySealer, record: &PetitionRecord) -> Result<()> {
     let Some(json) = &record.petitioner_json else {
         return Ok(());
     };
@@ -284,8 +247,7 @@ async fn seal_existing<T: Tx>(
     if petitioner.is_anonymous() {
         return Ok(());
     }
-    tx.put_sealed(record.id, &sealer.seal(record.id, &petitioner))
-        .await?;
+    tx.put_sealed(record.id, &sealer.seal(record.id, &petitioner)).await?;
     tx.clear_petitioner(record.id).await
 }
 
@@ -305,38 +267,23 @@ pub async fn register<T: Tx>(
                 "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
             )));
         }
-        return Ok(Registered {
-            petition_id,
-            created: false,
-        });
+        return Ok(Registered { petition_id, created: false });
     }
     let case_id = match intake.case_id {
         Some(case_id) if tx.case_exists(case_id).await? => case_id,
         Some(_) => {
-            return Err(StoreError::not_found(
-                ErrorCode::CaseNotFound,
-                "Không tìm thấy vụ việc.",
-            ));
+            return Err(StoreError::not_found(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc."));
         }
         None => new_case(&mut tx, now).await?,
     };
     let id = Uuid::new_v4();
-    let insert = rows::prepare_petition(
-        sealer,
-        id,
-        case_id,
-        &intake.petition,
-        Some(intake.recorded_by),
-    );
+    let insert = rows::prepare_petition(sealer, id, case_id, &intake.petition, Some(intake.recorded_by));
     insert_petition(&mut tx, &insert, "receive", None, now).await?;
     if let Some(key) = &intake.idempotency {
         tx.insert_idempotency_key(key, id, now).await?;
     }
     tx.commit().await?;
-    Ok(Registered {
-        petition_id: id,
-        created: true,
-    })
+    Ok(Registered { petition_id: id, created: true })
 }
 
 /// [`crate::Store::apply_decision`].
@@ -366,10 +313,7 @@ pub async fn apply_decision<T: Tx>(
         return Err(StoreError::VersionConflict);
     }
     if after.kind == Kind::Denunciation && decision.before.kind != Kind::Denunciation {
-        let record = tx
-            .record(snapshot.petition_id)
-            .await?
-            .ok_or(StoreError::VersionConflict)?;
+        let record = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?;
         seal_existing(&mut tx, sealer, &record).await?;
     }
     let details = apply_effect(&mut tx, sealer, snapshot, decision, actor, now).await?;
@@ -400,18 +344,11 @@ async fn apply_effect<T: Tx>(
     let Some(effect) = &decision.effect else {
         return Ok(None);
     };
-    let record = tx
-        .record(snapshot.petition_id)
-        .await?
-        .ok_or(StoreError::VersionConflict)?;
+    let record = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?;
     let today = vietnam_today(now);
     match effect {
         Effect::Forward { to_unit, to_body } => {
-            let chase_up = decision
-                .before
-                .proposal
-                .as_ref()
-                .is_some_and(|p| p.handling == Handling::ChaseUp);
+            let chase_up = decision.before.proposal.as_ref().is_some_and(|p| p.handling == Handling::ChaseUp);
             tx.lock_case(snapshot.case_id).await?;
             // Checked again here, in the transaction: TT 05/2021 Art.14(1).
             if decision.after.kind == Kind::Denunciation
@@ -425,11 +362,7 @@ async fn apply_effect<T: Tx>(
             }
             let mut copy_id = None;
             if let Some(to) = to_unit {
-                let from_name = tx
-                    .unit(snapshot.unit_id)
-                    .await?
-                    .map(|(_, name, _)| name)
-                    .unwrap_or_default();
+                let from_name = tx.unit(snapshot.unit_id).await?.map(|(_, name, _)| name).unwrap_or_default();
                 let petitioner = petitioner_of(tx, sealer, &record).await?;
                 let id = Uuid::new_v4();
                 let insert = Derived {
@@ -444,11 +377,7 @@ async fn apply_effect<T: Tx>(
                     kind: decision.after.kind,
                     field: decision.after.field,
                     content: record.content.clone(),
-                    target: record
-                        .target_json
-                        .as_deref()
-                        .map(|t| from_json("target", t))
-                        .transpose()?,
+                    target: record.target_json.as_deref().map(|t| from_json("target", t)).transpose()?,
                     forwarded_from: Some(ForwardedFrom {
                         body: from_name,
                         document_number: None,
@@ -486,10 +415,7 @@ async fn apply_effect<T: Tx>(
                 seal_existing(tx, sealer, &record).await?;
             }
             let petitioner = petitioner_of(tx, sealer, &record).await?;
-            let record = tx
-                .record(record.id)
-                .await?
-                .ok_or(StoreError::VersionConflict)?;
+            let record = tx.record(record.id).await?.ok_or(StoreError::VersionConflict)?;
             let mut created = Vec::new();
             for part in parts {
                 let id = Uuid::new_v4();
@@ -512,40 +438,24 @@ async fn apply_effect<T: Tx>(
                         .as_deref()
                         .map(|t| from_json("forwarded_from", t))
                         .transpose()?,
-                    reception: record
-                        .reception_json
-                        .as_deref()
-                        .map(|t| from_json("reception", t))
-                        .transpose()?,
+                    reception: record.reception_json.as_deref().map(|t| from_json("reception", t)).transpose()?,
                     split_from: Some(record.id),
                     source_petition_id: None,
                     recorded_by: actor,
                 }
                 .prepare()?;
-                insert_petition(
-                    tx,
-                    &insert,
-                    "receive",
-                    Some(serde_json::json!({ "split_from": record.id })),
-                    now,
-                )
-                .await?;
+                insert_petition(tx, &insert, "receive", Some(serde_json::json!({ "split_from": record.id })), now)
+                    .await?;
                 created.push(id);
             }
             Ok(Some(serde_json::json!({ "parts": created })))
         }
         Effect::MoveToCase { case_id } => {
             if !tx.case_exists(*case_id).await? {
-                return Err(StoreError::not_found(
-                    ErrorCode::CaseNotFound,
-                    "Không tìm thấy vụ việc.",
-                ));
+                return Err(StoreError::not_found(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc."));
             }
-            tx.move_to_case(record.id, snapshot.case_id, *case_id)
-                .await?;
-            Ok(Some(
-                serde_json::json!({ "from_case": snapshot.case_id, "to_case": case_id }),
-            ))
+            tx.move_to_case(record.id, snapshot.case_id, *case_id).await?;
+            Ok(Some(serde_json::json!({ "from_case": snapshot.case_id, "to_case": case_id })))
         }
     }
 }
@@ -562,9 +472,7 @@ pub async fn reveal_identity<T: Tx>(
     let Some(sealed) = tx.sealed(petition_id).await? else {
         return Ok(None);
     };
-    let petitioner = sealer
-        .open(petition_id, &sealed)
-        .map_err(|e| StoreError::Backend(e.to_string()))?;
+    let petitioner = sealer.open(petition_id, &sealed).map_err(|e| StoreError::Backend(e.to_string()))?;
     tx.append_audit(&NewAuditEvent {
         petition_id,
         at: now,
@@ -582,6 +490,31 @@ pub async fn reveal_identity<T: Tx>(
     Ok(Some(petitioner))
 }
 
+/// [`crate::Store::record_identity_access`].
+pub async fn record_identity_access<T: Tx>(
+    mut tx: T,
+    petition_id: Uuid,
+    actor: Uuid,
+    reason: &str,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.append_audit(&NewAuditEvent {
+        petition_id,
+        at: now,
+        actor: Some(actor),
+        action: "reveal_identity",
+        from_status: None,
+        to_status: None,
+        reason: Some(reason),
+        before: None,
+        after: None,
+        details: Some(details.to_string()),
+    })
+    .await?;
+    tx.commit().await
+}
+
 async fn move_open_items<T: Tx>(
     tx: &mut T,
     from: Uuid,
@@ -590,15 +523,9 @@ async fn move_open_items<T: Tx>(
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let closed: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| !s.is_open())
-        .map(|s| s.code())
-        .collect();
+    let closed: Vec<&str> = Status::ALL.iter().filter(|s| !s.is_open()).map(|s| s.code()).collect();
     let open = tx.open_petitions(from, &closed).await?;
-    let details =
-        serde_json::json!({ "from_unit": from, "to_unit": to, "effective_on": effective_on })
-            .to_string();
+    let details = serde_json::json!({ "from_unit": from, "to_unit": to, "effective_on": effective_on }).to_string();
     for (id, status) in &open {
         tx.set_unit(*id, to, now).await?;
         tx.append_audit(&NewAuditEvent {
@@ -626,8 +553,7 @@ pub async fn reorganize<T: Tx>(
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let invalid =
-        |message: &str| StoreError::Domain(DomainError::new(ErrorCode::InvalidValue, message));
+    let invalid = |message: &str| StoreError::Domain(DomainError::new(ErrorCode::InvalidValue, message));
     let moved = match change {
         Reorganization::Merge { sources, into } => {
             active_unit_code(&mut tx, into).await?;
@@ -642,22 +568,15 @@ pub async fn reorganize<T: Tx>(
             }
             moved
         }
-        Reorganization::Split {
-            source,
-            into,
-            default_successor,
-        } => {
+        Reorganization::Split { source, into, default_successor } => {
             active_unit_code(&mut tx, source).await?;
             if !into.contains(&default_successor) || into.contains(&source) {
-                return Err(invalid(
-                    "Đơn vị kế thừa phải là một trong các đơn vị được chia tách.",
-                ));
+                return Err(invalid("Đơn vị kế thừa phải là một trong các đơn vị được chia tách."));
             }
             for unit in &into {
                 active_unit_code(&mut tx, *unit).await?;
             }
-            tx.dissolve_unit(source, default_successor, effective_on)
-                .await?;
+            tx.dissolve_unit(source, default_successor, effective_on).await?;
             move_open_items(&mut tx, source, default_successor, effective_on, actor, now).await?
         }
     };

@@ -6,8 +6,8 @@ use crate::seal::{IdentitySealer, SealedIdentity};
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_core::petition::{
-    Channel, EligibilityFacts, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception,
-    ReferenceNumber, Target, assess_eligibility,
+    Channel, EligibilityFacts, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception, ReferenceNumber, Target,
+    assess_eligibility,
 };
 use donthu_core::process::{ProcessState, Status};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
@@ -17,6 +17,9 @@ use uuid::Uuid;
 
 /// What the list shows instead of a sealed denouncer's name.
 pub const SEALED_NAME: &str = "(bảo mật)";
+
+/// The name shown for a sealed document (its real name is sealed with its bytes).
+pub const SEALED_DOCUMENT_NAME: &str = "Tài liệu bảo mật về danh tính người tố cáo";
 
 pub fn corrupt(what: &str) -> StoreError {
     StoreError::Backend(format!("stored value is not valid: {what}"))
@@ -88,11 +91,7 @@ pub fn must_seal(kind: Kind, petitioner: &Petitioner) -> bool {
 
 /// The folded name(s) of a visible petitioner, for search and duplicate detection.
 pub fn petitioner_folded(p: &Petitioner) -> Option<String> {
-    let mut names: Vec<String> = p
-        .people()
-        .iter()
-        .map(|x| donthu_text::normalize(&x.full_name))
-        .collect();
+    let mut names: Vec<String> = p.people().iter().map(|x| donthu_text::normalize(&x.full_name)).collect();
     if let Petitioner::Organization { name, .. } = p {
         names.insert(0, donthu_text::normalize(name));
     }
@@ -101,10 +100,7 @@ pub fn petitioner_folded(p: &Petitioner) -> Option<String> {
 
 /// The keyed digest of the first CCCD on the petition.
 pub fn cccd_digest(sealer: &IdentitySealer, p: &Petitioner) -> Option<String> {
-    p.people()
-        .iter()
-        .find_map(|x| x.cccd.as_ref())
-        .map(|c| sealer.cccd_digest(c))
+    p.people().iter().find_map(|x| x.cccd.as_ref()).map(|c| sealer.cccd_digest(c))
 }
 
 /// The columns of a petition about to be registered. `id` is chosen by the caller so the
@@ -134,11 +130,7 @@ pub fn prepare_petition(
         petitioner_type: petitioner_type(&p.petitioner),
         petitioner_json: (!sealed).then(|| to_json(&p.petitioner)),
         sealed: sealed.then(|| sealer.seal(id, &p.petitioner)),
-        petitioner_folded: if sealed {
-            None
-        } else {
-            petitioner_folded(&p.petitioner)
-        },
+        petitioner_folded: if sealed { None } else { petitioner_folded(&p.petitioner) },
         cccd_digest: cccd_digest(sealer, &p.petitioner),
         head_count: i64::from(p.petitioner.head_count()),
         signed: p.signed,
@@ -216,10 +208,7 @@ impl PetitionRecord {
             signed: self.signed,
             target: opt_json::<Target>("target", self.target_json.as_deref())?,
             content: self.content,
-            forwarded_from: opt_json::<ForwardedFrom>(
-                "forwarded_from",
-                self.forwarded_from_json.as_deref(),
-            )?,
+            forwarded_from: opt_json::<ForwardedFrom>("forwarded_from", self.forwarded_from_json.as_deref())?,
             reception: opt_json::<Reception>("reception", self.reception_json.as_deref())?,
             eligibility,
             process,
@@ -255,10 +244,7 @@ pub fn excerpt(content: &str, max_chars: usize) -> String {
         return content.to_owned();
     }
     let cut: String = content.chars().take(max_chars).collect();
-    let cut = cut
-        .rsplit_once(' ')
-        .map(|(head, _)| head.to_owned())
-        .unwrap_or(cut);
+    let cut = cut.rsplit_once(' ').map(|(head, _)| head.to_owned()).unwrap_or(cut);
     format!("{cut}…")
 }
 
@@ -316,15 +302,11 @@ impl UnitRecord {
 }
 
 pub fn role_from_row(unit_id: Uuid, role: &str) -> Result<UnitRole> {
-    Ok(UnitRole {
-        unit_id,
-        role: parse_code("role", role, Role::from_code)?,
-    })
+    Ok(UnitRole { unit_id, role: parse_code("role", role, Role::from_code)? })
 }
 
 pub fn status_opt(code: Option<&str>) -> Result<Option<Status>> {
-    code.map(|c| parse_code("status", c, Status::from_code))
-        .transpose()
+    code.map(|c| parse_code("status", c, Status::from_code)).transpose()
 }
 
 pub fn json_opt(what: &str, text: Option<&str>) -> Result<Option<serde_json::Value>> {
@@ -375,29 +357,17 @@ impl Derived<'_> {
             forwarded_from: self.forwarded_from,
             reception: self.reception,
         };
-        let mut insert = prepare_petition(
-            self.sealer,
-            self.id,
-            self.case_id,
-            &new,
-            Some(self.recorded_by),
-        );
+        let mut insert = prepare_petition(self.sealer, self.id, self.case_id, &new, Some(self.recorded_by));
         // Once sealed, always sealed: a copy or part of a denunciation keeps the seal even
         // if it is classified otherwise.
-        if insert.sealed.is_none()
-            && self.original.petitioner_json.is_none()
-            && !self.petitioner.is_anonymous()
-        {
+        if insert.sealed.is_none() && self.original.petitioner_json.is_none() && !self.petitioner.is_anonymous() {
             insert.sealed = Some(self.sealer.seal(self.id, self.petitioner));
             insert.petitioner_json = None;
             insert.petitioner_folded = None;
         }
         let mut state: ProcessState = from_json("process", &insert.process_json)?;
         state.facts = original_state.facts;
-        state.facts.target_named = new
-            .target
-            .as_ref()
-            .is_some_and(|t| !t.name.trim().is_empty());
+        state.facts.target_named = new.target.as_ref().is_some_and(|t| !t.name.trim().is_empty());
         state.facts.target_has_address = new.target.as_ref().is_some_and(|t| t.address.is_some());
         insert.eligible = state.eligible();
         insert.process_json = to_json(&state);

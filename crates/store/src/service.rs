@@ -34,10 +34,7 @@ fn active_unit(units: &[Unit], id: Uuid) -> Result<&Unit> {
     if !unit.active {
         return Err(StoreError::Domain(DomainError::new(
             ErrorCode::UnitInactive,
-            format!(
-                "Đơn vị \"{}\" đã giải thể hoặc sáp nhập; hãy chọn đơn vị kế thừa.",
-                unit.name
-            ),
+            format!("Đơn vị \"{}\" đã giải thể hoặc sáp nhập; hãy chọn đơn vị kế thừa.", unit.name),
         )));
     }
     Ok(unit)
@@ -49,24 +46,14 @@ pub async fn scope(store: &dyn Store, user: &User) -> Result<Scope> {
 }
 
 /// Registers a petition received by `user`'s unit.
-pub async fn register(
-    store: &dyn Store,
-    user: &User,
-    mut intake: Intake,
-    now: DateTime<Utc>,
-) -> Result<Registered> {
+pub async fn register(store: &dyn Store, user: &User, mut intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
     intake.petition = intake.petition.normalized();
     intake.petition.validate(vietnam_today(now))?;
     let units = store.units().await?;
     active_unit(&units, intake.petition.unit_id)?;
     let roles = roles_at(user, intake.petition.unit_id);
-    if !roles
-        .iter()
-        .any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader))
-    {
-        return Err(forbidden(
-            "Bạn không có quyền tiếp nhận đơn cho đơn vị này.",
-        ));
+    if !roles.iter().any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader)) {
+        return Err(forbidden("Bạn không có quyền tiếp nhận đơn cho đơn vị này."));
     }
     if let Some(case_id) = intake.case_id {
         require_visible_case(store, &scope_for(user, &units), case_id).await?;
@@ -77,10 +64,7 @@ pub async fn register(
 async fn require_visible_case(store: &dyn Store, scope: &Scope, case_id: Uuid) -> Result<()> {
     match store.case(case_id, scope).await? {
         Some(c) if !c.petitions.is_empty() => Ok(()),
-        _ => Err(StoreError::not_found(
-            ErrorCode::CaseNotFound,
-            "Không tìm thấy vụ việc.",
-        )),
+        _ => Err(StoreError::not_found(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc.")),
     }
 }
 
@@ -94,11 +78,7 @@ async fn check_references(
     cmd: &Command,
 ) -> Result<()> {
     match cmd {
-        Command::Propose {
-            handling,
-            to_unit: Some(to),
-            ..
-        } => {
+        Command::Propose { handling, to_unit: Some(to), .. } => {
             let target = active_unit(units, *to)?;
             if target.id == snapshot.unit_id {
                 return Err(StoreError::Domain(DomainError::field(
@@ -118,10 +98,7 @@ async fn check_references(
         }
         Command::LinkToCase { case_id } => {
             if *case_id == snapshot.case_id {
-                return Err(StoreError::Domain(DomainError::new(
-                    ErrorCode::Conflict,
-                    "Đơn đã thuộc vụ việc này.",
-                )));
+                return Err(StoreError::Domain(DomainError::new(ErrorCode::Conflict, "Đơn đã thuộc vụ việc này.")));
             }
             require_visible_case(store, scope, *case_id).await
         }
@@ -141,11 +118,8 @@ pub async fn execute(
     let units = store.units().await?;
     let scope = scope_for(user, &units);
     for _ in 0..3 {
-        let snapshot = store
-            .snapshot(petition_id)
-            .await?
-            .filter(|s| scope.includes(s.unit_id))
-            .ok_or_else(petition_not_found)?;
+        let snapshot =
+            store.snapshot(petition_id).await?.filter(|s| scope.includes(s.unit_id)).ok_or_else(petition_not_found)?;
         check_references(store, &units, &scope, &snapshot, cmd).await?;
         let ctx = DecisionContext {
             actor: user.id,
@@ -154,15 +128,9 @@ pub async fn execute(
             denunciation_forwarded_before: snapshot.denunciation_forwarded_before,
         };
         let decision = decide(&snapshot.state, cmd, &ctx)?;
-        match store
-            .apply_decision(&snapshot, &decision, user.id, now)
-            .await
-        {
+        match store.apply_decision(&snapshot, &decision, user.id, now).await {
             Ok(()) => {
-                return store
-                    .petition(petition_id, &scope)
-                    .await?
-                    .ok_or_else(petition_not_found);
+                return store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found);
             }
             Err(StoreError::VersionConflict) => continue,
             Err(e) => return Err(e),
@@ -181,17 +149,10 @@ pub async fn reveal_identity(
     now: DateTime<Utc>,
 ) -> Result<Option<Petitioner>> {
     if !is_custodian(user) {
-        return Err(forbidden(
-            "Chỉ người được giao giữ bí mật danh tính người tố cáo mới được xem thông tin này.",
-        ));
+        return Err(forbidden("Chỉ người được giao giữ bí mật danh tính người tố cáo mới được xem thông tin này."));
     }
     required_text("reason", "lý do xem danh tính", reason, 2_000)?;
     let scope = scope(store, user).await?;
-    store
-        .petition(petition_id, &scope)
-        .await?
-        .ok_or_else(petition_not_found)?;
-    store
-        .reveal_identity(petition_id, user.id, reason.trim(), now)
-        .await
+    store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found)?;
+    store.reveal_identity(petition_id, user.id, reason.trim(), now).await
 }

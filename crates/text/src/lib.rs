@@ -35,10 +35,7 @@ fn fold_char(c: char) -> char {
 
 /// Lower-cases and strips Vietnamese diacritics: `"Đất đai"` → `"dat dai"`.
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .filter(|c| !is_combining_mark(*c))
-        .map(fold_char)
-        .collect()
+    text.chars().filter(|c| !is_combining_mark(*c)).map(fold_char).collect()
 }
 
 /// Folds and collapses everything that is not a letter or digit into single spaces,
@@ -70,9 +67,7 @@ fn shingles(text: &str) -> std::collections::HashSet<String> {
     if ws.len() < 2 {
         return ws.into_iter().collect();
     }
-    ws.windows(2)
-        .map(|w| format!("{} {}", w[0], w[1]))
-        .collect()
+    ws.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect()
 }
 
 /// Jaccard similarity of word-bigram shingles, from 0.0 (nothing shared) to 1.0 (same

@@ -12,8 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use donthu_core::ErrorCode;
 use donthu_core::petition::*;
 use donthu_core::process::{
-    Command, DecisionContext, Handling, Outcome, Proposal, Status, action_label, available_actions,
-    available_handlings,
+    Command, DecisionContext, Handling, Outcome, Proposal, Status, action_label, available_actions, available_handlings,
 };
 use donthu_core::unit::{Role, UnitKind};
 use donthu_store::access::roles_at;
@@ -245,6 +244,8 @@ pub struct AttachmentOut {
     pub size_bytes: i64,
     pub sha256: String,
     pub uploaded_at: DateTime<Utc>,
+    /// Identifies a denouncer: opened only by identity custodians, with a reason.
+    pub sealed: bool,
 }
 
 impl From<Attachment> for AttachmentOut {
@@ -256,6 +257,7 @@ impl From<Attachment> for AttachmentOut {
             size_bytes: a.size_bytes,
             sha256: a.sha256,
             uploaded_at: a.uploaded_at,
+            sealed: a.sealed,
         }
     }
 }
@@ -302,18 +304,9 @@ pub struct CreateUnit {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ReorganizeUnits {
     /// The `sources` cease; `into` takes over their open items.
-    Merge {
-        sources: Vec<Uuid>,
-        into: Uuid,
-        effective_on: NaiveDate,
-    },
+    Merge { sources: Vec<Uuid>, into: Uuid, effective_on: NaiveDate },
     /// `source` ceases; its open items move to `default_successor`, one of `into`.
-    Split {
-        source: Uuid,
-        into: Vec<Uuid>,
-        default_successor: Uuid,
-        effective_on: NaiveDate,
-    },
+    Split { source: Uuid, into: Vec<Uuid>, default_successor: Uuid, effective_on: NaiveDate },
 }
 
 #[derive(Serialize, ToSchema)]
@@ -338,20 +331,24 @@ pub struct RevealOut {
 pub struct UploadQuery {
     /// The file's name as the official knows it.
     pub file_name: String,
+    /// The document identifies a denouncer (the handwritten letter, an ID card copy): it
+    /// is sealed like the identity itself and opened only by identity custodians.
+    #[serde(default)]
+    pub identity: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DownloadQuery {
+    /// Required to open a sealed document: why it must be seen (recorded on the timeline).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 // --- helpers ---------------------------------------------------------------------------
 
-async fn petition_view(
-    state: &AppState,
-    user: &User,
-    p: Petition,
-) -> Result<PetitionOut, ApiError> {
-    let forwarded_before = state
-        .store
-        .snapshot(p.id)
-        .await?
-        .is_some_and(|s| s.denunciation_forwarded_before);
+async fn petition_view(state: &AppState, user: &User, p: Petition) -> Result<PetitionOut, ApiError> {
+    let forwarded_before = state.store.snapshot(p.id).await?.is_some_and(|s| s.denunciation_forwarded_before);
     let ctx = DecisionContext {
         actor: user.id,
         roles: roles_at(user, p.unit_id),
@@ -364,17 +361,12 @@ async fn petition_view(
             (PetitionerOut::Visible { petitioner: x }, name)
         }
         PetitionerView::Sealed => (
-            PetitionerOut::Sealed {
-                display: donthu_store::rows::SEALED_NAME.into(),
-            },
+            PetitionerOut::Sealed { display: donthu_store::rows::SEALED_NAME.into() },
             donthu_store::rows::SEALED_NAME.into(),
         ),
     };
     Ok(PetitionOut {
-        allowed_actions: available_actions(&p.process, &ctx)
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        allowed_actions: available_actions(&p.process, &ctx).into_iter().map(String::from).collect(),
         allowed_handlings: available_handlings(&p.process, &ctx),
         id: p.id,
         reference: p.reference.to_string(),
@@ -401,15 +393,7 @@ async fn petition_view(
         reception: p.reception,
         eligibility: EligibilityOut {
             eligible: p.eligibility.eligible,
-            reasons: p
-                .eligibility
-                .reasons
-                .iter()
-                .map(|r| ReasonOut {
-                    code: *r,
-                    label: r.label().into(),
-                })
-                .collect(),
+            reasons: p.eligibility.reasons.iter().map(|r| ReasonOut { code: *r, label: r.label().into() }).collect(),
             inspection_possible: p.eligibility.inspection_possible,
         },
         complexity: p.process.complexity,
@@ -430,37 +414,18 @@ async fn petition_view(
 /// items cannot even be confirmed to exist.
 async fn visible_petition(state: &AppState, user: &User, id: Uuid) -> Result<Petition, ApiError> {
     let scope = service::scope(&*state.store, user).await?;
-    state
-        .store
-        .petition(id, &scope)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy đơn."))
+    state.store.petition(id, &scope).await?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy đơn."))
 }
 
-fn idempotency_key(
-    headers: &HeaderMap,
-    user: &User,
-    digest: String,
-) -> Result<Option<IdempotencyKey>, ApiError> {
+fn idempotency_key(headers: &HeaderMap, user: &User, digest: String) -> Result<Option<IdempotencyKey>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| (1..=200).contains(&k.len()));
+    let key = value.to_str().ok().map(str::trim).filter(|k| (1..=200).contains(&k.len()));
     let key = key.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::MalformedRequest,
-            "Tiêu đề Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.",
-        )
+        ApiError::new(ErrorCode::MalformedRequest, "Tiêu đề Idempotency-Key phải là chuỗi ASCII từ 1 đến 200 ký tự.")
     })?;
-    Ok(Some(IdempotencyKey {
-        scope: user.id.to_string(),
-        key: key.to_owned(),
-        request_digest: digest,
-    }))
+    Ok(Some(IdempotencyKey { scope: user.id.to_string(), key: key.to_owned(), request_digest: digest }))
 }
 
 // --- handlers --------------------------------------------------------------------------
@@ -476,11 +441,7 @@ async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
         roles: user
             .roles
             .into_iter()
-            .map(|r| RoleOut {
-                unit_id: r.unit_id,
-                role: r.role,
-                role_label: r.role.label().into(),
-            })
+            .map(|r| RoleOut { unit_id: r.unit_id, role: r.role, role_label: r.role.label().into() })
             .collect(),
     })
 }
@@ -488,29 +449,15 @@ async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
 /// All units, including dissolved ones (with their successor).
 #[utoipa::path(get, path = "/units", tag = "units", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnitOut>), (status = 401, body = ErrorBody)))]
-async fn list_units(
-    State(state): State<AppState>,
-    ApiUser(_): ApiUser,
-) -> Result<Json<Vec<UnitOut>>, ApiError> {
-    Ok(Json(
-        state
-            .store
-            .units()
-            .await?
-            .into_iter()
-            .map(UnitOut::from)
-            .collect(),
-    ))
+async fn list_units(State(state): State<AppState>, ApiUser(_): ApiUser) -> Result<Json<Vec<UnitOut>>, ApiError> {
+    Ok(Json(state.store.units().await?.into_iter().map(UnitOut::from).collect()))
 }
 
 fn require_admin(user: &User) -> Result<(), ApiError> {
     if user.roles.iter().any(|r| r.role == Role::Admin) {
         Ok(())
     } else {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "Chỉ quản trị hệ thống mới được thay đổi danh mục đơn vị.",
-        ))
+        Err(ApiError::new(ErrorCode::Forbidden, "Chỉ quản trị hệ thống mới được thay đổi danh mục đơn vị."))
     }
 }
 
@@ -523,12 +470,7 @@ async fn create_unit(
     body: ApiJson<CreateUnit>,
 ) -> Result<(StatusCode, Json<UnitOut>), ApiError> {
     require_admin(&user)?;
-    let CreateUnit {
-        code,
-        name,
-        kind,
-        parent_code,
-    } = body.value;
+    let CreateUnit { code, name, kind, parent_code } = body.value;
     let name = name.trim().to_owned();
     donthu_core::error::required_text("name", "tên đơn vị", &name, 300)?;
     let unit = NewUnit {
@@ -540,10 +482,7 @@ async fn create_unit(
             .map(|p| donthu_core::unit::UnitCode::parse(&p))
             .transpose()?,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(state.store.create_unit(unit).await?.into()),
-    ))
+    Ok((StatusCode::CREATED, Json(state.store.create_unit(unit).await?.into())))
 }
 
 /// Merges or splits units (administrators). The dissolved units' open petitions move to
@@ -558,24 +497,12 @@ async fn reorganize_units(
     require_admin(&user)?;
     let now = Utc::now();
     let (change, effective_on) = match body.value {
-        ReorganizeUnits::Merge {
-            sources,
-            into,
-            effective_on,
-        } => (Reorganization::Merge { sources, into }, effective_on),
-        ReorganizeUnits::Split {
-            source,
-            into,
-            default_successor,
-            effective_on,
-        } => (
-            Reorganization::Split {
-                source,
-                into,
-                default_successor,
-            },
-            effective_on,
-        ),
+        ReorganizeUnits::Merge { sources, into, effective_on } => {
+            (Reorganization::Merge { sources, into }, effective_on)
+        }
+        ReorganizeUnits::Split { source, into, default_successor, effective_on } => {
+            (Reorganization::Split { source, into, default_successor }, effective_on)
+        }
     };
     if effective_on > vietnam_today(now) {
         return Err(donthu_core::DomainError::field(
@@ -585,10 +512,7 @@ async fn reorganize_units(
         )
         .into());
     }
-    let moved_petitions = state
-        .store
-        .reorganize(change, effective_on, user.id, now)
-        .await?;
+    let moved_petitions = state.store.reorganize(change, effective_on, user.id, now).await?;
     Ok(Json(ReorganizedOut { moved_petitions }))
 }
 
@@ -611,27 +535,14 @@ async fn create_petition(
     let case_id = match value.as_object_mut().and_then(|o| o.remove("case_id")) {
         None | Some(serde_json::Value::Null) => None,
         Some(id) => Some(from_json_value::<Uuid>(id).map_err(|_| {
-            donthu_core::DomainError::field(
-                "case_id",
-                ErrorCode::InvalidValue,
-                "Mã vụ việc không hợp lệ.",
-            )
+            donthu_core::DomainError::field("case_id", ErrorCode::InvalidValue, "Mã vụ việc không hợp lệ.")
         })?),
     };
     let petition: NewPetition = from_json_value(value)?;
-    let intake = Intake {
-        petition,
-        case_id,
-        recorded_by: user.id,
-        idempotency,
-    };
+    let intake = Intake { petition, case_id, recorded_by: user.id, idempotency };
     let registered = service::register(&*state.store, &user, intake, Utc::now()).await?;
     let petition = visible_petition(&state, &user, registered.petition_id).await?;
-    let status = if registered.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = if registered.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(petition_view(&state, &user, petition).await?)))
 }
 
@@ -773,8 +684,7 @@ async fn reveal_identity(
     ApiPath(id): ApiPath<Uuid>,
     body: ApiJson<RevealRequest>,
 ) -> Result<Json<RevealOut>, ApiError> {
-    let petitioner =
-        service::reveal_identity(&*state.store, &user, id, &body.value.reason, Utc::now()).await?;
+    let petitioner = service::reveal_identity(&*state.store, &user, id, &body.value.reason, Utc::now()).await?;
     Ok(Json(RevealOut { petitioner }))
 }
 
@@ -795,52 +705,51 @@ async fn upload_attachment(
     body: Bytes,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let petition = visible_petition(&state, &user, id).await?;
-    if !roles_at(&user, petition.unit_id)
-        .iter()
-        .any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader))
-    {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "Bạn không có quyền bổ sung tài liệu cho đơn này.",
-        ));
+    if !roles_at(&user, petition.unit_id).iter().any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader)) {
+        return Err(ApiError::new(ErrorCode::Forbidden, "Bạn không có quyền bổ sung tài liệu cho đơn này."));
     }
     let file_name = q.file_name.trim();
     if file_name.is_empty() || file_name.chars().count() > 255 || file_name.contains(['/', '\\']) {
-        return Err(donthu_core::DomainError::field(
-            "file_name",
-            ErrorCode::InvalidValue,
-            "Tên tệp không hợp lệ.",
-        )
-        .into());
+        return Err(
+            donthu_core::DomainError::field("file_name", ErrorCode::InvalidValue, "Tên tệp không hợp lệ.").into()
+        );
     }
     if body.is_empty() {
-        return Err(donthu_core::DomainError::field(
-            "body",
-            ErrorCode::Required,
-            "Tệp đính kèm rỗng.",
-        )
-        .into());
+        return Err(donthu_core::DomainError::field("body", ErrorCode::Required, "Tệp đính kèm rỗng.").into());
     }
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .to_owned();
-    let sha256 = state.blobs.put(&body).await.map_err(|e| {
+    let attachment_id = Uuid::new_v4();
+    let (stored, file_name, content_type) = if q.identity {
+        if petition.petitioner != PetitionerView::Sealed {
+            return Err(donthu_core::DomainError::field(
+                "identity",
+                ErrorCode::InvalidValue,
+                "Chỉ niêm phong tài liệu về danh tính người tố cáo của đơn tố cáo.",
+            )
+            .into());
+        }
+        let sealed = state.sealer.seal_document(attachment_id, file_name, &content_type, &body);
+        (sealed, donthu_store::rows::SEALED_DOCUMENT_NAME.to_owned(), "application/octet-stream".to_owned())
+    } else {
+        (body.to_vec(), file_name.to_owned(), content_type)
+    };
+    let sha256 = state.blobs.put(&stored).await.map_err(|e| {
         tracing::error!(error = %e, "blob store failure");
-        ApiError::new(
-            ErrorCode::Internal,
-            "Không lưu được tệp; vui lòng thử lại sau.",
-        )
+        ApiError::new(ErrorCode::Internal, "Không lưu được tệp; vui lòng thử lại sau.")
     })?;
     let attachment = Attachment {
-        id: Uuid::new_v4(),
+        id: attachment_id,
         petition_id: id,
-        file_name: file_name.to_owned(),
+        file_name,
         content_type,
-        size_bytes: body.len() as i64,
+        size_bytes: stored.len() as i64,
         sha256,
         uploaded_at: Utc::now(),
+        sealed: q.identity,
     };
     state.store.add_attachment(&attachment, user.id).await?;
     Ok((StatusCode::CREATED, Json(attachment.into())))
@@ -855,58 +764,52 @@ async fn list_attachments(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<Vec<AttachmentOut>>, ApiError> {
     visible_petition(&state, &user, id).await?;
-    Ok(Json(
-        state
-            .store
-            .attachments(id)
-            .await?
-            .into_iter()
-            .map(AttachmentOut::from)
-            .collect(),
-    ))
+    Ok(Json(state.store.attachments(id).await?.into_iter().map(AttachmentOut::from).collect()))
 }
 
 /// The bytes of an attachment, as uploaded.
 #[utoipa::path(get, path = "/petitions/{id}/attachments/{attachment_id}", tag = "petitions", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path), DownloadQuery),
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
 async fn download_attachment(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
+    ApiQuery(q): ApiQuery<DownloadQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     visible_petition(&state, &user, id).await?;
-    let attachment = state
-        .store
-        .attachments(id)
-        .await?
-        .into_iter()
-        .find(|a| a.id == attachment_id);
-    let attachment = attachment
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy tệp đính kèm."))?;
+    let attachment = state.store.attachments(id).await?.into_iter().find(|a| a.id == attachment_id);
+    let attachment = attachment.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy tệp đính kèm."))?;
+    let reason = q.reason.as_deref().map(str::trim).unwrap_or_default();
+    if attachment.sealed {
+        if !donthu_store::access::is_custodian(&user) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "Tài liệu này chứa danh tính người tố cáo; chỉ người được giao giữ bí mật mới được mở.",
+            ));
+        }
+        donthu_core::error::required_text("reason", "lý do mở tài liệu", reason, 2_000)?;
+    }
     let bytes = state.blobs.get(&attachment.sha256).await.map_err(|e| {
         tracing::error!(error = %e, "blob store failure");
-        ApiError::new(
-            ErrorCode::Internal,
-            "Không đọc được tệp; vui lòng thử lại sau.",
-        )
+        ApiError::new(ErrorCode::Internal, "Không đọc được tệp; vui lòng thử lại sau.")
     })?;
-    let bytes = bytes.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::NotFound,
-            "Tệp đính kèm không còn trong kho lưu trữ.",
-        )
-    })?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        percent_encode(&attachment.file_name)
-    );
+    let bytes = bytes.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Tệp đính kèm không còn trong kho lưu trữ."))?;
+    let (file_name, content_type, bytes) = if attachment.sealed {
+        let opened = state.sealer.open_document(attachment.id, &bytes).map_err(|e| {
+            tracing::error!(error = %e, "sealed document cannot be opened");
+            ApiError::new(ErrorCode::Internal, "Không mở được tài liệu niêm phong (sai khóa hoặc dữ liệu bị sửa đổi).")
+        })?;
+        let details = serde_json::json!({ "attachment": attachment.id });
+        state.store.record_identity_access(id, user.id, reason, details, Utc::now()).await?;
+        opened
+    } else {
+        (attachment.file_name, attachment.content_type, bytes)
+    };
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&file_name));
     Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, attachment.content_type),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
+        [(axum::http::header::CONTENT_TYPE, content_type), (axum::http::header::CONTENT_DISPOSITION, disposition)],
         bytes,
     )
         .into_response())
@@ -916,9 +819,7 @@ async fn download_attachment(
 fn percent_encode(name: &str) -> String {
     name.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -933,11 +834,7 @@ async fn get_case(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<CaseOut>, ApiError> {
     let scope = service::scope(&*state.store, &user).await?;
-    let case = state
-        .store
-        .case(id, &scope)
-        .await?
-        .filter(|c| !c.petitions.is_empty());
+    let case = state.store.case(id, &scope).await?.filter(|c| !c.petitions.is_empty());
     let case = case.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy vụ việc."))?;
     Ok(Json(CaseOut {
         id: case.id,

@@ -69,14 +69,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status: status_for(code),
-            detail: ErrorDetail {
-                code,
-                message: message.into(),
-                fields: Vec::new(),
-            },
-        }
+        ApiError { status: status_for(code), detail: ErrorDetail { code, message: message.into(), fields: Vec::new() } }
     }
 
     pub fn not_found() -> ApiError {
@@ -99,14 +92,7 @@ impl From<DomainError> for ApiError {
             [one] => status_for(one.code),
             _ => status_for(e.code),
         };
-        ApiError {
-            status,
-            detail: ErrorDetail {
-                code: e.code,
-                message: e.message,
-                fields: e.fields,
-            },
-        }
+        ApiError { status, detail: ErrorDetail { code: e.code, message: e.message, fields: e.fields } }
     }
 }
 
@@ -122,10 +108,7 @@ impl From<StoreError> for ApiError {
                 // The message comes from the database driver: statements and constraint
                 // names, never bound values, so no personal data reaches the log.
                 tracing::error!(error = %message, "database failure");
-                ApiError::new(
-                    ErrorCode::Internal,
-                    "Lỗi hệ thống; vui lòng thử lại sau ít phút.",
-                )
+                ApiError::new(ErrorCode::Internal, "Lỗi hệ thống; vui lòng thử lại sau ít phút.")
             }
         }
     }
@@ -141,10 +124,7 @@ impl From<QueryRejection> for ApiError {
     fn from(e: QueryRejection) -> ApiError {
         ApiError::new(
             ErrorCode::MalformedRequest,
-            format!(
-                "Tham số truy vấn không hợp lệ: {}.",
-                serde_message_vi(&e.body_text())
-            ),
+            format!("Tham số truy vấn không hợp lệ: {}.", serde_message_vi(&e.body_text())),
         )
     }
 }
@@ -173,13 +153,9 @@ pub fn serde_message_vi(message: &str) -> String {
         format!("trường \"{quoted}\" không được hỗ trợ")
     } else if message.starts_with("invalid type") {
         "sai kiểu dữ liệu".to_owned()
-    } else if message.starts_with("premature end of input")
-        || message.starts_with("EOF while parsing")
-    {
+    } else if message.starts_with("premature end of input") || message.starts_with("EOF while parsing") {
         "nội dung JSON bị cắt cụt".to_owned()
-    } else if message.contains("input contains invalid characters")
-        || message.contains("premature end")
-    {
+    } else if message.contains("input contains invalid characters") || message.contains("premature end") {
         "ngày phải có dạng YYYY-MM-DD".to_owned()
     } else if message.contains("UUID")
         || message.contains("invalid character: expected")
@@ -198,11 +174,7 @@ pub fn own_code(message: &str) -> Option<(ErrorCode, Option<&str>)> {
         Some((code, field)) => (code, Some(field)),
         None => (inside, None),
     };
-    ErrorCode::ALL
-        .iter()
-        .copied()
-        .find(|c| c.as_str() == code)
-        .map(|c| (c, field))
+    ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code).map(|c| (c, field))
 }
 
 #[cfg(test)]
@@ -211,32 +183,18 @@ mod tests {
 
     #[test]
     fn serde_messages_become_vietnamese() {
-        assert_eq!(
-            serde_message_vi("missing field `content` at line 1 column 2"),
-            "thiếu trường bắt buộc \"content\""
-        );
+        assert_eq!(serde_message_vi("missing field `content` at line 1 column 2"), "thiếu trường bắt buộc \"content\"");
         assert_eq!(
             serde_message_vi("unknown variant `letter`, expected one of `walk_in`, `post`"),
             "giá trị \"letter\" không nằm trong danh sách cho phép"
         );
         assert_eq!(
-            serde_message_vi(
-                "[INVALID_CCCD] Số căn cước không hợp lệ: phải gồm đúng 12 chữ số. at line 1 column 9"
-            ),
+            serde_message_vi("[INVALID_CCCD] Số căn cước không hợp lệ: phải gồm đúng 12 chữ số. at line 1 column 9"),
             "Số căn cước không hợp lệ: phải gồm đúng 12 chữ số"
         );
-        assert_eq!(
-            serde_message_vi("[INVALID_CCCD cccd] Số căn cước không hợp lệ."),
-            "Số căn cước không hợp lệ"
-        );
-        assert_eq!(
-            own_code("[INVALID_CCCD] x"),
-            Some((ErrorCode::InvalidCccd, None))
-        );
-        assert_eq!(
-            own_code("[INVALID_CCCD cccd] x"),
-            Some((ErrorCode::InvalidCccd, Some("cccd")))
-        );
+        assert_eq!(serde_message_vi("[INVALID_CCCD cccd] Số căn cước không hợp lệ."), "Số căn cước không hợp lệ");
+        assert_eq!(own_code("[INVALID_CCCD] x"), Some((ErrorCode::InvalidCccd, None)));
+        assert_eq!(own_code("[INVALID_CCCD cccd] x"), Some((ErrorCode::InvalidCccd, Some("cccd"))));
         assert_eq!(own_code("invalid type"), None);
     }
 
@@ -244,11 +202,7 @@ mod tests {
     fn only_internal_failures_are_500() {
         for code in ErrorCode::ALL {
             let status = status_for(*code);
-            assert_eq!(
-                status.is_server_error(),
-                *code == ErrorCode::Internal,
-                "{code:?}"
-            );
+            assert_eq!(status.is_server_error(), *code == ErrorCode::Internal, "{code:?}");
         }
     }
 }

@@ -30,11 +30,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("application/json")
-            });
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("application/json"));
         if !is_json {
             return Err(ApiError::new(
                 ErrorCode::MalformedRequest,
@@ -45,29 +41,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(ErrorCode::PayloadTooLarge, "Dữ liệu gửi lên quá lớn.")
             } else {
-                ApiError::new(
-                    ErrorCode::MalformedRequest,
-                    "Không đọc được nội dung yêu cầu.",
-                )
+                ApiError::new(ErrorCode::MalformedRequest, "Không đọc được nội dung yêu cầu.")
             }
         })?;
         if bytes.len() > MAX_JSON_BYTES {
-            return Err(ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                "Dữ liệu gửi lên quá lớn (tối đa 1 MB).",
-            ));
+            return Err(ApiError::new(ErrorCode::PayloadTooLarge, "Dữ liệu gửi lên quá lớn (tối đa 1 MB)."));
         }
         let digest = hex::encode(Sha256::digest(&bytes));
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
-            ApiError::new(
-                ErrorCode::MalformedRequest,
-                "Nội dung JSON không đúng cú pháp.",
-            )
-        })?;
-        Ok(ApiJson {
-            value: from_json_value(value)?,
-            digest,
-        })
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|_| ApiError::new(ErrorCode::MalformedRequest, "Nội dung JSON không đúng cú pháp."))?;
+        Ok(ApiJson { value: from_json_value(value)?, digest })
     }
 }
 
@@ -98,9 +81,7 @@ pub fn from_json_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// Query parameters; a malformed one is a 400 with a Vietnamese message.
@@ -110,9 +91,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ApiQuery(
-            Query::<T>::from_request_parts(parts, state).await?.0,
-        ))
+        Ok(ApiQuery(Query::<T>::from_request_parts(parts, state).await?.0))
     }
 }
 
@@ -123,9 +102,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ApiPath(
-            Path::<T>::from_request_parts(parts, state).await?.0,
-        ))
+        Ok(ApiPath(Path::<T>::from_request_parts(parts, state).await?.0))
     }
 }
 
@@ -135,26 +112,16 @@ pub struct ApiUser(pub User);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiError::unauthorized)?;
-        let user = state
-            .store
-            .user_by_api_token(&token_digest(token))
-            .await?
-            .ok_or_else(ApiError::unauthorized)?;
+        let user = state.store.user_by_api_token(&token_digest(token)).await?.ok_or_else(ApiError::unauthorized)?;
         Ok(ApiUser(user))
     }
 }

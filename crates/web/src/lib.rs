@@ -26,6 +26,8 @@ use utoipa_axum::router::OpenApiRouter;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub blobs: Arc<dyn BlobStore>,
+    /// Seals documents that identify a denouncer before they reach the blob store.
+    pub sealer: donthu_store::seal::IdentitySealer,
 }
 
 #[derive(OpenApi)]
@@ -59,16 +61,12 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::router())
-        .into_openapi()
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi()).nest("/api/v1", api::router()).into_openapi()
 }
 
 /// The whole application.
 pub fn app(state: AppState) -> Router {
-    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::router())
-        .split_for_parts();
+    let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", api::router()).split_for_parts();
     let doc = Arc::new(doc);
     let backend = state.store.backend();
     api.route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
@@ -78,17 +76,16 @@ pub fn app(state: AppState) -> Router {
         .layer(
             // Paths only: query strings may carry search terms, and request bodies
             // personal data, so neither is ever logged.
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &Request<_>| tracing::info_span!("http", method = %req.method(), path = %req.uri().path())),
+            TraceLayer::new_for_http().make_span_with(
+                |req: &Request<_>| tracing::info_span!("http", method = %req.method(), path = %req.uri().path()),
+            ),
         )
         .with_state(state)
 }
 
 /// Serves the application until Ctrl-C or SIGTERM, then finishes in-flight requests.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
@@ -97,8 +94,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -30,12 +30,8 @@ async fn spawn() -> TestApp {
     let dir = std::env::temp_dir().join(format!("donthu-api-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite:{}", dir.join("donthu.db").display());
-    let store = SqliteStore::connect(
-        &url,
-        IdentitySealer::from_key(&IdentitySealer::generate_key()),
-    )
-    .await
-    .unwrap();
+    let sealer = IdentitySealer::from_key(&IdentitySealer::generate_key());
+    let store = SqliteStore::connect(&url, sealer.clone()).await.unwrap();
     let world = contract::world(&store).await;
     let admin = donthu_store::Store::create_user(
         &store,
@@ -63,31 +59,16 @@ async fn spawn() -> TestApp {
         ("leader", &world.leader),
     ] {
         let token = new_api_token();
-        donthu_store::Store::create_api_token(
-            &store,
-            user.id,
-            &token_digest(&token),
-            "test",
-            contract::now(),
-        )
-        .await
-        .unwrap();
+        donthu_store::Store::create_api_token(&store, user.id, &token_digest(&token), "test", contract::now())
+            .await
+            .unwrap();
         tokens.insert(name, token);
     }
-    let state = AppState {
-        store: Arc::new(store),
-        blobs: Arc::new(LocalDirBlobStore::new(dir.join("blobs"))),
-    };
+    let state = AppState { store: Arc::new(store), blobs: Arc::new(LocalDirBlobStore::new(dir.join("blobs"))), sealer };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(donthu_web::serve(listener, state));
-    TestApp {
-        base,
-        http: reqwest::Client::new(),
-        tokens,
-        world,
-        dir,
-    }
+    TestApp { base, http: reqwest::Client::new(), tokens, world, dir }
 }
 
 impl TestApp {
@@ -112,8 +93,7 @@ impl TestApp {
         let res = req.send().await.unwrap();
         let status = res.status();
         let text = res.text().await.unwrap();
-        let value =
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"));
+        let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: not JSON: {text}"));
         (status, value)
     }
 
@@ -122,8 +102,7 @@ impl TestApp {
     }
 
     async fn post(&self, who: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(who, reqwest::Method::POST, path, Some(&body), None)
-            .await
+        self.send(who, reqwest::Method::POST, path, Some(&body), None).await
     }
 
     async fn create(&self, who: &str, body: Value) -> Value {
@@ -133,21 +112,14 @@ impl TestApp {
     }
 
     async fn command(&self, who: &str, id: &Value, cmd: Value) -> Value {
-        let (status, value) = self
-            .post(
-                who,
-                &format!("/api/v1/petitions/{}/commands", id.as_str().unwrap()),
-                cmd.clone(),
-            )
-            .await;
+        let (status, value) =
+            self.post(who, &format!("/api/v1/petitions/{}/commands", id.as_str().unwrap()), cmd.clone()).await;
         assert_eq!(status, StatusCode::OK, "{cmd} → {value}");
         value
     }
 
     async fn total(&self, who: &str) -> u64 {
-        self.get(who, "/api/v1/petitions?limit=500").await.1["total"]
-            .as_u64()
-            .unwrap()
+        self.get(who, "/api/v1/petitions?limit=500").await.1["total"].as_u64().unwrap()
     }
 }
 
@@ -202,23 +174,11 @@ async fn registers_a_petition_from_every_channel() {
             }),
         ),
         complaint(unit),
-        with(
-            complaint(unit),
-            json!({ "channel": "hotline", "kind": "feedback", "signed": false, "written_on": null }),
-        ),
-        with(
-            complaint(unit),
-            json!({ "channel": "online", "kind": "recommendation" }),
-        ),
+        with(complaint(unit), json!({ "channel": "hotline", "kind": "feedback", "signed": false, "written_on": null })),
+        with(complaint(unit), json!({ "channel": "online", "kind": "recommendation" })),
         with(complaint(unit), json!({ "channel": "email" })),
-        with(
-            complaint(unit),
-            json!({ "channel": "forwarded_in", "forwarded_from": forwarded }),
-        ),
-        with(
-            complaint(unit),
-            json!({ "channel": "press", "forwarded_from": { "body": "Báo Tuổi Trẻ" } }),
-        ),
+        with(complaint(unit), json!({ "channel": "forwarded_in", "forwarded_from": forwarded })),
+        with(complaint(unit), json!({ "channel": "press", "forwarded_from": { "body": "Báo Tuổi Trẻ" } })),
     ];
     let year = &today()[..4];
     for (i, body) in cases.iter().enumerate() {
@@ -227,41 +187,19 @@ async fn registers_a_petition_from_every_channel() {
         assert_eq!(p["status"], "received");
         assert_eq!(p["status_label"], "Đã tiếp nhận");
         assert_eq!(p["reference"], format!("{}/{year}/BNC", i + 1));
-        let (status, again) = app
-            .get(
-                "officer",
-                &format!("/api/v1/petitions/{}", p["id"].as_str().unwrap()),
-            )
-            .await;
+        let (status, again) = app.get("officer", &format!("/api/v1/petitions/{}", p["id"].as_str().unwrap())).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(again["content"], p["content"]);
     }
-    let (_, list) = app
-        .get("officer", "/api/v1/petitions?channel=walk_in")
-        .await;
+    let (_, list) = app.get("officer", "/api/v1/petitions?channel=walk_in").await;
     assert_eq!(list["total"], 1);
     let group = &list["items"][0];
     assert_eq!(group["petitioner_name"], "Trần Văn Bình và 11 người khác");
-    let (_, walk_in) = app
-        .get(
-            "officer",
-            &format!("/api/v1/petitions/{}", group["id"].as_str().unwrap()),
-        )
-        .await;
+    let (_, walk_in) = app.get("officer", &format!("/api/v1/petitions/{}", group["id"].as_str().unwrap())).await;
     assert_eq!(walk_in["head_count"], 12);
-    assert_eq!(
-        walk_in["written_on"],
-        today(),
-        "a statement recorded at the desk is dated the day it is taken"
-    );
-    assert_eq!(
-        walk_in["eligibility"]["eligible"], true,
-        "{}",
-        walk_in["eligibility"]
-    );
-    let (_, hotline) = app
-        .get("officer", "/api/v1/petitions?channel=hotline")
-        .await;
+    assert_eq!(walk_in["written_on"], today(), "a statement recorded at the desk is dated the day it is taken");
+    assert_eq!(walk_in["eligibility"]["eligible"], true, "{}", walk_in["eligibility"]);
+    let (_, hotline) = app.get("officer", "/api/v1/petitions?channel=hotline").await;
     assert_eq!(hotline["items"][0]["kind"], "feedback");
     assert_eq!(app.total("officer").await, 7);
 }
@@ -273,22 +211,12 @@ async fn a_retried_intake_with_the_same_key_creates_nothing_new() {
     let send = |body: Value| {
         let app = &app;
         async move {
-            app.send(
-                "officer",
-                reqwest::Method::POST,
-                "/api/v1/petitions",
-                Some(&body),
-                Some("intake-2026-0001"),
-            )
-            .await
+            app.send("officer", reqwest::Method::POST, "/api/v1/petitions", Some(&body), Some("intake-2026-0001")).await
         }
     };
     let (first_status, first) = send(body.clone()).await;
     let (again_status, again) = send(body.clone()).await;
-    assert_eq!(
-        (first_status, again_status),
-        (StatusCode::CREATED, StatusCode::OK)
-    );
+    assert_eq!((first_status, again_status), (StatusCode::CREATED, StatusCode::OK));
     assert_eq!(first["id"], again["id"]);
     let (status, err) = send(with(body, json!({ "content": "Một nội dung khác hẳn" }))).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -357,10 +285,7 @@ async fn bad_input_is_refused_with_codes_and_nothing_is_written() {
         ),
         (
             "bad phone",
-            with(
-                ok.clone(),
-                json!({ "petitioner": { "type": "individual", "full_name": "An", "phone": "12345" } }),
-            ),
+            with(ok.clone(), json!({ "petitioner": { "type": "individual", "full_name": "An", "phone": "12345" } })),
             StatusCode::UNPROCESSABLE_ENTITY,
             "INVALID_PHONE",
             Some("petitioner.phone"),
@@ -405,39 +330,22 @@ async fn bad_input_is_refused_with_codes_and_nothing_is_written() {
         let (got, err) = app.post("officer", "/api/v1/petitions", body).await;
         assert_eq!(got, status, "{name}: {err}");
         let fields = &err["error"]["fields"];
-        let got_code = if fields.is_array() {
-            fields[0]["code"].clone()
-        } else {
-            err["error"]["code"].clone()
-        };
+        let got_code = if fields.is_array() { fields[0]["code"].clone() } else { err["error"]["code"].clone() };
         assert_eq!(got_code, code, "{name}: {err}");
         if let Some(field) = field {
             assert_eq!(fields[0]["field"], field, "{name}: {err}");
         }
         let message = err["error"]["message"].as_str().unwrap();
         assert!(
-            !message.is_empty()
-                && !message.contains("missing field")
-                && !message.contains("unknown variant"),
+            !message.is_empty() && !message.contains("missing field") && !message.contains("unknown variant"),
             "{name}: {message}"
         );
     }
     // Syntax, media type and authentication.
-    let raw = app
-        .http
-        .post(format!("{}/api/v1/petitions", app.base))
-        .bearer_auth(&app.tokens["officer"]);
-    let res = raw
-        .header("content-type", "application/json")
-        .body("{\"unit_id\": ")
-        .send()
-        .await
-        .unwrap();
+    let raw = app.http.post(format!("{}/api/v1/petitions", app.base)).bearer_auth(&app.tokens["officer"]);
+    let res = raw.header("content-type", "application/json").body("{\"unit_id\": ").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(
-        res.json::<Value>().await.unwrap()["error"]["code"],
-        "MALFORMED_REQUEST"
-    );
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "MALFORMED_REQUEST");
     let res = app
         .http
         .post(format!("{}/api/v1/petitions", app.base))
@@ -448,17 +356,8 @@ async fn bad_input_is_refused_with_codes_and_nothing_is_written() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let (status, err) = app.post("nobody", "/api/v1/petitions", ok.clone()).await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("UNAUTHORIZED"))
-    );
-    let res = app
-        .http
-        .get(format!("{}/api/v1/petitions", app.base))
-        .bearer_auth("dt_forged")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("UNAUTHORIZED")));
+    let res = app.http.get(format!("{}/api/v1/petitions", app.base)).bearer_auth("dt_forged").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let (status, _) = app.get("officer", "/api/v1/petitions?kind=letter").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -468,70 +367,44 @@ async fn bad_input_is_refused_with_codes_and_nothing_is_written() {
 #[tokio::test]
 async fn a_complaint_walks_from_acceptance_to_close() {
     let app = spawn().await;
-    let p = app
-        .create("officer", complaint(&app.world.internal_affairs))
-        .await;
+    let p = app.create("officer", complaint(&app.world.internal_affairs)).await;
     let id = &p["id"];
-    assert_eq!(
-        p["allowed_actions"],
-        json!(["classify", "withdraw", "split", "link_to_case"])
-    );
-    app.command("officer", id, json!({ "action": "classify", "kind": "complaint", "field": "admin_land", "complexity": "complex" })).await;
-    let proposed = app
-        .command(
-            "officer",
-            id,
-            json!({ "action": "propose", "handling": "accept", "reason": "Thuộc thẩm quyền" }),
-        )
-        .await;
-    assert_eq!(proposed["status_label"], "Chờ lãnh đạo duyệt");
-    let (_, as_head) = app
-        .get(
-            "head",
-            &format!("/api/v1/petitions/{}", id.as_str().unwrap()),
-        )
-        .await;
-    assert!(
-        as_head["allowed_actions"]
-            .as_array()
-            .unwrap()
-            .contains(&json!("approve"))
-    );
+    assert_eq!(p["allowed_actions"], json!(["classify", "withdraw", "split", "link_to_case"]));
     app.command(
-        "head",
+        "officer",
         id,
-        json!({ "action": "approve", "note": "Đồng ý thụ lý" }),
+        json!({ "action": "classify", "kind": "complaint", "field": "admin_land", "complexity": "complex" }),
     )
     .await;
-    app.command("officer", id, json!({ "action": "start_verification" }))
+    let proposed = app
+        .command("officer", id, json!({ "action": "propose", "handling": "accept", "reason": "Thuộc thẩm quyền" }))
         .await;
-    app.command("officer", id, json!({ "action": "record_dialogue", "held_on": today(), "summary": "Đối thoại tại trụ sở UBND xã" })).await;
-    let concluded = app.command("head", id, json!({ "action": "conclude", "outcome": "partly_correct", "summary": "Quyết định số 12/QĐ-UBND" })).await;
-    assert_eq!(concluded["outcome"], "partly_correct");
-    app.command("officer", id, json!({ "action": "start_enforcement" }))
-        .await;
-    let closed = app
+    assert_eq!(proposed["status_label"], "Chờ lãnh đạo duyệt");
+    let (_, as_head) = app.get("head", &format!("/api/v1/petitions/{}", id.as_str().unwrap())).await;
+    assert!(as_head["allowed_actions"].as_array().unwrap().contains(&json!("approve")));
+    app.command("head", id, json!({ "action": "approve", "note": "Đồng ý thụ lý" })).await;
+    app.command("officer", id, json!({ "action": "start_verification" })).await;
+    app.command(
+        "officer",
+        id,
+        json!({ "action": "record_dialogue", "held_on": today(), "summary": "Đối thoại tại trụ sở UBND xã" }),
+    )
+    .await;
+    let concluded = app
         .command(
             "head",
             id,
-            json!({ "action": "close", "note": "Đã thi hành xong" }),
+            json!({ "action": "conclude", "outcome": "partly_correct", "summary": "Quyết định số 12/QĐ-UBND" }),
         )
         .await;
+    assert_eq!(concluded["outcome"], "partly_correct");
+    app.command("officer", id, json!({ "action": "start_enforcement" })).await;
+    let closed = app.command("head", id, json!({ "action": "close", "note": "Đã thi hành xong" })).await;
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["complexity"], "complex");
     assert_eq!(closed["allowed_actions"], json!(["link_to_case"]));
-    let (_, events) = app
-        .get(
-            "officer",
-            &format!("/api/v1/petitions/{}/events", id.as_str().unwrap()),
-        )
-        .await;
-    let labels: Vec<_> = events
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action_label"].as_str().unwrap())
-        .collect();
+    let (_, events) = app.get("officer", &format!("/api/v1/petitions/{}/events", id.as_str().unwrap())).await;
+    let labels: Vec<_> = events.as_array().unwrap().iter().map(|e| e["action_label"].as_str().unwrap()).collect();
     assert_eq!(labels[0], "Tiếp nhận đơn");
     assert_eq!(labels[3], "Lãnh đạo duyệt hướng xử lý");
     assert_eq!(labels.len(), 9);
@@ -545,15 +418,9 @@ async fn every_handling_and_interruption_works_through_the_api() {
     let unit = &app.world.internal_affairs;
     async fn handled(app: &TestApp, body: Value, kind: &str, proposal: Value) -> Value {
         let p = app.create("officer", body).await;
-        app.command(
-            "officer",
-            &p["id"],
-            json!({ "action": "classify", "kind": kind, "field": "admin_land" }),
-        )
-        .await;
+        app.command("officer", &p["id"], json!({ "action": "classify", "kind": kind, "field": "admin_land" })).await;
         app.command("officer", &p["id"], proposal).await;
-        app.command("head", &p["id"], json!({ "action": "approve" }))
-            .await
+        app.command("head", &p["id"], json!({ "action": "approve" })).await
     }
     // Forward to another unit in donthu: the item appears in its register.
     let fwd = handled(
@@ -564,28 +431,13 @@ async fn every_handling_and_interruption_works_through_the_api() {
     )
     .await;
     assert_eq!(fwd["status"], "forwarded");
-    let (_, forwardings) = app
-        .get(
-            "officer",
-            &format!(
-                "/api/v1/petitions/{}/forwardings",
-                fwd["id"].as_str().unwrap()
-            ),
-        )
-        .await;
-    let copy_id = forwardings[0]["copy_petition_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, copy) = app
-        .get("office_officer", &format!("/api/v1/petitions/{copy_id}"))
-        .await;
+    let (_, forwardings) =
+        app.get("officer", &format!("/api/v1/petitions/{}/forwardings", fwd["id"].as_str().unwrap())).await;
+    let copy_id = forwardings[0]["copy_petition_id"].as_str().unwrap().to_owned();
+    let (status, copy) = app.get("office_officer", &format!("/api/v1/petitions/{copy_id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        (
-            copy["channel"].as_str(),
-            copy["forwarded_from"]["body"].as_str()
-        ),
+        (copy["channel"].as_str(), copy["forwarded_from"]["body"].as_str()),
         (Some("forwarded_in"), Some("Ban Nội chính Tỉnh ủy"))
     );
     // Guide, return, archive.
@@ -614,19 +466,10 @@ async fn every_handling_and_interruption_works_through_the_api() {
     .await;
     assert_eq!(archived["status"], "archived");
     // Withdrawal of an accepted complaint.
-    let accepted = handled(
-        &app,
-        complaint(unit),
-        "complaint",
-        json!({ "action": "propose", "handling": "accept" }),
-    )
-    .await;
+    let accepted =
+        handled(&app, complaint(unit), "complaint", json!({ "action": "propose", "handling": "accept" })).await;
     let withdrawn = app
-        .command(
-            "officer",
-            &accepted["id"],
-            json!({ "action": "withdraw", "reason": "Đơn xin rút khiếu nại" }),
-        )
+        .command("officer", &accepted["id"], json!({ "action": "withdraw", "reason": "Đơn xin rút khiếu nại" }))
         .await;
     assert_eq!(withdrawn["status"], "withdrawn");
     // Temporary suspension and resumption of a denunciation, then a final suspension.
@@ -634,42 +477,17 @@ async fn every_handling_and_interruption_works_through_the_api() {
         complaint(unit),
         json!({ "kind": "denunciation", "target": { "kind": "person", "name": "Lê Văn Cường" } }),
     );
-    let d = handled(
-        &app,
-        denunciation,
-        "denunciation",
-        json!({ "action": "propose", "handling": "accept" }),
-    )
-    .await;
-    app.command(
-        "officer",
-        &d["id"],
-        json!({ "action": "start_verification" }),
-    )
-    .await;
+    let d = handled(&app, denunciation, "denunciation", json!({ "action": "propose", "handling": "accept" })).await;
+    app.command("officer", &d["id"], json!({ "action": "start_verification" })).await;
     let paused = app
-        .command(
-            "head",
-            &d["id"],
-            json!({ "action": "suspend_temporarily", "reason": "Chờ kết quả giám định" }),
-        )
+        .command("head", &d["id"], json!({ "action": "suspend_temporarily", "reason": "Chờ kết quả giám định" }))
         .await;
     assert_eq!(paused["status"], "temporarily_suspended");
-    let resumed = app
-        .command(
-            "head",
-            &d["id"],
-            json!({ "action": "resume", "reason": "Đã có kết quả giám định" }),
-        )
-        .await;
+    let resumed =
+        app.command("head", &d["id"], json!({ "action": "resume", "reason": "Đã có kết quả giám định" })).await;
     assert_eq!(resumed["status"], "verifying");
-    let ended = app
-        .command(
-            "head",
-            &d["id"],
-            json!({ "action": "suspend", "reason": "Người bị tố cáo đã chết" }),
-        )
-        .await;
+    let ended =
+        app.command("head", &d["id"], json!({ "action": "suspend", "reason": "Người bị tố cáo đã chết" })).await;
     assert_eq!(ended["status"], "suspended");
 }
 
@@ -678,59 +496,35 @@ async fn a_mixed_visit_is_split_and_a_repeat_is_linked_to_its_case() {
     let app = spawn().await;
     let unit = &app.world.internal_affairs;
     let visit = app
-        .create(
-            "officer",
-            with(
-                complaint(unit),
-                json!({ "channel": "walk_in", "reception": { "form": "regular" } }),
-            ),
-        )
+        .create("officer", with(complaint(unit), json!({ "channel": "walk_in", "reception": { "form": "regular" } })))
         .await;
     let split = app
-        .command("officer", &visit["id"], json!({ "action": "split", "parts": [
-            { "kind": "complaint", "field": "admin_land", "content": "Khiếu nại quyết định thu hồi đất" },
-            { "kind": "recommendation", "field": "admin_other", "content": "Kiến nghị sửa đường liên thôn" }
-        ]}))
+        .command(
+            "officer",
+            &visit["id"],
+            json!({ "action": "split", "parts": [
+                { "kind": "complaint", "field": "admin_land", "content": "Khiếu nại quyết định thu hồi đất" },
+                { "kind": "recommendation", "field": "admin_other", "content": "Kiến nghị sửa đường liên thôn" }
+            ]}),
+        )
         .await;
     assert_eq!(split["status"], "split");
-    let (_, parts) = app
-        .get("officer", "/api/v1/petitions?status=received")
-        .await;
+    let (_, parts) = app.get("officer", "/api/v1/petitions?status=received").await;
     assert_eq!(parts["total"], 2);
     for part in parts["items"].as_array().unwrap() {
-        let (_, p) = app
-            .get(
-                "officer",
-                &format!("/api/v1/petitions/{}", part["id"].as_str().unwrap()),
-            )
-            .await;
+        let (_, p) = app.get("officer", &format!("/api/v1/petitions/{}", part["id"].as_str().unwrap())).await;
         assert_eq!(p["split_from"], visit["id"]);
         assert_eq!(p["channel"], "walk_in");
     }
     // A second letter of the same citizen, linked at intake; a third linked afterwards.
     let first = app.create("officer", complaint(unit)).await;
-    let linked = app
-        .create(
-            "officer",
-            with(complaint(unit), json!({ "case_id": first["case_id"] })),
-        )
-        .await;
+    let linked = app.create("officer", with(complaint(unit), json!({ "case_id": first["case_id"] }))).await;
     assert_eq!(linked["case_id"], first["case_id"]);
     let later = app.create("officer", complaint(unit)).await;
-    let moved = app
-        .command(
-            "officer",
-            &later["id"],
-            json!({ "action": "link_to_case", "case_id": first["case_id"] }),
-        )
-        .await;
+    let moved =
+        app.command("officer", &later["id"], json!({ "action": "link_to_case", "case_id": first["case_id"] })).await;
     assert_eq!(moved["case_id"], first["case_id"]);
-    let (status, case) = app
-        .get(
-            "officer",
-            &format!("/api/v1/cases/{}", first["case_id"].as_str().unwrap()),
-        )
-        .await;
+    let (status, case) = app.get("officer", &format!("/api/v1/cases/{}", first["case_id"].as_str().unwrap())).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(case["petitions"].as_array().unwrap().len(), 3);
 }
@@ -738,9 +532,7 @@ async fn a_mixed_visit_is_split_and_a_repeat_is_linked_to_its_case() {
 #[tokio::test]
 async fn illegal_transitions_are_refused_and_write_nothing() {
     let app = spawn().await;
-    let p = app
-        .create("officer", complaint(&app.world.internal_affairs))
-        .await;
+    let p = app.create("officer", complaint(&app.world.internal_affairs)).await;
     let path = format!("/api/v1/petitions/{}/commands", p["id"].as_str().unwrap());
     let refusals = [
         (
@@ -749,18 +541,8 @@ async fn illegal_transitions_are_refused_and_write_nothing() {
             StatusCode::CONFLICT,
             "TRANSITION_NOT_ALLOWED",
         ),
-        (
-            "officer",
-            json!({ "action": "approve" }),
-            StatusCode::FORBIDDEN,
-            "ROLE_NOT_PERMITTED",
-        ),
-        (
-            "officer",
-            json!({ "action": "fly" }),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "VALIDATION_FAILED",
-        ),
+        ("officer", json!({ "action": "approve" }), StatusCode::FORBIDDEN, "ROLE_NOT_PERMITTED"),
+        ("officer", json!({ "action": "fly" }), StatusCode::UNPROCESSABLE_ENTITY, "VALIDATION_FAILED"),
         (
             "officer",
             json!({ "action": "withdraw", "reason": "" }),
@@ -776,38 +558,19 @@ async fn illegal_transitions_are_refused_and_write_nothing() {
     ];
     for (who, cmd, status, code) in refusals {
         let (got, err) = app.post(who, &path, cmd.clone()).await;
-        assert_eq!(
-            (got, err["error"]["code"].as_str().unwrap()),
-            (status, code),
-            "{cmd}: {err}"
-        );
+        assert_eq!((got, err["error"]["code"].as_str().unwrap()), (status, code), "{cmd}: {err}");
         assert!(!err["error"]["message"].as_str().unwrap().is_empty());
     }
-    let (_, after) = app
-        .get(
-            "officer",
-            &format!("/api/v1/petitions/{}", p["id"].as_str().unwrap()),
-        )
-        .await;
-    assert_eq!(
-        (after["status"].as_str(), after["version"].as_i64()),
-        (Some("received"), Some(1))
-    );
-    let (_, events) = app
-        .get(
-            "officer",
-            &format!("/api/v1/petitions/{}/events", p["id"].as_str().unwrap()),
-        )
-        .await;
+    let (_, after) = app.get("officer", &format!("/api/v1/petitions/{}", p["id"].as_str().unwrap())).await;
+    assert_eq!((after["status"].as_str(), after["version"].as_i64()), (Some("received"), Some(1)));
+    let (_, events) = app.get("officer", &format!("/api/v1/petitions/{}/events", p["id"].as_str().unwrap())).await;
     assert_eq!(events.as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn another_units_item_is_not_found_anywhere() {
     let app = spawn().await;
-    let theirs = app
-        .create("office_officer", complaint(&app.world.office))
-        .await;
+    let theirs = app.create("office_officer", complaint(&app.world.office)).await;
     let id = theirs["id"].as_str().unwrap();
     for path in [
         format!("/api/v1/petitions/{id}"),
@@ -816,11 +579,7 @@ async fn another_units_item_is_not_found_anywhere() {
         format!("/api/v1/cases/{}", theirs["case_id"].as_str().unwrap()),
     ] {
         let (status, err) = app.get("officer", &path).await;
-        assert_eq!(
-            (status, err["error"]["code"].as_str()),
-            (StatusCode::NOT_FOUND, Some("NOT_FOUND")),
-            "{path}"
-        );
+        assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("NOT_FOUND")), "{path}");
     }
     assert_eq!(app.total("officer").await, 0);
     assert_eq!(app.total("office_officer").await, 1);
@@ -850,48 +609,26 @@ async fn the_denouncer_identity_is_shown_only_to_custodians_who_give_a_reason() 
             let (_, value) = app.get(who, &path).await;
             let text = value.to_string();
             assert!(
-                !text.contains("Bích Ngọc")
-                    && !text.contains("079090001234")
-                    && !text.contains("0987654321"),
+                !text.contains("Bích Ngọc") && !text.contains("079090001234") && !text.contains("0987654321"),
                 "{who} {path}: {text}"
             );
         }
     }
-    assert!(
-        !created.to_string().contains("Bích Ngọc"),
-        "not even in the intake answer"
-    );
+    assert!(!created.to_string().contains("Bích Ngọc"), "not even in the intake answer");
     assert_eq!(created["petitioner"]["visibility"], "sealed");
     assert_eq!(created["petitioner_name"], "(bảo mật)");
     let reveal = format!("/api/v1/petitions/{id}/identity/reveal");
-    let (status, err) = app
-        .post("head", &reveal, json!({ "reason": "Cần liên hệ" }))
-        .await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("FORBIDDEN"))
-    );
-    let (status, _) = app
-        .post("custodian", &reveal, json!({ "reason": "" }))
-        .await;
+    let (status, err) = app.post("head", &reveal, json!({ "reason": "Cần liên hệ" })).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("FORBIDDEN")));
+    let (status, _) = app.post("custodian", &reveal, json!({ "reason": "" })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, revealed) = app
-        .post(
-            "custodian",
-            &reveal,
-            json!({ "reason": "Mời người tố cáo bổ sung chứng cứ" }),
-        )
-        .await;
+    let (status, revealed) =
+        app.post("custodian", &reveal, json!({ "reason": "Mời người tố cáo bổ sung chứng cứ" })).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(revealed["petitioner"]["full_name"], "Trần Thị Bích Ngọc");
-    let (_, events) = app
-        .get("custodian", &format!("/api/v1/petitions/{id}/events"))
-        .await;
+    let (_, events) = app.get("custodian", &format!("/api/v1/petitions/{id}/events")).await;
     let last = events.as_array().unwrap().last().unwrap().clone();
-    assert_eq!(
-        (last["action"].as_str(), last["actor_name"].as_str()),
-        (Some("reveal_identity"), Some("Võ Thị Bảo"))
-    );
+    assert_eq!((last["action"].as_str(), last["actor_name"].as_str()), (Some("reveal_identity"), Some("Võ Thị Bảo")));
 }
 
 #[tokio::test]
@@ -911,30 +648,14 @@ async fn the_openapi_document_describes_the_api() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
-    for schema in [
-        "Command",
-        "NewPetition",
-        "PetitionOut",
-        "ErrorBody",
-        "Petitioner",
-        "Status",
-    ] {
-        assert!(
-            doc["components"]["schemas"][schema].is_object(),
-            "{schema} missing"
-        );
+    for schema in ["Command", "NewPetition", "PetitionOut", "ErrorBody", "Petitioner", "Status"] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     let (status, err) = app.get("officer", "/no/such/page").await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (StatusCode::NOT_FOUND, Some("NOT_FOUND"))
-    );
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("NOT_FOUND")));
     let (status, me) = app.get("officer", "/api/v1/me").await;
-    assert_eq!(
-        (status, me["roles"][0]["role_label"].as_str()),
-        (StatusCode::OK, Some("Cán bộ tiếp dân, xử lý đơn"))
-    );
+    assert_eq!((status, me["roles"][0]["role_label"].as_str()), (StatusCode::OK, Some("Cán bộ tiếp dân, xử lý đơn")));
 }
 
 #[tokio::test]
@@ -942,81 +663,45 @@ async fn administrators_add_units_and_merge_them() {
     let app = spawn().await;
     let new_unit = json!({ "code": "XA-MOI", "name": "UBND xã Tân Lập Mới", "kind": "commune", "parent_code": "BNC" });
     let (status, err) = app.post("head", "/api/v1/units", new_unit.clone()).await;
-    assert_eq!(
-        (status, err["error"]["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("FORBIDDEN"))
-    );
+    assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("FORBIDDEN")));
     let (status, unit) = app.post("admin", "/api/v1/units", new_unit.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{unit}");
     assert_eq!(unit["kind_label"], "Xã, phường, đặc khu");
     let (status, err) = app.post("admin", "/api/v1/units", new_unit).await;
-    assert_eq!(
-        (status, err["error"]["fields"][0]["code"].as_str()),
-        (StatusCode::CONFLICT, Some("ALREADY_EXISTS"))
-    );
-    let (status, err) = app
-        .post(
-            "admin",
-            "/api/v1/units",
-            json!({ "code": "xã mới", "name": "X", "kind": "commune" }),
-        )
-        .await;
+    assert_eq!((status, err["error"]["fields"][0]["code"].as_str()), (StatusCode::CONFLICT, Some("ALREADY_EXISTS")));
+    let (status, err) =
+        app.post("admin", "/api/v1/units", json!({ "code": "xã mới", "name": "X", "kind": "commune" })).await;
     assert_eq!(
         (status, err["error"]["fields"][0]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("INVALID_UNIT_CODE"))
     );
 
-    let open = app
-        .create("commune_officer", complaint(&app.world.commune))
-        .await;
+    let open = app.create("commune_officer", complaint(&app.world.commune)).await;
     let merge = |on: &str| json!({ "type": "merge", "sources": [app.world.commune.id], "into": unit["id"], "effective_on": on });
-    let (status, err) = app
-        .post("admin", "/api/v1/units/reorganize", merge("2099-01-01"))
-        .await;
+    let (status, err) = app.post("admin", "/api/v1/units/reorganize", merge("2099-01-01")).await;
     assert_eq!(
         (status, err["error"]["fields"][0]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("INVALID_DATE"))
     );
-    let (status, done) = app
-        .post("admin", "/api/v1/units/reorganize", merge(&today()))
-        .await;
+    let (status, done) = app.post("admin", "/api/v1/units/reorganize", merge(&today())).await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["moved_petitions"], 1);
-    let (_, moved) = app
-        .get(
-            "head",
-            &format!("/api/v1/petitions/{}", open["id"].as_str().unwrap()),
-        )
-        .await;
+    let (_, moved) = app.get("head", &format!("/api/v1/petitions/{}", open["id"].as_str().unwrap())).await;
     assert_eq!(moved["unit_id"], unit["id"]);
     let (_, units) = app.get("admin", "/api/v1/units").await;
-    let old = units
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["code"] == "XA-TANLAP")
-        .unwrap()
-        .clone();
-    assert_eq!(
-        (old["active"].as_bool(), &old["successor_id"]),
-        (Some(false), &unit["id"])
-    );
+    let old = units.as_array().unwrap().iter().find(|u| u["code"] == "XA-TANLAP").unwrap().clone();
+    assert_eq!((old["active"].as_bool(), &old["successor_id"]), (Some(false), &unit["id"]));
 }
 
 #[tokio::test]
 async fn attachments_round_trip() {
     let app = spawn().await;
-    let p = app
-        .create("officer", complaint(&app.world.internal_affairs))
-        .await;
+    let p = app.create("officer", complaint(&app.world.internal_affairs)).await;
     let id = p["id"].as_str().unwrap();
     let pdf = b"%PDF-1.4 don khieu nai".to_vec();
     let res = app
         .http
-        .post(format!(
-            "{}/api/v1/petitions/{id}/attachments?file_name=Đơn khiếu nại.pdf",
-            app.base
-        ))
+        .post(format!("{}/api/v1/petitions/{id}/attachments?file_name=Đơn khiếu nại.pdf", app.base))
         .bearer_auth(&app.tokens["officer"])
         .header("content-type", "application/pdf")
         .body(pdf.clone())
@@ -1026,58 +711,95 @@ async fn attachments_round_trip() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let attachment: Value = res.json().await.unwrap();
     assert_eq!(
-        (
-            attachment["file_name"].as_str(),
-            attachment["size_bytes"].as_i64()
-        ),
+        (attachment["file_name"].as_str(), attachment["size_bytes"].as_i64()),
         (Some("Đơn khiếu nại.pdf"), Some(pdf.len() as i64))
     );
-    let (_, list) = app
-        .get("officer", &format!("/api/v1/petitions/{id}/attachments"))
-        .await;
+    let (_, list) = app.get("officer", &format!("/api/v1/petitions/{id}/attachments")).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let url = format!(
-        "{}/api/v1/petitions/{id}/attachments/{}",
-        app.base,
-        attachment["id"].as_str().unwrap()
-    );
-    let res = app
-        .http
-        .get(&url)
-        .bearer_auth(&app.tokens["officer"])
-        .send()
-        .await
-        .unwrap();
+    let url = format!("{}/api/v1/petitions/{id}/attachments/{}", app.base, attachment["id"].as_str().unwrap());
+    let res = app.http.get(&url).bearer_auth(&app.tokens["officer"]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["content-type"], "application/pdf");
-    assert!(
-        res.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("%C4%90%C6%A1n")
-    );
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("%C4%90%C6%A1n"));
     assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
-    let res = app
-        .http
-        .get(&url)
-        .bearer_auth(&app.tokens["office_officer"])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        res.status(),
-        StatusCode::NOT_FOUND,
-        "another unit cannot fetch it"
-    );
+    let res = app.http.get(&url).bearer_auth(&app.tokens["office_officer"]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "another unit cannot fetch it");
     let empty = app
         .http
-        .post(format!(
-            "{}/api/v1/petitions/{id}/attachments?file_name=x.pdf",
-            app.base
-        ))
+        .post(format!("{}/api/v1/petitions/{id}/attachments?file_name=x.pdf", app.base))
         .bearer_auth(&app.tokens["officer"])
         .send()
         .await
         .unwrap();
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_handwritten_letter_is_sealed_with_the_identity() {
+    let app = spawn().await;
+    let body = with(
+        complaint(&app.world.internal_affairs),
+        json!({ "kind": "denunciation", "target": { "kind": "person", "name": "Lê Văn Cường" } }),
+    );
+    let p = app.create("officer", body).await;
+    let id = p["id"].as_str().unwrap();
+    let upload = |who: &'static str, path: String| {
+        let req = app.http.post(format!("{}{path}", app.base)).bearer_auth(&app.tokens[who]);
+        req.header("content-type", "image/jpeg").body(b"JPEG handwriting of the denouncer".to_vec()).send()
+    };
+    let res = upload(
+        "officer",
+        format!("/api/v1/petitions/{id}/attachments?file_name=Thư tay Trần Thị Bích.jpg&identity=true"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let sealed: Value = res.json().await.unwrap();
+    assert_eq!(sealed["file_name"], "Tài liệu bảo mật về danh tính người tố cáo");
+    let url = format!("{}/api/v1/petitions/{id}/attachments/{}", app.base, sealed["id"].as_str().unwrap());
+    let res = app.http.get(&url).bearer_auth(&app.tokens["head"]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app.http.get(&url).bearer_auth(&app.tokens["custodian"]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a reason is required");
+    let res = app
+        .http
+        .get(format!("{url}?reason=Đối chiếu chữ viết"))
+        .bearer_auth(&app.tokens["custodian"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("Th%C6%B0%20tay"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"JPEG handwriting of the denouncer");
+    let (_, events) = app.get("custodian", &format!("/api/v1/petitions/{id}/events")).await;
+    assert_eq!(events.as_array().unwrap().last().unwrap()["action"], "reveal_identity");
+    // Nothing of it is readable on disk, and a complaint has no identity to seal.
+    for entry in walk(&app.dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        for needle in [&b"JPEG handwriting"[..], "Trần Thị Bích".as_bytes()] {
+            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{}", entry.display());
+        }
+    }
+    let plain = app.create("officer", complaint(&app.world.internal_affairs)).await;
+    let res = upload(
+        "officer",
+        format!("/api/v1/petitions/{}/attachments?file_name=a.jpg&identity=true", plain["id"].as_str().unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
