@@ -1,0 +1,5 @@
+//! The legal clock of donthu. Pure: dates in, dates and explanations out.
+
+pub mod lunar;
+pub mod rules;
+pub mod workdays;
