@@ -151,8 +151,7 @@ impl RuleBook {
         }
         versions
             .into_iter()
-            .filter(|r| r.effective_from <= on)
-            .next_back()
+            .rfind(|r| r.effective_from <= on)
             .ok_or_else(|| DeadlineError::NotInForce { rule: id.to_owned(), on })
     }
 }
