@@ -366,7 +366,7 @@ impl Explanation {
             format!("Quy tắc {}: {} — {} {}{}.", self.rule_id, self.rule_name, self.length, self.unit.label(), variant),
             format!("Căn cứ: {} (áp dụng từ ngày {}).", self.basis, date_vi(self.effective_from)),
             format!(
-                "Sự kiện bắt đầu: {} ngày {}; không tính ngày xảy ra sự kiện (Điều 147 Bộ luật Dân sự).",
+                "Sự kiện bắt đầu: {}, {}; không tính ngày xảy ra sự kiện (Điều 147 Bộ luật Dân sự).",
                 self.start_event,
                 date_vi(self.start)
             ),

@@ -73,6 +73,48 @@ enum Command {
     },
     /// Nạp dữ liệu mẫu của một tỉnh vào cơ sở dữ liệu trống và in các tài khoản mẫu
     Demo,
+    /// Lịch làm việc, âm lịch và thời hạn theo luật
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// In các ngày khác lịch làm việc thường lệ của một năm: mỗi dòng NGÀY<TAB>off|work<TAB>lý do
+    Show {
+        /// Năm dương lịch
+        year: i32,
+    },
+    /// Nhập lịch nghỉ, làm bù do Thủ tướng quyết định từ tệp CSV có tiêu đề date,type,reason
+    Import {
+        /// Tệp CSV (UTF-8); type là off (ngày nghỉ) hoặc work (ngày làm việc)
+        file: PathBuf,
+    },
+    /// Đổi ngày dương lịch sang âm lịch (giờ Việt Nam, UTC+7): in DD/MM/YYYY, thêm " nhuận" nếu là tháng nhuận
+    Lunar {
+        /// Ngày dương lịch YYYY-MM-DD
+        date: String,
+    },
+    /// Tính hạn cuối theo quy tắc thời hạn và giải thích cách tính
+    Due {
+        /// Mã quy tắc, ví dụ complaint.resolve.first
+        #[arg(long)]
+        rule: String,
+        /// Ngày xảy ra sự kiện bắt đầu tính thời hạn, YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+        /// Vụ việc phức tạp
+        #[arg(long, conflicts_with = "especially_complex")]
+        complex: bool,
+        /// Vụ việc đặc biệt phức tạp
+        #[arg(long)]
+        especially_complex: bool,
+        /// Vùng sâu, vùng xa
+        #[arg(long)]
+        remote: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,7 +167,17 @@ async fn main() {
     }
 }
 
+fn parse_date(text: &str) -> anyhow::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("Ngày \"{text}\" không hợp lệ: phải có dạng YYYY-MM-DD, ví dụ 2026-11-20."))
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    // Needs no database: answered before any is opened or created.
+    if let Command::Calendar { command: CalendarCommand::Lunar { date } } = &cli.command {
+        println!("{}", donthu_calendar::lunar::to_lunar(parse_date(date)?));
+        return Ok(());
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DONTHU_LOG")
@@ -170,8 +222,72 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
         Command::Demo => demo::run(&*store).await?,
+        Command::Calendar { command } => calendar(&*store, command).await?,
     }
     Ok(())
+}
+
+async fn calendar(store: &dyn Store, command: CalendarCommand) -> anyhow::Result<()> {
+    use donthu_calendar::rules::{DeadlineQuery, RuleBook, compute};
+    use donthu_calendar::workdays::{WorkCalendar, parse_schedule};
+    use donthu_core::petition::Complexity;
+    match command {
+        CalendarCommand::Show { year } => {
+            if !(1900..=2199).contains(&year) {
+                bail!("Năm {year} nằm ngoài phạm vi hỗ trợ (1900–2199).");
+            }
+            let calendar = WorkCalendar::with_schedules(store.calendar_entries().await?);
+            for day in calendar.exceptions(year) {
+                let kind = if day.working { "work" } else { "off" };
+                println!("{}\t{kind}\t{}", day.date, day.reason.unwrap_or_default());
+            }
+        }
+        CalendarCommand::Import { file } => {
+            let text =
+                std::fs::read_to_string(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
+            let entries = parse_schedule(&text).map_err(|errors| {
+                let lines: Vec<_> = errors.iter().map(ToString::to_string).collect();
+                anyhow::anyhow!("tệp có lỗi, chưa nhập dòng nào:\n  {}", lines.join("\n  "))
+            })?;
+            let saved = store.save_calendar_entries(&entries, Utc::now()).await?;
+            println!("Đã nhập {saved} ngày vào lịch làm việc.");
+        }
+        CalendarCommand::Lunar { .. } => unreachable!("answered before the database is opened"),
+        CalendarCommand::Due { rule, from, complex, especially_complex, remote } => {
+            let complexity = match (complex, especially_complex) {
+                (_, true) => Complexity::EspeciallyComplex,
+                (true, _) => Complexity::Complex,
+                _ => Complexity::Normal,
+            };
+            let query = DeadlineQuery {
+                rule,
+                start: parse_date(&from)?,
+                start_event: "Ngày bắt đầu tính thời hạn".into(),
+                complexity,
+                remote,
+                pauses: Vec::new(),
+                extensions: 0,
+            };
+            let calendar = WorkCalendar::with_schedules(store.calendar_entries().await?);
+            let book = RuleBook::shipped();
+            let deadline = compute(&book, &calendar, &query).map_err(|e| {
+                anyhow::anyhow!("{}. Các quy tắc: {}.", capitalize(&e.to_string()), book.ids().join(", "))
+            })?;
+            match deadline.due {
+                Some(due) => println!("{due}"),
+                None => println!("-"),
+            }
+            for line in deadline.explanation.lines() {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// The shortest password accepted for an official's account.

@@ -232,3 +232,52 @@ fn the_demo_fills_an_empty_database_once() {
     assert!(second.status.success());
     assert!(text(&second).contains("đã có dữ liệu"), "{}", text(&second));
 }
+
+#[test]
+fn the_calendar_commands() {
+    let dir = scratch();
+    let lunar = |date: &str| text(&donthu(&dir.0, &["calendar", "lunar", date], None)).trim().to_owned();
+    assert_eq!(lunar("2026-02-17"), "01/01/2026");
+    assert_eq!(lunar("2023-03-22"), "01/02/2023 nhuận");
+    assert_eq!(lunar("1985-01-21"), "01/01/1985");
+    assert!(lunar("22/11/2026").contains("YYYY-MM-DD"));
+    assert!(!dir.0.join("donthu.db").exists(), "calendar lunar needs no database");
+
+    let show = donthu(&dir.0, &["calendar", "show", "2026"], None);
+    let shown = String::from_utf8(show.stdout).unwrap();
+    assert!(shown.contains("2026-04-27\toff\tNghỉ bù Giỗ Tổ Hùng Vương (10/3 âm lịch)\n"), "{shown}");
+    assert!(!shown.contains("2026-04-26"), "a holiday on a Sunday is not a weekday exception");
+    std::fs::write(
+        dir.0.join("lich-2026.csv"),
+        "date,type,reason\n2026-01-02,off,Nghỉ Tết Dương lịch (hoán đổi)\n2026-01-10,work,Làm bù cho thứ Sáu 02/01/2026\n",
+    )
+    .unwrap();
+    let out = donthu(&dir.0, &["calendar", "import", "lich-2026.csv"], None);
+    assert!(text(&out).contains("Đã nhập 2 ngày"), "{}", text(&out));
+    let shown = String::from_utf8(donthu(&dir.0, &["calendar", "show", "2026"], None).stdout).unwrap();
+    let january: Vec<_> = shown.lines().filter(|l| l.starts_with("2026-01")).collect();
+    assert_eq!(
+        january,
+        [
+            "2026-01-01\toff\tTết Dương lịch",
+            "2026-01-02\toff\tNghỉ Tết Dương lịch (hoán đổi)",
+            "2026-01-10\twork\tLàm bù cho thứ Sáu 02/01/2026"
+        ]
+    );
+    std::fs::write(dir.0.join("bad.csv"), "date,type,reason\n2026-02-30,off,x\n").unwrap();
+    let out = donthu(&dir.0, &["calendar", "import", "bad.csv"], None);
+    assert!(!out.status.success() && text(&out).contains("dòng 2"), "{}", text(&out));
+
+    let due = donthu(&dir.0, &["calendar", "due", "--rule", "denunciation.forward", "--from", "2025-12-30"], None);
+    let out = String::from_utf8(due.stdout).unwrap();
+    assert_eq!(out.lines().next(), Some("2026-01-08"), "the imported swap moves the deadline: {out}");
+    assert!(out.contains("02/01/2026 (Nghỉ Tết Dương lịch (hoán đổi))"), "{out}");
+    let complex = donthu(
+        &dir.0,
+        &["calendar", "due", "--rule", "complaint.resolve.first", "--from", "2026-10-01", "--complex", "--remote"],
+        None,
+    );
+    assert_eq!(String::from_utf8(complex.stdout).unwrap().lines().next(), Some("2026-11-30"));
+    let unknown = donthu(&dir.0, &["calendar", "due", "--rule", "nope", "--from", "2026-10-01"], None);
+    assert!(!unknown.status.success() && text(&unknown).contains("visit.answer"));
+}

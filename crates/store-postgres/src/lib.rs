@@ -488,6 +488,27 @@ impl Store for PostgresStore {
         ops::record_identity_access(self.begin_write().await?, petition_id, actor, reason, details, now).await
     }
 
+    async fn calendar_entries(&self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>> {
+        let rows = sqlx::query!(
+            r#"SELECT day AS "day!: NaiveDate", working AS "working!: bool", reason FROM calendar_days ORDER BY day"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| donthu_calendar::workdays::ScheduleEntry { date: r.day, working: r.working, reason: r.reason })
+            .collect())
+    }
+
+    async fn save_calendar_entries(
+        &self,
+        entries: &[donthu_calendar::workdays::ScheduleEntry],
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        ops::save_calendar_entries(self.begin_write().await?, entries, now).await
+    }
+
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         let (id, pid, by) = (a.id, a.petition_id, actor);
         sqlx::query!(

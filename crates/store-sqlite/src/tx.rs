@@ -395,6 +395,25 @@ impl Tx for SqliteTx {
         Ok(())
     }
 
+    async fn upsert_calendar_entry(
+        &mut self,
+        entry: &donthu_calendar::workdays::ScheduleEntry,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO calendar_days (day, working, reason, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (day) DO UPDATE SET working = excluded.working, reason = excluded.reason, updated_at = excluded.updated_at",
+            entry.date,
+            entry.working,
+            entry.reason,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn commit(self) -> Result<()> {
         self.0.commit().await.map_err(db)
     }

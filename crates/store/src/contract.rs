@@ -43,7 +43,8 @@ macro_rules! contract_tests {
             linking_moves_a_petition_into_a_case,
             merging_units_moves_open_items,
             lists_filter_and_page,
-            attachments_are_recorded
+            attachments_are_recorded,
+            calendar_entries_are_saved_and_replaced
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -788,4 +789,26 @@ pub async fn attachments_are_recorded(store: Arc<dyn Store>) {
     let event = s.events(id).await.unwrap().pop().unwrap();
     assert_eq!((event.action.as_str(), event.reason.as_deref()), ("reveal_identity", Some("Đối chiếu chữ viết")));
     assert_eq!(event.details.unwrap()["attachment"], serde_json::json!(sealed.id));
+}
+
+pub async fn calendar_entries_are_saved_and_replaced(store: Arc<dyn Store>) {
+    use donthu_calendar::workdays::ScheduleEntry;
+    let s = &*store;
+    assert!(s.calendar_entries().await.unwrap().is_empty());
+    let entry = |m, d, working, reason: &str| ScheduleEntry { date: date(2026, m, d), working, reason: reason.into() };
+    let saved = s
+        .save_calendar_entries(
+            &[entry(1, 2, false, "Nghỉ hoán đổi"), entry(1, 10, true, "Làm bù cho thứ Sáu 02/01/2026")],
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved, 2);
+    s.save_calendar_entries(&[entry(1, 2, true, "Bãi bỏ hoán đổi")], now()).await.unwrap();
+    let mut entries = s.calendar_entries().await.unwrap();
+    entries.sort_by_key(|e| e.date);
+    assert_eq!(
+        entries,
+        vec![entry(1, 2, true, "Bãi bỏ hoán đổi"), entry(1, 10, true, "Làm bù cho thứ Sáu 02/01/2026")]
+    );
 }

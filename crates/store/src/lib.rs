@@ -135,6 +135,17 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
 
+    // --- the legal calendar -------------------------------------------------------------
+
+    /// The office's own schedule entries (they override the computed calendar).
+    async fn calendar_entries(&self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>>;
+    /// Saves schedule entries (a later entry for the same day replaces the earlier one).
+    async fn save_calendar_entries(
+        &self,
+        entries: &[donthu_calendar::workdays::ScheduleEntry],
+        now: DateTime<Utc>,
+    ) -> Result<u64>;
+
     // --- attachments -----------------------------------------------------------------
 
     async fn add_attachment(&self, attachment: &Attachment, actor: Uuid) -> Result<()>;

@@ -110,9 +110,27 @@ pub trait Tx: Send {
     async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>>;
     async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()>;
     async fn insert_user_role(&mut self, user_id: Uuid, role: &UnitRole) -> Result<()>;
+    async fn upsert_calendar_entry(
+        &mut self,
+        entry: &donthu_calendar::workdays::ScheduleEntry,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;
+}
+
+/// [`crate::Store::save_calendar_entries`]: all or nothing.
+pub async fn save_calendar_entries<T: Tx>(
+    mut tx: T,
+    entries: &[donthu_calendar::workdays::ScheduleEntry],
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    for entry in entries {
+        tx.upsert_calendar_entry(entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(entries.len() as u64)
 }
 
 /// [`crate::Store::create_unit`].
