@@ -1,5 +1,6 @@
 //! The legal clock of donthu. Pure: dates in, dates and explanations out.
 
 pub mod lunar;
+pub mod policy;
 pub mod rules;
 pub mod workdays;

@@ -179,7 +179,7 @@ pub struct DeadlineQuery {
 }
 
 /// One extension as applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionStep {
     pub number: u32,
     pub length: u32,
@@ -190,14 +190,14 @@ pub struct ExtensionStep {
 }
 
 /// A day that did not count, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotCounted {
     pub date: NaiveDate,
     pub reason: String,
 }
 
 /// How a due date was reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Explanation {
     pub rule_id: String,
     pub rule_name: String,

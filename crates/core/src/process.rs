@@ -376,6 +376,7 @@ pub fn action_label(action: &str) -> &'static str {
         "receive_forwarded" => "Nhận đơn do đơn vị khác chuyển đến",
         "move_unit" => "Chuyển sang đơn vị kế thừa",
         "reveal_identity" => "Xem danh tính người tố cáo",
+        "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
         _ => "Thao tác khác",
     }
 }

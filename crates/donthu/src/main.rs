@@ -249,8 +249,11 @@ async fn calendar(store: &dyn Store, command: CalendarCommand) -> anyhow::Result
                 let lines: Vec<_> = errors.iter().map(ToString::to_string).collect();
                 anyhow::anyhow!("tệp có lỗi, chưa nhập dòng nào:\n  {}", lines.join("\n  "))
             })?;
-            let saved = store.save_calendar_entries(&entries, Utc::now()).await?;
-            println!("Đã nhập {saved} ngày vào lịch làm việc.");
+            let change = store.save_calendar_entries(&entries, None, Utc::now()).await?;
+            println!(
+                "Đã nhập {} ngày vào lịch làm việc; tính lại {} thời hạn đang chạy (ghi vào diễn biến của từng đơn).",
+                change.saved, change.deadlines_moved
+            );
         }
         CalendarCommand::Lunar { .. } => unreachable!("answered before the database is opened"),
         CalendarCommand::Due { rule, from, complex, especially_complex, remote } => {

@@ -59,6 +59,7 @@ fn scope_params(scope: &Scope) -> (bool, String) {
 pub struct SqliteStore {
     pool: SqlitePool,
     sealer: IdentitySealer,
+    clock: std::sync::Arc<donthu_store::clock::LegalClock>,
 }
 
 impl SqliteStore {
@@ -75,7 +76,7 @@ impl SqliteStore {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(SqliteStore { pool, sealer })
+        Ok(SqliteStore { pool, sealer, clock: Default::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -297,7 +298,7 @@ impl Store for SqliteStore {
     }
 
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
-        ops::register(self.begin_write().await?, &self.sealer, intake, now).await
+        ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
 
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>> {
@@ -427,7 +428,7 @@ impl Store for SqliteStore {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        ops::apply_decision(self.begin_write().await?, &self.sealer, snapshot, decision, actor, now).await
+        ops::apply_decision(self.begin_write().await?, &self.sealer, &self.clock, snapshot, decision, actor, now).await
     }
 
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>> {
@@ -521,24 +522,53 @@ impl Store for SqliteStore {
     }
 
     async fn calendar_entries(&self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>> {
-        let rows = sqlx::query!(
-            r#"SELECT day AS "day!: NaiveDate", working AS "working!: bool", reason FROM calendar_days ORDER BY day"#
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| donthu_calendar::workdays::ScheduleEntry { date: r.day, working: r.working, reason: r.reason })
-            .collect())
+        use donthu_store::ops::Tx;
+        // A read-only transaction: no write lock is taken.
+        let mut tx = SqliteTx(self.pool.begin().await.map_err(db)?);
+        tx.calendar_entries().await
     }
 
     async fn save_calendar_entries(
         &self,
         entries: &[donthu_calendar::workdays::ScheduleEntry],
+        actor: Option<Uuid>,
         now: DateTime<Utc>,
-    ) -> Result<u64> {
-        ops::save_calendar_entries(self.begin_write().await?, entries, now).await
+    ) -> Result<CalendarChange> {
+        ops::save_calendar_entries(self.begin_write().await?, &self.clock, entries, actor, now).await
+    }
+
+    async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>> {
+        let id = h(petition_id);
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
+                start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
+                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+               FROM deadlines WHERE petition_id = ?1 ORDER BY start_on, rule_id"#,
+            id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                rows::DeadlineRow {
+                    id: u(r.id),
+                    petition_id: u(r.petition_id),
+                    rule_id: r.rule_id,
+                    start_event: r.start_event,
+                    start_on: r.start_on,
+                    complexity: r.complexity,
+                    remote: r.remote,
+                    extensions: r.extensions,
+                    pauses_json: r.pauses_json,
+                    due_on: r.due_on,
+                    explanation_json: r.explanation_json,
+                    state: r.state,
+                    met_on: r.met_on,
+                }
+                .into_deadline()
+            })
+            .collect()
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {

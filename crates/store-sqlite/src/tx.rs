@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
 use donthu_store::model::{IdempotencyKey, NewUser, Unit, UnitRole};
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
-use donthu_store::rows::{PetitionInsert, PetitionRecord, to_json};
+use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord, to_json};
 use donthu_store::seal::SealedIdentity;
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
@@ -412,6 +412,143 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         Ok(())
+    }
+
+    async fn calendar_version(&mut self) -> Result<i64> {
+        let row = sqlx::query!(r#"SELECT version AS "version!: i64" FROM calendar_version WHERE id = 1"#)
+            .fetch_one(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(row.version)
+    }
+
+    async fn bump_calendar_version(&mut self) -> Result<()> {
+        sqlx::query!("UPDATE calendar_version SET version = version + 1 WHERE id = 1")
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn calendar_entries(&mut self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>> {
+        let rows = sqlx::query!(
+            r#"SELECT day AS "day!: NaiveDate", working AS "working!: bool", reason FROM calendar_days ORDER BY day"#
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| donthu_calendar::workdays::ScheduleEntry { date: r.day, working: r.working, reason: r.reason })
+            .collect())
+    }
+
+    async fn insert_deadline(&mut self, d: &DeadlineRow, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO deadlines (id, petition_id, rule_id, start_event, start_on, complexity, remote, extensions,
+                pauses_json, due_on, explanation_json, state, met_on, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            h(d.id),
+            h(d.petition_id),
+            d.rule_id,
+            d.start_event,
+            d.start_on,
+            d.complexity,
+            d.remote,
+            d.extensions,
+            d.pauses_json,
+            d.due_on,
+            d.explanation_json,
+            d.state,
+            d.met_on,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn update_deadline(&mut self, d: &DeadlineRow, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "UPDATE deadlines SET extensions = ?1, pauses_json = ?2, due_on = ?3, explanation_json = ?4, state = ?5,
+                met_on = ?6, updated_at = ?7
+             WHERE id = ?8",
+            d.extensions,
+            d.pauses_json,
+            d.due_on,
+            d.explanation_json,
+            d.state,
+            d.met_on,
+            now,
+            h(d.id)
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn open_deadlines(&mut self, petition_id: Uuid) -> Result<Vec<DeadlineRow>> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
+                start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
+                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+               FROM deadlines WHERE petition_id = ?1 AND state = 'open' ORDER BY start_on, rule_id"#,
+            h(petition_id)
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DeadlineRow {
+                id: u(r.id),
+                petition_id: u(r.petition_id),
+                rule_id: r.rule_id,
+                start_event: r.start_event,
+                start_on: r.start_on,
+                complexity: r.complexity,
+                remote: r.remote,
+                extensions: r.extensions,
+                pauses_json: r.pauses_json,
+                due_on: r.due_on,
+                explanation_json: r.explanation_json,
+                state: r.state,
+                met_on: r.met_on,
+            })
+            .collect())
+    }
+
+    async fn open_deadlines_due_from(&mut self, from: NaiveDate) -> Result<Vec<DeadlineRow>> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
+                start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
+                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+               FROM deadlines WHERE state = 'open' AND (due_on IS NULL OR due_on >= ?1)"#,
+            from
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DeadlineRow {
+                id: u(r.id),
+                petition_id: u(r.petition_id),
+                rule_id: r.rule_id,
+                start_event: r.start_event,
+                start_on: r.start_on,
+                complexity: r.complexity,
+                remote: r.remote,
+                extensions: r.extensions,
+                pauses_json: r.pauses_json,
+                due_on: r.due_on,
+                explanation_json: r.explanation_json,
+                state: r.state,
+                met_on: r.met_on,
+            })
+            .collect())
     }
 
     async fn commit(self) -> Result<()> {

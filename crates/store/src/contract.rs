@@ -44,7 +44,9 @@ macro_rules! contract_tests {
             merging_units_moves_open_items,
             lists_filter_and_page,
             attachments_are_recorded,
-            calendar_entries_are_saved_and_replaced
+            calendar_entries_are_saved_and_replaced,
+            deadlines_follow_the_processing,
+            a_schedule_change_moves_open_deadlines_and_says_why
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -799,16 +801,108 @@ pub async fn calendar_entries_are_saved_and_replaced(store: Arc<dyn Store>) {
     let saved = s
         .save_calendar_entries(
             &[entry(1, 2, false, "Nghỉ hoán đổi"), entry(1, 10, true, "Làm bù cho thứ Sáu 02/01/2026")],
+            None,
             now(),
         )
         .await
         .unwrap();
-    assert_eq!(saved, 2);
-    s.save_calendar_entries(&[entry(1, 2, true, "Bãi bỏ hoán đổi")], now()).await.unwrap();
+    assert_eq!(saved, CalendarChange { saved: 2, deadlines_moved: 0 });
+    s.save_calendar_entries(&[entry(1, 2, true, "Bãi bỏ hoán đổi")], None, now()).await.unwrap();
     let mut entries = s.calendar_entries().await.unwrap();
     entries.sort_by_key(|e| e.date);
     assert_eq!(
         entries,
         vec![entry(1, 2, true, "Bãi bỏ hoán đổi"), entry(1, 10, true, "Làm bù cho thứ Sáu 02/01/2026")]
     );
+}
+
+fn deadline<'a>(list: &'a [Deadline], rule: &str) -> &'a Deadline {
+    list.iter().find(|d| d.rule_id == rule).unwrap_or_else(|| panic!("no {rule} deadline in {list:#?}"))
+}
+
+pub async fn deadlines_follow_the_processing(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    // A walk-in complaint received Monday 16/11/2026; "today" is Friday 20/11/2026.
+    let id = register(s, &w.officer, NewPetition { channel: Channel::WalkIn, ..complaint(&w.internal_affairs) }).await;
+    let list = s.deadlines(id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    let accept = deadline(&list, "complaint.accept");
+    assert_eq!(
+        (accept.due_on, accept.state),
+        (Some(date(2026, 11, 25)), DeadlineState::Open),
+        "7 working days (Decree 155)"
+    );
+    assert!(accept.explanation.basis.contains("155/2026"));
+    assert_eq!(deadline(&list, "visit.answer").due_on, Some(date(2026, 11, 30)), "10 working days (LTCD Art.28)");
+
+    exec(s, &w.officer, id, classify(Kind::Complaint)).await;
+    exec(s, &w.officer, id, propose(Handling::Accept, None)).await;
+    exec(s, &w.head, id, approve()).await;
+    let list = s.deadlines(id).await.unwrap();
+    let accept = deadline(&list, "complaint.accept");
+    assert_eq!((accept.state, accept.met_on), (DeadlineState::Met, Some(date(2026, 11, 20))));
+    assert!(!accept.overdue(date(2026, 12, 31)), "met in time stays in time");
+    let resolve = deadline(&list, "complaint.resolve.first");
+    // Accepted 20/11: 30 days end on Sunday 20/12, so the deadline is Monday 21/12.
+    assert_eq!((resolve.due_on, resolve.state), (Some(date(2026, 12, 21)), DeadlineState::Open));
+    assert_eq!(resolve.explanation.rolled_from, Some(date(2026, 12, 20)));
+
+    exec(s, &w.officer, id, Command::StartVerification { note: None }).await;
+    exec(s, &w.head, id, Command::SuspendTemporarily { reason: "Chờ giám định".into() }).await;
+    let paused = s.deadlines(id).await.unwrap();
+    assert_eq!(deadline(&paused, "complaint.resolve.first").due_on, None, "the clock stops");
+    exec(s, &w.head, id, Command::Resume { reason: "Đã có kết quả giám định".into() }).await;
+    let resumed = s.deadlines(id).await.unwrap();
+    let resolve = deadline(&resumed, "complaint.resolve.first");
+    assert_eq!(resolve.due_on, Some(date(2026, 12, 21)), "counted again from the resume decision (20/11)");
+    assert_eq!(resolve.pauses.len(), 1);
+    exec(s, &w.officer, id, Command::RecordDialogue { held_on: date(2026, 11, 20), summary: "Đối thoại".into() }).await;
+    exec(s, &w.head, id, Command::Conclude { outcome: Outcome::Correct, summary: "Quyết định".into() }).await;
+    let done = s.deadlines(id).await.unwrap();
+    assert_eq!(deadline(&done, "complaint.resolve.first").state, DeadlineState::Met);
+    assert!(done.iter().all(|d| d.state != DeadlineState::Open));
+
+    // A petition that leaves the unit's hands closes what still runs.
+    let other = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    exec(
+        s,
+        &w.officer,
+        other,
+        Command::Withdraw { complainant: None, reason: "Rút đơn".into(), continue_processing: false },
+    )
+    .await;
+    assert_eq!(deadline(&s.deadlines(other).await.unwrap(), "complaint.accept").state, DeadlineState::Closed);
+}
+
+pub async fn a_schedule_change_moves_open_deadlines_and_says_why(store: Arc<dyn Store>) {
+    use donthu_calendar::workdays::ScheduleEntry;
+    let s = &*store;
+    let w = world(s).await;
+    let id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let untouched = register(
+        s,
+        &w.officer,
+        NewPetition { received_on: date(2026, 10, 1), written_on: None, ..complaint(&w.internal_affairs) },
+    )
+    .await;
+    assert_eq!(deadline(&s.deadlines(id).await.unwrap(), "complaint.accept").due_on, Some(date(2026, 11, 25)));
+    let day_off = ScheduleEntry {
+        date: date(2026, 11, 24),
+        working: false,
+        reason: "Nghỉ lễ theo quyết định của Thủ tướng".into(),
+    };
+    let change = s.save_calendar_entries(&[day_off], Some(w.leader.id), now()).await.unwrap();
+    assert_eq!(change, CalendarChange { saved: 1, deadlines_moved: 1 });
+    let moved = deadline(&s.deadlines(id).await.unwrap(), "complaint.accept").clone();
+    assert_eq!(moved.due_on, Some(date(2026, 11, 26)));
+    assert!(
+        moved.explanation.not_counted.iter().any(|n| n.date == date(2026, 11, 24) && n.reason.contains("Thủ tướng"))
+    );
+    let event = s.events(id).await.unwrap().pop().unwrap();
+    assert_eq!(event.action, "recompute_deadline");
+    assert_eq!(event.actor_id, Some(w.leader.id));
+    assert!(event.reason.unwrap().contains("24/11/2026 Nghỉ lễ theo quyết định của Thủ tướng"));
+    assert_eq!(event.details.unwrap()["to_due"], "2026-11-26");
+    assert_eq!(s.events(untouched).await.unwrap().len(), 1, "a deadline the change does not touch is left alone");
 }

@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod blob;
+pub mod clock;
 pub mod contract;
 pub mod model;
 pub mod ops;
@@ -139,12 +140,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// The office's own schedule entries (they override the computed calendar).
     async fn calendar_entries(&self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>>;
-    /// Saves schedule entries (a later entry for the same day replaces the earlier one).
+    /// Saves schedule entries (a later entry for the same day replaces the earlier one),
+    /// and recomputes every open deadline the change touches, with an event on the
+    /// timeline of each petition whose due date moved — all in one transaction.
     async fn save_calendar_entries(
         &self,
         entries: &[donthu_calendar::workdays::ScheduleEntry],
+        actor: Option<Uuid>,
         now: DateTime<Utc>,
-    ) -> Result<u64>;
+    ) -> Result<CalendarChange>;
+    /// The deadlines of a petition, open and past.
+    async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>>;
 
     // --- attachments -----------------------------------------------------------------
 

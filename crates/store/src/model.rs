@@ -248,3 +248,85 @@ pub struct Attachment {
     /// identifies a denouncer, such as the handwritten letter or an ID card copy.
     pub sealed: bool,
 }
+
+/// Where a legal deadline stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    /// Running (or stopped by a temporary suspension).
+    Open,
+    /// The step was done, on `met_on`.
+    Met,
+    /// The petition left the unit's hands before the step was done.
+    Closed,
+}
+
+impl DeadlineState {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineState::Open => "open",
+            DeadlineState::Met => "met",
+            DeadlineState::Closed => "closed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DeadlineState> {
+        match code {
+            "open" => Some(DeadlineState::Open),
+            "met" => Some(DeadlineState::Met),
+            "closed" => Some(DeadlineState::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A legal deadline running on a petition, with how its due date was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub rule_id: String,
+    pub start_event: String,
+    pub start_on: NaiveDate,
+    pub complexity: donthu_core::petition::Complexity,
+    pub remote: bool,
+    pub extensions: u32,
+    pub pauses: Vec<donthu_calendar::rules::Pause>,
+    /// `None` while a temporary suspension stops the clock.
+    pub due_on: Option<NaiveDate>,
+    pub explanation: donthu_calendar::rules::Explanation,
+    pub state: DeadlineState,
+    pub met_on: Option<NaiveDate>,
+}
+
+impl Deadline {
+    /// The query that recomputes it (after a pause, a resumption or a schedule change).
+    pub fn query(&self) -> donthu_calendar::rules::DeadlineQuery {
+        donthu_calendar::rules::DeadlineQuery {
+            rule: self.rule_id.clone(),
+            start: self.start_on,
+            start_event: self.start_event.clone(),
+            complexity: self.complexity,
+            remote: self.remote,
+            pauses: self.pauses.clone(),
+            extensions: self.extensions,
+        }
+    }
+
+    /// Past due: still open after its last day, or met late.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        match (self.state, self.due_on) {
+            (DeadlineState::Open, Some(due)) => today > due,
+            (DeadlineState::Met, Some(due)) => self.met_on.is_some_and(|m| m > due),
+            _ => false,
+        }
+    }
+}
+
+/// The outcome of a schedule change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CalendarChange {
+    pub saved: u64,
+    /// Open deadlines whose due date moved.
+    pub deadlines_moved: u64,
+}

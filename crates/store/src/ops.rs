@@ -2,6 +2,7 @@
 //! supplies a [`Tx`] — the SQL of one write transaction, statement by statement — and
 //! these functions decide what to write, so SQLite and PostgreSQL cannot drift apart.
 
+use crate::clock::LegalClock;
 use crate::model::*;
 use crate::rows::{self, Derived, PetitionInsert, PetitionRecord, from_json, reference_year};
 use crate::seal::{IdentitySealer, SealedIdentity};
@@ -9,9 +10,13 @@ use crate::service::vietnam_today;
 use crate::{Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use donthu_calendar::policy::{self, DeadlineOp, RESOLUTION_RULES};
+use donthu_calendar::rules::{DeadlineError, DeadlineQuery, Pause, RuleBook, compute};
+use donthu_calendar::workdays::WorkCalendar;
 use donthu_core::petition::{Channel, ForwardedFrom, Kind, Petitioner};
 use donthu_core::process::{Decision, Effect, Handling, Status};
 use donthu_core::{DomainError, ErrorCode};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One audit event to append.
@@ -115,22 +120,183 @@ pub trait Tx: Send {
         entry: &donthu_calendar::workdays::ScheduleEntry,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    /// The version of the office's schedule, bumped by every change.
+    async fn calendar_version(&mut self) -> Result<i64>;
+    async fn bump_calendar_version(&mut self) -> Result<()>;
+    async fn calendar_entries(&mut self) -> Result<Vec<donthu_calendar::workdays::ScheduleEntry>>;
+    async fn insert_deadline(&mut self, deadline: &rows::DeadlineRow, now: DateTime<Utc>) -> Result<()>;
+    async fn update_deadline(&mut self, deadline: &rows::DeadlineRow, now: DateTime<Utc>) -> Result<()>;
+    /// The open deadlines of a petition.
+    async fn open_deadlines(&mut self, petition_id: Uuid) -> Result<Vec<rows::DeadlineRow>>;
+    /// Every open deadline that is stopped or falls due on or after `from`.
+    async fn open_deadlines_due_from(&mut self, from: NaiveDate) -> Result<Vec<rows::DeadlineRow>>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;
 }
 
-/// [`crate::Store::save_calendar_entries`]: all or nothing.
+/// The rules and the calendar, resolved once for a transaction.
+pub struct Legal<'a> {
+    pub book: &'a RuleBook,
+    pub calendar: Arc<WorkCalendar>,
+}
+
+impl<'a> Legal<'a> {
+    pub async fn resolve<T: Tx>(clock: &'a LegalClock, tx: &mut T) -> Result<Legal<'a>> {
+        Ok(Legal { book: clock.book(), calendar: clock.calendar(tx).await? })
+    }
+
+    fn compute(&self, q: &DeadlineQuery) -> Result<Option<donthu_calendar::rules::Deadline>> {
+        match compute(self.book, &self.calendar, q) {
+            Ok(d) => Ok(Some(d)),
+            // A rule not yet in force on the starting day (an item older than the law).
+            Err(DeadlineError::NotInForce { .. }) => Ok(None),
+            Err(e) => Err(StoreError::Domain(DomainError::new(ErrorCode::InvalidValue, format!("Thời hạn: {e}.")))),
+        }
+    }
+
+    fn recompute(&self, d: &mut Deadline) -> Result<()> {
+        if let Some(computed) = self.compute(&d.query())? {
+            d.due_on = computed.due;
+            d.explanation = computed.explanation;
+        }
+        Ok(())
+    }
+}
+
+/// Applies what the deadline policy says to a petition's deadlines.
+async fn apply_deadline_ops<T: Tx>(
+    tx: &mut T,
+    legal: &Legal<'_>,
+    petition_id: Uuid,
+    ops: Vec<DeadlineOp>,
+    state: &donthu_core::process::ProcessState,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for op in ops {
+        let open: Vec<Deadline> = match op {
+            DeadlineOp::Open { .. } => Vec::new(),
+            _ => tx
+                .open_deadlines(petition_id)
+                .await?
+                .into_iter()
+                .map(rows::DeadlineRow::into_deadline)
+                .collect::<Result<_>>()?,
+        };
+        match op {
+            DeadlineOp::Open { rule, start_event, start } => {
+                let q = DeadlineQuery {
+                    rule: rule.to_owned(),
+                    start,
+                    start_event: start_event.to_owned(),
+                    complexity: state.complexity,
+                    remote: state.remote_area,
+                    pauses: Vec::new(),
+                    extensions: 0,
+                };
+                if let Some(computed) = legal.compute(&q)? {
+                    let deadline = Deadline {
+                        id: Uuid::new_v4(),
+                        petition_id,
+                        rule_id: q.rule,
+                        start_event: q.start_event,
+                        start_on: start,
+                        complexity: q.complexity,
+                        remote: q.remote,
+                        extensions: 0,
+                        pauses: Vec::new(),
+                        due_on: computed.due,
+                        explanation: computed.explanation,
+                        state: DeadlineState::Open,
+                        met_on: None,
+                    };
+                    tx.insert_deadline(&rows::DeadlineRow::of(&deadline), now).await?;
+                }
+            }
+            DeadlineOp::Meet { rules } => {
+                for mut d in open.into_iter().filter(|d| rules.contains(&d.rule_id.as_str())) {
+                    d.state = DeadlineState::Met;
+                    d.met_on = Some(today);
+                    tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+                }
+            }
+            DeadlineOp::Pause => {
+                for mut d in open.into_iter().filter(|d| RESOLUTION_RULES.contains(&d.rule_id.as_str())) {
+                    if d.pauses.iter().all(|p| p.resumed.is_some()) {
+                        d.pauses.push(Pause { from: today, resumed: None });
+                        legal.recompute(&mut d)?;
+                        tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+                    }
+                }
+            }
+            DeadlineOp::Resume => {
+                for mut d in open {
+                    if let Some(pause) = d.pauses.iter_mut().find(|p| p.resumed.is_none()) {
+                        pause.resumed = Some(today);
+                        legal.recompute(&mut d)?;
+                        tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+                    }
+                }
+            }
+            DeadlineOp::CloseAll => {
+                for mut d in open {
+                    d.state = DeadlineState::Closed;
+                    tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`crate::Store::save_calendar_entries`]: all or nothing, with the recomputation of
+/// every open deadline the change touches.
 pub async fn save_calendar_entries<T: Tx>(
     mut tx: T,
+    clock: &LegalClock,
     entries: &[donthu_calendar::workdays::ScheduleEntry],
+    actor: Option<Uuid>,
     now: DateTime<Utc>,
-) -> Result<u64> {
+) -> Result<CalendarChange> {
     for entry in entries {
         tx.upsert_calendar_entry(entry, now).await?;
     }
+    tx.bump_calendar_version().await?;
+    let legal = Legal::resolve(clock, &mut tx).await?;
+    let mut moved = 0;
+    if let Some(earliest) = entries.iter().map(|e| e.date).min() {
+        let mut reasons: Vec<String> =
+            entries.iter().map(|e| format!("{} {}", e.date.format("%d/%m/%Y"), e.reason)).collect();
+        reasons.dedup();
+        let reason = format!("Lịch nghỉ, làm việc thay đổi: {}", reasons.join("; "));
+        for row in tx.open_deadlines_due_from(earliest).await? {
+            let mut d = row.into_deadline()?;
+            let before = d.due_on;
+            legal.recompute(&mut d)?;
+            if d.due_on == before {
+                continue;
+            }
+            tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+            let details = serde_json::json!({ "rule": d.rule_id, "from_due": before, "to_due": d.due_on });
+            tx.append_audit(&NewAuditEvent {
+                petition_id: d.petition_id,
+                at: now,
+                actor,
+                action: "recompute_deadline",
+                from_status: None,
+                to_status: None,
+                reason: Some(&reason),
+                before: None,
+                after: None,
+                details: Some(details.to_string()),
+            })
+            .await?;
+            moved += 1;
+        }
+    }
     tx.commit().await?;
-    Ok(entries.len() as u64)
+    Ok(CalendarChange { saved: entries.len() as u64, deadlines_moved: moved })
 }
 
 /// [`crate::Store::create_unit`].
@@ -217,6 +383,7 @@ async fn new_case<T: Tx>(tx: &mut T, now: DateTime<Utc>) -> Result<Uuid> {
 /// sealed identity, and its first audit event.
 async fn insert_petition<T: Tx>(
     tx: &mut T,
+    legal: &Legal<'_>,
     p: &PetitionInsert,
     action: &str,
     details: Option<serde_json::Value>,
@@ -241,7 +408,12 @@ async fn insert_petition<T: Tx>(
         after: Some(p.process_json.clone()),
         details: details.map(|d| d.to_string()),
     })
-    .await
+    .await?;
+    let kind = rows::parse_code("kind", p.kind, Kind::from_code)?;
+    let channel = rows::parse_code("channel", p.channel, Channel::from_code)?;
+    let state: donthu_core::process::ProcessState = from_json("process", &p.process_json)?;
+    let ops = policy::on_receive(kind, channel, p.received_on);
+    apply_deadline_ops(tx, legal, p.id, ops, &state, vietnam_today(now), now).await
 }
 
 /// The petitioner of a stored petition, opening the seal if there is one.
@@ -273,6 +445,7 @@ async fn seal_existing<T: Tx>(tx: &mut T, sealer: &IdentitySealer, record: &Peti
 pub async fn register<T: Tx>(
     mut tx: T,
     sealer: &IdentitySealer,
+    clock: &LegalClock,
     intake: Intake,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
@@ -296,7 +469,8 @@ pub async fn register<T: Tx>(
     };
     let id = Uuid::new_v4();
     let insert = rows::prepare_petition(sealer, id, case_id, &intake.petition, Some(intake.recorded_by));
-    insert_petition(&mut tx, &insert, "receive", None, now).await?;
+    let legal = Legal::resolve(clock, &mut tx).await?;
+    insert_petition(&mut tx, &legal, &insert, "receive", None, now).await?;
     if let Some(key) = &intake.idempotency {
         tx.insert_idempotency_key(key, id, now).await?;
     }
@@ -308,6 +482,7 @@ pub async fn register<T: Tx>(
 pub async fn apply_decision<T: Tx>(
     mut tx: T,
     sealer: &IdentitySealer,
+    clock: &LegalClock,
     snapshot: &ProcessingSnapshot,
     decision: &Decision,
     actor: Uuid,
@@ -334,7 +509,12 @@ pub async fn apply_decision<T: Tx>(
         let record = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?;
         seal_existing(&mut tx, sealer, &record).await?;
     }
-    let details = apply_effect(&mut tx, sealer, snapshot, decision, actor, now).await?;
+    let legal = Legal::resolve(clock, &mut tx).await?;
+    let details = apply_effect(&mut tx, sealer, &legal, snapshot, decision, actor, now).await?;
+    let received_on = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?.received_on;
+    let today = vietnam_today(now);
+    let ops = policy::on_decision(decision.action, &decision.before, after, received_on, today);
+    apply_deadline_ops(&mut tx, &legal, snapshot.petition_id, ops, after, today, now).await?;
     tx.append_audit(&NewAuditEvent {
         petition_id: snapshot.petition_id,
         at: now,
@@ -354,6 +534,7 @@ pub async fn apply_decision<T: Tx>(
 async fn apply_effect<T: Tx>(
     tx: &mut T,
     sealer: &IdentitySealer,
+    legal: &Legal<'_>,
     snapshot: &ProcessingSnapshot,
     decision: &Decision,
     actor: Uuid,
@@ -408,7 +589,7 @@ async fn apply_effect<T: Tx>(
                 }
                 .prepare()?;
                 let details = serde_json::json!({ "from_petition": record.id, "from_unit": snapshot.unit_id, "chase_up": chase_up });
-                insert_petition(tx, &insert, "receive_forwarded", Some(details), now).await?;
+                insert_petition(tx, legal, &insert, "receive_forwarded", Some(details), now).await?;
                 copy_id = Some(id);
             }
             tx.insert_forwarding(&NewForwarding {
@@ -462,8 +643,15 @@ async fn apply_effect<T: Tx>(
                     recorded_by: actor,
                 }
                 .prepare()?;
-                insert_petition(tx, &insert, "receive", Some(serde_json::json!({ "split_from": record.id })), now)
-                    .await?;
+                insert_petition(
+                    tx,
+                    legal,
+                    &insert,
+                    "receive",
+                    Some(serde_json::json!({ "split_from": record.id })),
+                    now,
+                )
+                .await?;
                 created.push(id);
             }
             Ok(Some(serde_json::json!({ "parts": created })))

@@ -376,3 +376,59 @@ impl Derived<'_> {
         Ok(insert)
     }
 }
+
+/// A deadline row, in database-neutral types.
+#[derive(Debug, Clone)]
+pub struct DeadlineRow {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub rule_id: String,
+    pub start_event: String,
+    pub start_on: NaiveDate,
+    pub complexity: String,
+    pub remote: bool,
+    pub extensions: i64,
+    pub pauses_json: String,
+    pub due_on: Option<NaiveDate>,
+    pub explanation_json: String,
+    pub state: String,
+    pub met_on: Option<NaiveDate>,
+}
+
+impl DeadlineRow {
+    pub fn of(d: &Deadline) -> DeadlineRow {
+        DeadlineRow {
+            id: d.id,
+            petition_id: d.petition_id,
+            rule_id: d.rule_id.clone(),
+            start_event: d.start_event.clone(),
+            start_on: d.start_on,
+            complexity: d.complexity.code().to_owned(),
+            remote: d.remote,
+            extensions: i64::from(d.extensions),
+            pauses_json: to_json(&d.pauses),
+            due_on: d.due_on,
+            explanation_json: to_json(&d.explanation),
+            state: d.state.code().to_owned(),
+            met_on: d.met_on,
+        }
+    }
+
+    pub fn into_deadline(self) -> Result<Deadline> {
+        Ok(Deadline {
+            id: self.id,
+            petition_id: self.petition_id,
+            rule_id: self.rule_id,
+            start_event: self.start_event,
+            start_on: self.start_on,
+            complexity: parse_code("complexity", &self.complexity, donthu_core::petition::Complexity::from_code)?,
+            remote: self.remote,
+            extensions: u32::try_from(self.extensions).map_err(|_| corrupt("extensions"))?,
+            pauses: from_json("pauses", &self.pauses_json)?,
+            due_on: self.due_on,
+            explanation: from_json("explanation", &self.explanation_json)?,
+            state: parse_code("deadline state", &self.state, DeadlineState::from_code)?,
+            met_on: self.met_on,
+        })
+    }
+}

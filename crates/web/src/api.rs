@@ -150,10 +150,45 @@ pub struct PetitionOut {
     pub forwarded_from_petition: Option<Uuid>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
+    /// The legal deadlines of the petition, each with how its date was reached.
+    pub deadlines: Vec<DeadlineOut>,
     /// The commands the caller may give now (`action` codes).
     pub allowed_actions: Vec<String>,
     /// The handlings the caller may propose now.
     pub allowed_handlings: Vec<Handling>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineOut {
+    pub rule_id: String,
+    pub name: String,
+    pub start_event: String,
+    pub start_on: NaiveDate,
+    /// `null` while a temporary suspension stops the clock.
+    pub due_on: Option<NaiveDate>,
+    /// `open`, `met` or `closed`.
+    pub state: String,
+    pub met_on: Option<NaiveDate>,
+    pub overdue: bool,
+    /// How the date was reached, in Vietnamese: rule and legal basis, the starting event,
+    /// the days not counted and why, pauses, extensions.
+    pub explanation: Vec<String>,
+}
+
+impl DeadlineOut {
+    fn of(d: Deadline, today: NaiveDate) -> DeadlineOut {
+        DeadlineOut {
+            overdue: d.overdue(today),
+            rule_id: d.rule_id,
+            name: d.explanation.rule_name.clone(),
+            start_event: d.start_event,
+            start_on: d.start_on,
+            due_on: d.due_on,
+            state: d.state.code().to_owned(),
+            met_on: d.met_on,
+            explanation: d.explanation.lines(),
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -365,7 +400,10 @@ async fn petition_view(state: &AppState, user: &User, p: Petition) -> Result<Pet
             donthu_store::rows::SEALED_NAME.into(),
         ),
     };
+    let today = vietnam_today(Utc::now());
+    let deadlines = state.store.deadlines(p.id).await?.into_iter().map(|d| DeadlineOut::of(d, today)).collect();
     Ok(PetitionOut {
+        deadlines,
         allowed_actions: available_actions(&p.process, &ctx).into_iter().map(String::from).collect(),
         allowed_handlings: available_handlings(&p.process, &ctx),
         id: p.id,

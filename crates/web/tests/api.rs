@@ -370,6 +370,12 @@ async fn a_complaint_walks_from_acceptance_to_close() {
     let p = app.create("officer", complaint(&app.world.internal_affairs)).await;
     let id = &p["id"];
     assert_eq!(p["allowed_actions"], json!(["classify", "withdraw", "split", "link_to_case"]));
+    let intake = &p["deadlines"][0];
+    assert_eq!((intake["rule_id"].as_str(), intake["state"].as_str()), (Some("complaint.accept"), Some("open")));
+    let explanation: Vec<&str> =
+        intake["explanation"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert!(explanation.iter().any(|l| l.starts_with("Căn cứ: ")), "{explanation:?}");
+    assert!(explanation.last().unwrap().starts_with("Hạn cuối: hết ngày "), "{explanation:?}");
     app.command(
         "officer",
         id,
@@ -403,6 +409,13 @@ async fn a_complaint_walks_from_acceptance_to_close() {
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["complexity"], "complex");
     assert_eq!(closed["allowed_actions"], json!(["link_to_case"]));
+    let rules: Vec<(&str, &str)> = closed["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule_id"].as_str().unwrap(), d["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("complaint.accept", "met"), ("complaint.resolve.first", "met")]);
     let (_, events) = app.get("officer", &format!("/api/v1/petitions/{}/events", id.as_str().unwrap())).await;
     let labels: Vec<_> = events.as_array().unwrap().iter().map(|e| e["action_label"].as_str().unwrap()).collect();
     assert_eq!(labels[0], "Tiếp nhận đơn");
