@@ -191,7 +191,8 @@ pub async fn run(store: &dyn Store) -> anyhow::Result<()> {
     println!("Đang nạp dữ liệu mẫu…");
     let now = Utc::now();
     let world = Demo::create(store).await?;
-    let count = world.fill(store, now).await?;
+    world.fill(store, now).await?;
+    let count = store.count_petitions(&donthu_store::model::Scope::All, &Default::default()).await?;
     println!("Đã nạp {} đơn vị, {} tài khoản và {count} đơn thư mẫu.", UNITS.len(), world.users.len());
     print_accounts(true);
     Ok(())
@@ -222,6 +223,14 @@ fn print_accounts(fresh: bool) {
 
 /// A demo account: user name, full name, and its roles by unit code.
 type Account = (String, String, Vec<(&'static str, Role)>);
+
+/// A petition born of another one's processing (a forwarded copy, a split part), to be
+/// processed in turn by its unit.
+struct FollowUp {
+    code: &'static str,
+    id: Uuid,
+    petition: NewPetition,
+}
 
 struct Demo {
     units: HashMap<&'static str, Unit>,
@@ -280,6 +289,10 @@ impl Demo {
         Ok(Demo { units, users })
     }
 
+    fn code_of(&self, unit_id: Uuid) -> &'static str {
+        self.units.iter().find(|(_, u)| u.id == unit_id).map(|(code, _)| *code).expect("a demo unit")
+    }
+
     fn officer(&self, code: &str) -> &User {
         &self.users[&format!("canbo.{}", code.to_lowercase())]
     }
@@ -288,13 +301,12 @@ impl Demo {
         &self.users[&format!("lanhdao.{}", code.to_lowercase())]
     }
 
-    async fn fill(&self, store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    async fn fill(&self, store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<()> {
         let mut rng = StdRng::seed_from_u64(2026);
         let today = vietnam_today(now);
         let start = today - Duration::days(330);
         let mut previous: Vec<(Uuid, NewPetition)> = Vec::new();
         let receivers: Vec<(&str, u32)> = RECEIVERS.to_vec();
-        let mut registered = 0;
         for i in 0..DEMO_PETITIONS {
             let code = receivers.choose_weighted(&mut rng, |(_, w)| *w)?.0;
             let unit = &self.units[code];
@@ -309,7 +321,6 @@ impl Demo {
                     let repeat = NewPetition { received_on, written_on: Some(received_on), ..petition };
                     let intake = Intake { petition: repeat, case_id, recorded_by: officer.id, idempotency: None };
                     service::register(store, officer, intake, at).await.map_err(err)?;
-                    registered += 1;
                     continue;
                 }
             }
@@ -324,13 +335,20 @@ impl Demo {
             .map_err(err)
             .with_context(|| format!("đơn mẫu số {i}"))?
             .petition_id;
-            registered += 1;
-            self.process(store, &mut rng, code, id, &petition, today)
+            let mut queue = self
+                .process(store, &mut rng, code, id, &petition, today)
                 .await
                 .with_context(|| format!("xử lý đơn mẫu số {i}"))?;
+            while let Some(next) = queue.pop() {
+                let more = self
+                    .process(store, &mut rng, next.code, next.id, &next.petition, today)
+                    .await
+                    .with_context(|| format!("xử lý đơn phát sinh từ đơn mẫu số {i}"))?;
+                queue.extend(more);
+            }
             previous.push((id, petition));
         }
-        Ok(registered)
+        Ok(())
     }
 
     fn make_petition(&self, rng: &mut StdRng, unit: &Unit, received_on: NaiveDate) -> NewPetition {
@@ -440,11 +458,13 @@ impl Demo {
         id: Uuid,
         p: &NewPetition,
         today: NaiveDate,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Vec<FollowUp>> {
         let officer = self.officer(code);
         let head = self.head(code);
         let mut day = 0;
         let eligible = assess_eligibility(p).eligible;
+        let part_of_split =
+            store.petition(id, &donthu_store::model::Scope::All).await?.is_some_and(|x| x.split_from.is_some());
         let age = (today - p.received_on).num_days();
         let run = |who: &User, cmd: Command, day: i64| {
             let at = office_time(p.received_on, day).min(Utc::now());
@@ -452,10 +472,12 @@ impl Demo {
             async move { service::execute(store, &who, id, &cmd, at).await.map(|_| ()).map_err(err) }
         };
         let roll = rng.gen_range(0..100);
-        if roll < 12 || age < 2 {
-            return Ok(()); // just received
+        // Old items have mostly moved on; a few are left behind, as in any office.
+        let stuck = rng.gen_bool(0.15);
+        if age < 2 || (roll < 12 && (age < 10 || stuck)) {
+            return Ok(Vec::new()); // just received
         }
-        if p.channel == Channel::WalkIn && roll < 15 && !p.petitioner.is_anonymous() {
+        if p.channel == Channel::WalkIn && roll < 15 && !p.petitioner.is_anonymous() && !part_of_split {
             let part = |kind, field, content: &str| SplitPart {
                 kind,
                 field,
@@ -479,7 +501,19 @@ impl Demo {
                     "Kiến nghị sửa chữa tuyến đường liên ấp bị ngập sâu vào mùa mưa.",
                 ),
             ];
-            return run(officer, Command::Split { parts }, 1).await;
+            run(officer, Command::Split { parts: parts.clone() }, 1).await?;
+            let details = store.events(id).await?.pop().and_then(|e| e.details).unwrap_or_default();
+            let ids: Vec<Uuid> = serde_json::from_value(details["parts"].clone()).unwrap_or_default();
+            let code = self.code_of(p.unit_id);
+            return Ok(ids
+                .into_iter()
+                .zip(parts)
+                .map(|(id, part)| FollowUp {
+                    code,
+                    id,
+                    petition: NewPetition { kind: part.kind, field: part.field, content: part.content, ..p.clone() },
+                })
+                .collect());
         }
         day += rng.gen_range(1..3);
         run(
@@ -494,8 +528,8 @@ impl Demo {
             day,
         )
         .await?;
-        if roll < 22 {
-            return Ok(());
+        if roll < 22 && (age < 12 || stuck) {
+            return Ok(Vec::new());
         }
         let reason = |s: &str| Some(s.to_owned());
         let proposal = if p.petitioner.is_anonymous() {
@@ -529,7 +563,7 @@ impl Demo {
                 to_body: None,
                 reason: reason("Không thuộc thẩm quyền; chuyển cơ quan có thẩm quyền giải quyết"),
             }
-        } else if roll < 50 {
+        } else if (45..48).contains(&roll) {
             Command::Propose {
                 handling: Handling::Guide,
                 to_unit: None,
@@ -548,12 +582,20 @@ impl Demo {
         let forwarded = matches!(proposal, Command::Propose { handling: Handling::Forward, .. });
         let accepted = matches!(proposal, Command::Propose { handling: Handling::Accept, .. });
         run(officer, proposal, day).await?;
-        if roll < 28 || age < 6 {
-            return Ok(()); // waiting for the head's approval
+        if age < 6 || (roll < 28 && (age < 15 || stuck)) {
+            return Ok(Vec::new()); // waiting for the head's approval
         }
         day += rng.gen_range(1..3);
         run(head, Command::Approve { note: None }, day).await?;
         if forwarded || !accepted {
+            let mut follow_ups = Vec::new();
+            if let Some(f) = store.forwardings(id).await?.pop()
+                && let (Some(copy), Some(to)) = (f.copy_petition_id, f.to_unit_id)
+            {
+                let received_on = f.forwarded_on;
+                let petition = NewPetition { unit_id: to, channel: Channel::ForwardedIn, received_on, ..p.clone() };
+                follow_ups.push(FollowUp { code: self.code_of(to), id: copy, petition });
+            }
             if forwarded && rng.gen_bool(0.4) && age > 40 {
                 run(
                     head,
@@ -564,12 +606,12 @@ impl Demo {
                 )
                 .await?;
             }
-            return Ok(());
+            return Ok(follow_ups);
         }
-        if roll < 55 || age < 15 {
-            return Ok(());
+        if age < 15 || (roll < 55 && (age < 40 || stuck)) {
+            return Ok(Vec::new());
         }
-        if roll < 58 {
+        if (55..58).contains(&roll) {
             return run(
                 officer,
                 Command::Withdraw {
@@ -579,12 +621,13 @@ impl Demo {
                 },
                 day + 5,
             )
-            .await;
+            .await
+            .map(|_| Vec::new());
         }
         day += rng.gen_range(2..6);
         run(officer, Command::StartVerification { note: Some("Thành lập Tổ xác minh gồm 3 thành viên".into()) }, day)
             .await?;
-        if p.kind == Kind::Denunciation && roll < 62 {
+        if p.kind == Kind::Denunciation && (58..62).contains(&roll) {
             return run(
                 head,
                 Command::SuspendTemporarily {
@@ -592,10 +635,11 @@ impl Demo {
                 },
                 day + 7,
             )
-            .await;
+            .await
+            .map(|_| Vec::new());
         }
-        if roll < 70 || age < 35 {
-            return Ok(());
+        if age < 35 || (roll < 70 && (age < 60 || stuck)) {
+            return Ok(Vec::new());
         }
         day += rng.gen_range(10..25);
         if p.kind == Kind::Complaint {
@@ -622,7 +666,7 @@ impl Demo {
         )
         .await?;
         if roll < 80 || age < 60 {
-            return Ok(());
+            return Ok(Vec::new());
         }
         run(
             officer,
@@ -633,9 +677,11 @@ impl Demo {
         )
         .await?;
         if roll < 88 {
-            return Ok(());
+            return Ok(Vec::new());
         }
-        run(head, Command::Close { note: Some("Đã thực hiện xong, lưu hồ sơ".into()) }, day + 20).await
+        run(head, Command::Close { note: Some("Đã thực hiện xong, lưu hồ sơ".into()) }, day + 20)
+            .await
+            .map(|_| Vec::new())
     }
 }
 
