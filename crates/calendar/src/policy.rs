@@ -6,8 +6,12 @@ use chrono::NaiveDate;
 use donthu_core::petition::{Channel, ComplaintRound, Kind};
 use donthu_core::process::{ProcessState, Status};
 
-/// Deadlines of the processing step (xử lý đơn), met by the head's decision on handling.
-pub const INTAKE_RULES: &[&str] = &["visit.answer", "complaint.accept", "denunciation.check", "petition.process"];
+/// Deadlines of the processing step (xử lý đơn), met by the head's decision on handling
+/// (which is also what a receiving unit owes the body that forwarded the item).
+pub const INTAKE_RULES: &[&str] =
+    &["visit.answer", "complaint.accept", "denunciation.check", "petition.process", "forwarding.acknowledge"];
+/// What a receiving unit owes the forwarder once the item is dealt with: the result.
+pub const RESULT_RULE: &str = "forwarding.result";
 /// Deadlines of the resolution (giải quyết), met by the decision or conclusion.
 pub const RESOLUTION_RULES: &[&str] = &["complaint.resolve.first", "complaint.resolve.second", "denunciation.resolve"];
 
@@ -22,7 +26,8 @@ pub enum DeadlineOp {
     Pause,
     /// The clock restarts from today (the decision to continue).
     Resume,
-    /// The petition left the unit's hands: any open deadline ends unmet.
+    /// The petition left the unit's hands: any open deadline ends unmet — except the
+    /// result report owed to a forwarder, which is owed whatever the outcome.
     CloseAll,
 }
 
@@ -34,9 +39,17 @@ fn intake_rule(kind: Kind) -> &'static str {
     }
 }
 
-/// The deadlines a new petition starts with.
-pub fn on_receive(kind: Kind, channel: Channel, received_on: NaiveDate) -> Vec<DeadlineOp> {
+/// The deadlines a new petition starts with. `owes_forwarder`: it was forwarded by
+/// another unit in donthu, which expects an acknowledgement and the result.
+pub fn on_receive(kind: Kind, channel: Channel, received_on: NaiveDate, owes_forwarder: bool) -> Vec<DeadlineOp> {
     let mut ops = Vec::new();
+    if owes_forwarder {
+        ops.push(DeadlineOp::Open {
+            rule: "forwarding.acknowledge",
+            start_event: "Ngày nhận đơn chuyển đến",
+            start: received_on,
+        });
+    }
     if channel == Channel::WalkIn {
         // LTCD Art.28(1): the visitor is answered within 10 working days.
         ops.push(DeadlineOp::Open { rule: "visit.answer", start_event: "Ngày tiếp công dân", start: received_on });
@@ -45,16 +58,21 @@ pub fn on_receive(kind: Kind, channel: Channel, received_on: NaiveDate) -> Vec<D
     ops
 }
 
-/// The deadline changes a decision brings. `on` is the day of the decision and
-/// `received_on` the petition's legal receipt date.
+/// The deadline changes a decision brings. `on` is the day of the decision,
+/// `received_on` the petition's legal receipt date, and `owes_forwarder` whether another
+/// unit forwarded it here and expects the result.
 pub fn on_decision(
     action: &str,
     before: &ProcessState,
     after: &ProcessState,
     received_on: NaiveDate,
     on: NaiveDate,
+    owes_forwarder: bool,
 ) -> Vec<DeadlineOp> {
     let mut ops = Vec::new();
+    if action == "report_to_forwarder" {
+        return vec![DeadlineOp::Meet { rules: &[RESULT_RULE] }];
+    }
     if action == "classify" && before.kind != after.kind {
         // Reclassified: the intake deadline of the new kind runs from the receipt date.
         ops.push(DeadlineOp::Meet { rules: &["complaint.accept", "denunciation.check", "petition.process"] });
@@ -82,6 +100,12 @@ pub fn on_decision(
         (Status::TemporarilySuspended, s) if s.is_open() => ops.push(DeadlineOp::Resume),
         _ => {}
     }
+    // LTCD Art.27(2): the result goes back to the forwarder within 7 working days of
+    // the resolution — whatever it was (a decision, guidance, a return, a withdrawal).
+    let resolved = |s: Status| s == Status::Concluded || (!s.is_open() && s != Status::Split);
+    if owes_forwarder && resolved(after.status) && !resolved(before.status) {
+        ops.push(DeadlineOp::Open { rule: RESULT_RULE, start_event: "Ngày giải quyết xong", start: on });
+    }
     if !after.status.is_open() && before.status.is_open() {
         ops.push(DeadlineOp::CloseAll);
     }
@@ -92,6 +116,72 @@ pub fn on_decision(
 mod tests {
     use super::*;
     use donthu_core::petition::{EligibilityFacts, Field};
+
+    #[test]
+    fn a_forwarded_item_owes_acknowledgement_and_result() {
+        let received = on_receive(Kind::Complaint, Channel::ForwardedIn, d(2), true);
+        assert_eq!(
+            received[0],
+            DeadlineOp::Open {
+                rule: "forwarding.acknowledge", start_event: "Ngày nhận đơn chuyển đến", start: d(2)
+            }
+        );
+        let concluded = on_decision(
+            "conclude",
+            &state(Kind::Complaint, Status::Verifying),
+            &state(Kind::Complaint, Status::Concluded),
+            d(2),
+            d(20),
+            true,
+        );
+        assert!(concluded.contains(&DeadlineOp::Open {
+            rule: RESULT_RULE,
+            start_event: "Ngày giải quyết xong",
+            start: d(20)
+        }));
+        let closed = on_decision(
+            "close",
+            &state(Kind::Complaint, Status::Concluded),
+            &state(Kind::Complaint, Status::Closed),
+            d(2),
+            d(25),
+            true,
+        );
+        assert_eq!(closed, [DeadlineOp::CloseAll], "already owed since the conclusion");
+        let guided = on_decision(
+            "approve",
+            &state(Kind::Complaint, Status::Proposed),
+            &state(Kind::Complaint, Status::Guided),
+            d(2),
+            d(9),
+            true,
+        );
+        assert!(guided.contains(&DeadlineOp::Open {
+            rule: RESULT_RULE,
+            start_event: "Ngày giải quyết xong",
+            start: d(9)
+        }));
+        assert_eq!(
+            on_decision(
+                "report_to_forwarder",
+                &state(Kind::Complaint, Status::Closed),
+                &state(Kind::Complaint, Status::Closed),
+                d(2),
+                d(26),
+                true
+            ),
+            [DeadlineOp::Meet { rules: &[RESULT_RULE] }]
+        );
+        let not_owed = on_decision(
+            "conclude",
+            &state(Kind::Complaint, Status::Verifying),
+            &state(Kind::Complaint, Status::Concluded),
+            d(2),
+            d(20),
+            false,
+        );
+        assert!(!not_owed.iter().any(|op| matches!(op, DeadlineOp::Open { .. })));
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
@@ -115,14 +205,14 @@ mod tests {
     #[test]
     fn intake_opens_the_right_deadlines() {
         assert_eq!(
-            on_receive(Kind::Complaint, Channel::WalkIn, d(2)),
+            on_receive(Kind::Complaint, Channel::WalkIn, d(2), false),
             [
                 DeadlineOp::Open { rule: "visit.answer", start_event: "Ngày tiếp công dân", start: d(2) },
                 DeadlineOp::Open { rule: "complaint.accept", start_event: "Ngày nhận đơn", start: d(2) },
             ]
         );
         assert_eq!(
-            on_receive(Kind::Feedback, Channel::Post, d(2)),
+            on_receive(Kind::Feedback, Channel::Post, d(2), false),
             [DeadlineOp::Open { rule: "petition.process", start_event: "Ngày nhận đơn", start: d(2) }]
         );
     }
@@ -135,6 +225,7 @@ mod tests {
             &state(Kind::Denunciation, Status::Accepted),
             d(2),
             d(9),
+            false,
         );
         assert_eq!(
             ops,
@@ -145,7 +236,7 @@ mod tests {
         );
         let mut second = state(Kind::Complaint, Status::Accepted);
         second.complaint_round = Some(ComplaintRound::Second);
-        let ops = on_decision("approve", &state(Kind::Complaint, Status::Proposed), &second, d(2), d(9));
+        let ops = on_decision("approve", &state(Kind::Complaint, Status::Proposed), &second, d(2), d(9), false);
         assert!(ops.contains(&DeadlineOp::Open {
             rule: "complaint.resolve.second",
             start_event: "Ngày thụ lý",
@@ -157,6 +248,7 @@ mod tests {
             &state(Kind::Complaint, Status::Forwarded),
             d(2),
             d(9),
+            false,
         );
         assert_eq!(forwarded, [DeadlineOp::Meet { rules: INTAKE_RULES }]);
         let guided = on_decision(
@@ -165,6 +257,7 @@ mod tests {
             &state(Kind::Complaint, Status::Guided),
             d(2),
             d(9),
+            false,
         );
         assert_eq!(guided, [DeadlineOp::Meet { rules: INTAKE_RULES }, DeadlineOp::CloseAll]);
         let rejected = on_decision(
@@ -173,6 +266,7 @@ mod tests {
             &state(Kind::Complaint, Status::Classified),
             d(2),
             d(9),
+            false,
         );
         assert!(rejected.is_empty());
     }
@@ -181,19 +275,26 @@ mod tests {
     fn suspension_pauses_and_resumption_restarts() {
         let c = |s| state(Kind::Complaint, s);
         assert_eq!(
-            on_decision("suspend_temporarily", &c(Status::Verifying), &c(Status::TemporarilySuspended), d(2), d(9)),
+            on_decision(
+                "suspend_temporarily",
+                &c(Status::Verifying),
+                &c(Status::TemporarilySuspended),
+                d(2),
+                d(9),
+                false
+            ),
             [DeadlineOp::Pause]
         );
         assert_eq!(
-            on_decision("resume", &c(Status::TemporarilySuspended), &c(Status::Verifying), d(2), d(9)),
+            on_decision("resume", &c(Status::TemporarilySuspended), &c(Status::Verifying), d(2), d(9), false),
             [DeadlineOp::Resume]
         );
         assert_eq!(
-            on_decision("conclude", &c(Status::Verifying), &c(Status::Concluded), d(2), d(9)),
+            on_decision("conclude", &c(Status::Verifying), &c(Status::Concluded), d(2), d(9), false),
             [DeadlineOp::Meet { rules: RESOLUTION_RULES }]
         );
         assert_eq!(
-            on_decision("withdraw", &c(Status::Verifying), &c(Status::Withdrawn), d(2), d(9)),
+            on_decision("withdraw", &c(Status::Verifying), &c(Status::Withdrawn), d(2), d(9), false),
             [DeadlineOp::CloseAll]
         );
         let reclassified = on_decision(
@@ -202,6 +303,7 @@ mod tests {
             &state(Kind::Complaint, Status::Classified),
             d(2),
             d(9),
+            false,
         );
         assert_eq!(
             reclassified[1],

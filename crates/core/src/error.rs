@@ -39,6 +39,7 @@ error_codes! {
     DialogueRequired => "DIALOGUE_REQUIRED",
     NotInForce => "NOT_IN_FORCE",
     UnknownComplainant => "UNKNOWN_COMPLAINANT",
+    NotForwarded => "NOT_FORWARDED",
     NotFound => "NOT_FOUND",
     UnitNotFound => "UNIT_NOT_FOUND",
     UnitInactive => "UNIT_INACTIVE",

@@ -280,6 +280,10 @@ pub enum Command {
     LinkToCase {
         case_id: Uuid,
     },
+    /// Reports the result back to the unit that forwarded the item here (LTCD Art.27(2)).
+    ReportToForwarder {
+        summary: String,
+    },
 }
 
 fn normal() -> Complexity {
@@ -305,6 +309,7 @@ impl Command {
             Command::Suspend { .. } => "suspend",
             Command::Split { .. } => "split",
             Command::LinkToCase { .. } => "link_to_case",
+            Command::ReportToForwarder { .. } => "report_to_forwarder",
         }
     }
 
@@ -325,7 +330,8 @@ impl Command {
             | Command::StartEnforcement { .. }
             | Command::Withdraw { .. }
             | Command::Split { .. }
-            | Command::LinkToCase { .. } => PROCESSING,
+            | Command::LinkToCase { .. }
+            | Command::ReportToForwarder { .. } => PROCESSING,
             Command::Approve { .. }
             | Command::RejectProposal { .. }
             | Command::Conclude { .. }
@@ -348,7 +354,9 @@ impl Command {
             | Command::SuspendTemporarily { reason }
             | Command::Resume { reason }
             | Command::Suspend { reason } => Some(reason.clone()),
-            Command::RecordDialogue { summary, .. } | Command::Conclude { summary, .. } => Some(summary.clone()),
+            Command::RecordDialogue { summary, .. }
+            | Command::Conclude { summary, .. }
+            | Command::ReportToForwarder { summary } => Some(summary.clone()),
             Command::Classify { .. } | Command::Split { .. } | Command::LinkToCase { .. } => None,
         }
     }
@@ -376,6 +384,8 @@ pub fn action_label(action: &str) -> &'static str {
         "receive_forwarded" => "Nhận đơn do đơn vị khác chuyển đến",
         "move_unit" => "Chuyển sang đơn vị kế thừa",
         "reveal_identity" => "Xem danh tính người tố cáo",
+        "report_to_forwarder" => "Báo cáo kết quả cho cơ quan đã chuyển đơn",
+        "forwarding_result" => "Nhận báo cáo kết quả của đơn vị được chuyển đơn",
         "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
         _ => "Thao tác khác",
     }
@@ -396,6 +406,8 @@ pub enum Effect {
     CreateParts { parts: Vec<SplitPart> },
     /// Move the petition into another case.
     MoveToCase { case_id: Uuid },
+    /// Send the result to the unit that forwarded the item, onto its own timeline.
+    ReportToForwarder { summary: String },
 }
 
 /// Facts from outside the petition that a decision depends on.
@@ -409,6 +421,8 @@ pub struct DecisionContext {
     pub today: NaiveDate,
     /// Some denunciation with the same content (the same case) was already forwarded.
     pub denunciation_forwarded_before: bool,
+    /// Another unit in donthu forwarded this item here and expects the result.
+    pub owes_forwarder: bool,
 }
 
 /// An accepted command: the state after it, and what to record.
@@ -700,6 +714,20 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
             }
             effect = Some(Effect::MoveToCase { case_id: *case_id });
         }
+        Command::ReportToForwarder { summary } => {
+            if !ctx.owes_forwarder {
+                return Err(DomainError::new(
+                    ErrorCode::NotForwarded,
+                    "Đơn này không do đơn vị khác chuyển đến nên không có cơ quan để báo cáo kết quả.",
+                ));
+            }
+            let resolved = state.status == S::Concluded || state.status == S::Enforcing || !state.status.is_open();
+            if !resolved || state.status == S::Split {
+                return Err(not_allowed(state, cmd));
+            }
+            check_text("summary", "kết quả giải quyết", summary)?;
+            effect = Some(Effect::ReportToForwarder { summary: summary.clone() });
+        }
     }
     Ok(Decision { action: cmd.action(), before: state.clone(), after, reason: cmd.reason(), effect })
 }
@@ -733,6 +761,7 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
             ],
         },
         Command::LinkToCase { case_id: Uuid::nil() },
+        Command::ReportToForwarder { summary: reason() },
     ];
     commands.extend(Handling::ALL.iter().map(|h| Command::Propose {
         handling: *h,

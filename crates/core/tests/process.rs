@@ -35,6 +35,7 @@ fn ctx(roles: &[Role]) -> DecisionContext {
         roles: roles.to_vec(),
         today: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
         denunciation_forwarded_before: false,
+        owes_forwarder: false,
     }
 }
 

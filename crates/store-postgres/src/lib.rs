@@ -372,7 +372,8 @@ impl Store for PostgresStore {
             r#"SELECT unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid", version AS "version!: i64",
                 process_json,
                 EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
-                    AND NOT f.chase_up) AS "forwarded!: bool"
+                    AND NOT f.chase_up) AS "forwarded!: bool",
+                source_petition_id IS NOT NULL AS "owes_forwarder!: bool"
                FROM petitions p WHERE id = $1"#,
             id
         )
@@ -387,6 +388,7 @@ impl Store for PostgresStore {
                 version: r.version,
                 state: from_json::<ProcessState>("process", &r.process_json)?,
                 denunciation_forwarded_before: r.forwarded,
+                owes_forwarder: r.owes_forwarder,
             })
         })
         .transpose()
@@ -466,6 +468,56 @@ impl Store for PostgresStore {
                 copy_petition_id: (r.copy_petition_id),
             })
             .collect())
+    }
+
+    async fn forwarding_obligations(&self, direction: Direction, scope: &Scope) -> Result<Vec<ForwardingObligation>> {
+        let (all, units) = scope_params(scope);
+        let side = match direction {
+            Direction::Outgoing => "outgoing",
+            Direction::Incoming => "incoming",
+        };
+        let rows = sqlx::query!(
+            r#"SELECT f.id AS "id!: Uuid", f.petition_id AS "petition_id!: Uuid", f.copy_petition_id AS "copy!: Uuid",
+                f.from_unit_id AS "from_unit!: Uuid", f.to_unit_id AS "to_unit!: Uuid",
+                f.forwarded_on AS "forwarded_on!: NaiveDate", f.result_reported_on AS "reported_on?: NaiveDate",
+                f.result_summary AS "result_summary?: String",
+                da.due_on AS "ack_due?: NaiveDate", da.state AS "ack_state?: String", da.met_on AS "ack_met?: NaiveDate",
+                dr.due_on AS "result_due?: NaiveDate", dr.state AS "result_state?: String", dr.met_on AS "result_met?: NaiveDate"
+               FROM forwardings f
+               LEFT JOIN deadlines da ON da.petition_id = f.copy_petition_id AND da.rule_id = 'forwarding.acknowledge'
+               LEFT JOIN deadlines dr ON dr.petition_id = f.copy_petition_id AND dr.rule_id = 'forwarding.result'
+               WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
+                 AND ($1::bool OR (CASE WHEN $2::text = 'outgoing' THEN f.from_unit_id ELSE f.to_unit_id END) = ANY($3::uuid[]))
+               ORDER BY f.forwarded_on DESC, f.created_at DESC
+               LIMIT 5000"#,
+            all,
+            side,
+            &units
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                rows::ObligationRow {
+                    id: r.id,
+                    petition_id: r.petition_id,
+                    copy_petition_id: r.copy,
+                    from_unit_id: r.from_unit,
+                    to_unit_id: r.to_unit,
+                    forwarded_on: r.forwarded_on,
+                    result_reported_on: r.reported_on,
+                    result_summary: r.result_summary,
+                    ack_due: r.ack_due,
+                    ack_state: r.ack_state,
+                    ack_met: r.ack_met,
+                    result_due: r.result_due,
+                    result_state: r.result_state,
+                    result_met: r.result_met,
+                }
+                .into_obligation()
+            })
+            .collect()
     }
 
     async fn reveal_identity(

@@ -405,6 +405,31 @@ impl Tx for PostgresTx {
         Ok(())
     }
 
+    async fn forwarding_of_copy(&mut self, copy_id: Uuid) -> Result<Option<(Uuid, Uuid, Uuid)>> {
+        let row = sqlx::query!(
+            r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", from_unit_id AS "from_unit_id!: Uuid"
+               FROM forwardings WHERE copy_petition_id = $1"#,
+            copy_id
+        )
+        .fetch_optional(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| (r.id, r.petition_id, r.from_unit_id)))
+    }
+
+    async fn record_forwarding_result(&mut self, forwarding_id: Uuid, on: NaiveDate, summary: &str) -> Result<()> {
+        sqlx::query!(
+            "UPDATE forwardings SET result_reported_on = $1, result_summary = $2 WHERE id = $3",
+            on,
+            summary,
+            forwarding_id
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn calendar_version(&mut self) -> Result<i64> {
         let row = sqlx::query!(r#"SELECT version AS "version!: i64" FROM calendar_version WHERE id = 1"#)
             .fetch_one(&mut *self.0)

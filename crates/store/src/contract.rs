@@ -46,7 +46,8 @@ macro_rules! contract_tests {
             attachments_are_recorded,
             calendar_entries_are_saved_and_replaced,
             deadlines_follow_the_processing,
-            a_schedule_change_moves_open_deadlines_and_says_why
+            a_schedule_change_moves_open_deadlines_and_says_why,
+            a_forwarded_item_owes_acknowledgement_and_result
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -437,6 +438,7 @@ pub async fn a_stale_decision_writes_nothing(store: Arc<dyn Store>) {
         roles: vec![Role::Officer],
         today: date(2026, 11, 20),
         denunciation_forwarded_before: false,
+        owes_forwarder: false,
     };
     let decision = decide(&stale.state, &classify(Kind::Feedback), &ctx).unwrap();
     let e = s.apply_decision(&stale, &decision, w.officer.id, now()).await.unwrap_err();
@@ -905,4 +907,58 @@ pub async fn a_schedule_change_moves_open_deadlines_and_says_why(store: Arc<dyn 
     assert!(event.reason.unwrap().contains("24/11/2026 Nghỉ lễ theo quyết định của Thủ tướng"));
     assert_eq!(event.details.unwrap()["to_due"], "2026-11-26");
     assert_eq!(s.events(untouched).await.unwrap().len(), 1, "a deadline the change does not touch is left alone");
+}
+
+pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    // The Party office forwards a complaint to the Internal Affairs Board (seed 000).
+    let id = register(s, &w.office_officer, complaint(&w.office)).await;
+    exec(s, &w.office_officer, id, classify(Kind::Complaint)).await;
+    exec(s, &w.office_officer, id, propose(Handling::Forward, Some(w.internal_affairs.id))).await;
+    exec(s, &w.office_head, id, approve()).await;
+    let copy = s.forwardings(id).await.unwrap()[0].copy_petition_id.unwrap();
+    let ack = deadline(&s.deadlines(copy).await.unwrap(), "forwarding.acknowledge").clone();
+    assert_eq!((ack.due_on, ack.state), (Some(date(2026, 11, 25)), DeadlineState::Open));
+
+    let sent = s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.office_head).await).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].petition_id, sent[0].copy_petition_id, sent[0].to_unit_id), (id, copy, w.internal_affairs.id));
+    assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 20)), Standing::Owed);
+    assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 26)), Standing::Overdue);
+    assert_eq!(Owed::standing(sent[0].result.as_ref(), date(2026, 11, 20)), Standing::NotYetOwed);
+    let owed = s.forwarding_obligations(Direction::Incoming, &scope(s, &w.head).await).await.unwrap();
+    assert_eq!(owed.len(), 1, "the receiving unit sees what it owes");
+    assert!(s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.head).await).await.unwrap().is_empty());
+    assert!(s.forwarding_obligations(Direction::Incoming, &scope(s, &w.office_head).await).await.unwrap().is_empty());
+
+    // The receiving unit accepts the item: that is the acknowledgement.
+    exec(s, &w.officer, copy, classify(Kind::Complaint)).await;
+    exec(s, &w.officer, copy, propose(Handling::Accept, None)).await;
+    exec(s, &w.head, copy, approve()).await;
+    let report = |summary: &str| Command::ReportToForwarder { summary: summary.into() };
+    let early = service::execute(s, &w.officer, copy, &report("Chưa có kết quả"), now()).await.unwrap_err();
+    assert_eq!(code(early), ErrorCode::TransitionNotAllowed);
+    exec(s, &w.officer, copy, Command::StartVerification { note: None }).await;
+    exec(s, &w.officer, copy, Command::RecordDialogue { held_on: date(2026, 11, 20), summary: "Đối thoại".into() })
+        .await;
+    exec(s, &w.head, copy, Command::Conclude { outcome: Outcome::PartlyCorrect, summary: "Quyết định số 7/QĐ".into() })
+        .await;
+    let result = deadline(&s.deadlines(copy).await.unwrap(), "forwarding.result").clone();
+    assert_eq!(result.due_on, Some(date(2026, 12, 1)), "7 working days after the resolution (LTCD Art.27(2))");
+    exec(s, &w.officer, copy, report("Đã ban hành Quyết định số 7/QĐ giải quyết khiếu nại; khiếu nại đúng một phần."))
+        .await;
+
+    let sent = s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.office_head).await).await.unwrap();
+    assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 12, 31)), Standing::Done);
+    assert_eq!(Owed::standing(sent[0].result.as_ref(), date(2026, 12, 31)), Standing::Done);
+    assert_eq!(sent[0].result_reported_on, Some(date(2026, 11, 20)));
+    assert!(sent[0].result_summary.as_deref().unwrap().contains("đúng một phần"));
+    let event = s.events(id).await.unwrap().pop().unwrap();
+    assert_eq!((event.action.as_str(), event.actor_id), ("forwarding_result", Some(w.officer.id)));
+    assert!(event.reason.unwrap().contains("Quyết định số 7/QĐ"));
+
+    let own = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let e = service::execute(s, &w.officer, own, &report("x"), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::NotForwarded);
 }

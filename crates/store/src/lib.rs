@@ -115,6 +115,9 @@ pub trait Store: Send + Sync + 'static {
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>>;
     async fn case(&self, id: Uuid, scope: &Scope) -> Result<Option<Case>>;
     async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>>;
+    /// Forwardings between units in donthu, seen from one side, within the reader's
+    /// scope, newest first, with what the receiving unit owes and has done.
+    async fn forwarding_obligations(&self, direction: Direction, scope: &Scope) -> Result<Vec<ForwardingObligation>>;
     /// Opens a sealed identity for an identity custodian, writing the `reveal_identity`
     /// audit event (who, when, why) in the same transaction. `None` when not sealed.
     async fn reveal_identity(

@@ -232,6 +232,8 @@ pub struct ProcessingSnapshot {
     pub state: ProcessState,
     /// Some denunciation of the same case has already been forwarded.
     pub denunciation_forwarded_before: bool,
+    /// Another unit in donthu forwarded it here and expects the result.
+    pub owes_forwarder: bool,
 }
 
 /// Metadata of a file attached to a petition; the bytes live in the blob store.
@@ -329,4 +331,70 @@ pub struct CalendarChange {
     pub saved: u64,
     /// Open deadlines whose due date moved.
     pub deadlines_moved: u64,
+}
+
+/// Which side of a forwarding the reader stands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Items the reader's units forwarded to others: what is owed to them.
+    Outgoing,
+    /// Items others forwarded to the reader's units: what they owe.
+    Incoming,
+}
+
+/// Where something owed stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Not yet due: nothing owed yet (the item is still being resolved).
+    NotYetOwed,
+    Owed,
+    Overdue,
+    Done,
+    DoneLate,
+    /// The item left the receiving unit without it.
+    Closed,
+}
+
+/// One obligation (acknowledgement or result report) as its deadline stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Owed {
+    pub due_on: Option<NaiveDate>,
+    pub state: DeadlineState,
+    pub met_on: Option<NaiveDate>,
+}
+
+impl Owed {
+    pub fn standing(owed: Option<&Owed>, today: NaiveDate) -> Standing {
+        let Some(o) = owed else { return Standing::NotYetOwed };
+        let late = |on: NaiveDate| o.due_on.is_some_and(|due| on > due);
+        match o.state {
+            DeadlineState::Met if o.met_on.is_some_and(late) => Standing::DoneLate,
+            DeadlineState::Met => Standing::Done,
+            DeadlineState::Closed => Standing::Closed,
+            DeadlineState::Open if late(today) => Standing::Overdue,
+            DeadlineState::Open => Standing::Owed,
+        }
+    }
+}
+
+/// What a receiving unit owes the unit that forwarded an item to it (seed 000; LTCD
+/// Art.27(2)): an acknowledgement that it was accepted or directed for resolution, then
+/// the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForwardingObligation {
+    pub forwarding_id: Uuid,
+    /// The forwarder's petition.
+    pub petition_id: Uuid,
+    /// The item registered at the receiving unit.
+    pub copy_petition_id: Uuid,
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Uuid,
+    pub forwarded_on: NaiveDate,
+    pub acknowledgement: Option<Owed>,
+    /// `None` until the receiving unit has resolved the item.
+    pub result: Option<Owed>,
+    pub result_reported_on: Option<NaiveDate>,
+    pub result_summary: Option<String>,
 }

@@ -120,6 +120,9 @@ pub trait Tx: Send {
         entry: &donthu_calendar::workdays::ScheduleEntry,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    /// The forwarding that registered this copy: its id, the forwarder's petition and unit.
+    async fn forwarding_of_copy(&mut self, copy_id: Uuid) -> Result<Option<(Uuid, Uuid, Uuid)>>;
+    async fn record_forwarding_result(&mut self, forwarding_id: Uuid, on: NaiveDate, summary: &str) -> Result<()>;
     /// The version of the office's schedule, bumped by every change.
     async fn calendar_version(&mut self) -> Result<i64>;
     async fn bump_calendar_version(&mut self) -> Result<()>;
@@ -240,7 +243,8 @@ async fn apply_deadline_ops<T: Tx>(
                 }
             }
             DeadlineOp::CloseAll => {
-                for mut d in open {
+                // The result report to a forwarder stays owed whatever the outcome.
+                for mut d in open.into_iter().filter(|d| d.rule_id != policy::RESULT_RULE) {
                     d.state = DeadlineState::Closed;
                     tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
                 }
@@ -412,7 +416,7 @@ async fn insert_petition<T: Tx>(
     let kind = rows::parse_code("kind", p.kind, Kind::from_code)?;
     let channel = rows::parse_code("channel", p.channel, Channel::from_code)?;
     let state: donthu_core::process::ProcessState = from_json("process", &p.process_json)?;
-    let ops = policy::on_receive(kind, channel, p.received_on);
+    let ops = policy::on_receive(kind, channel, p.received_on, p.source_petition_id.is_some());
     apply_deadline_ops(tx, legal, p.id, ops, &state, vietnam_today(now), now).await
 }
 
@@ -513,7 +517,8 @@ pub async fn apply_decision<T: Tx>(
     let details = apply_effect(&mut tx, sealer, &legal, snapshot, decision, actor, now).await?;
     let received_on = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?.received_on;
     let today = vietnam_today(now);
-    let ops = policy::on_decision(decision.action, &decision.before, after, received_on, today);
+    let ops =
+        policy::on_decision(decision.action, &decision.before, after, received_on, today, snapshot.owes_forwarder);
     apply_deadline_ops(&mut tx, &legal, snapshot.petition_id, ops, after, today, now).await?;
     tx.append_audit(&NewAuditEvent {
         petition_id: snapshot.petition_id,
@@ -655,6 +660,28 @@ async fn apply_effect<T: Tx>(
                 created.push(id);
             }
             Ok(Some(serde_json::json!({ "parts": created })))
+        }
+        Effect::ReportToForwarder { summary } => {
+            let (forwarding_id, source_petition, _) = tx
+                .forwarding_of_copy(record.id)
+                .await?
+                .ok_or_else(|| StoreError::Backend("forwarding of a copy is missing".into()))?;
+            tx.record_forwarding_result(forwarding_id, today, summary).await?;
+            let details = serde_json::json!({ "from_unit": snapshot.unit_id, "copy_petition_id": record.id });
+            tx.append_audit(&NewAuditEvent {
+                petition_id: source_petition,
+                at: now,
+                actor: Some(actor),
+                action: "forwarding_result",
+                from_status: None,
+                to_status: None,
+                reason: Some(summary),
+                before: None,
+                after: None,
+                details: Some(details.to_string()),
+            })
+            .await?;
+            Ok(Some(serde_json::json!({ "forwarding": forwarding_id, "to_petition": source_petition })))
         }
         Effect::MoveToCase { case_id } => {
             if !tx.case_exists(*case_id).await? {

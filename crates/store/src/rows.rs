@@ -432,3 +432,46 @@ impl DeadlineRow {
         })
     }
 }
+
+/// A forwarding with the deadlines of its copy, in database-neutral types.
+#[derive(Debug, Clone)]
+pub struct ObligationRow {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub copy_petition_id: Uuid,
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Uuid,
+    pub forwarded_on: NaiveDate,
+    pub result_reported_on: Option<NaiveDate>,
+    pub result_summary: Option<String>,
+    pub ack_due: Option<NaiveDate>,
+    pub ack_state: Option<String>,
+    pub ack_met: Option<NaiveDate>,
+    pub result_due: Option<NaiveDate>,
+    pub result_state: Option<String>,
+    pub result_met: Option<NaiveDate>,
+}
+
+impl ObligationRow {
+    pub fn into_obligation(self) -> Result<ForwardingObligation> {
+        let owed = |state: Option<String>, due_on, met_on| -> Result<Option<Owed>> {
+            state
+                .map(|s| {
+                    Ok(Owed { due_on, state: parse_code("deadline state", &s, DeadlineState::from_code)?, met_on })
+                })
+                .transpose()
+        };
+        Ok(ForwardingObligation {
+            forwarding_id: self.id,
+            petition_id: self.petition_id,
+            copy_petition_id: self.copy_petition_id,
+            from_unit_id: self.from_unit_id,
+            to_unit_id: self.to_unit_id,
+            forwarded_on: self.forwarded_on,
+            acknowledgement: owed(self.ack_state, self.ack_due, self.ack_met)?,
+            result: owed(self.result_state, self.result_due, self.result_met)?,
+            result_reported_on: self.result_reported_on,
+            result_summary: self.result_summary,
+        })
+    }
+}

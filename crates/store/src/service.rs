@@ -126,6 +126,7 @@ pub async fn execute(
             roles: roles_at(user, snapshot.unit_id),
             today: vietnam_today(now),
             denunciation_forwarded_before: snapshot.denunciation_forwarded_before,
+            owes_forwarder: snapshot.owes_forwarder,
         };
         let decision = decide(&snapshot.state, cmd, &ctx)?;
         match store.apply_decision(&snapshot, &decision, user.id, now).await {

@@ -38,6 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reveal_identity))
         .routes(routes!(upload_attachment, list_attachments))
         .routes(routes!(get_case))
+        .routes(routes!(list_forwardings))
+        .routes(routes!(forwarding_summary))
 }
 
 // --- views -----------------------------------------------------------------------------
@@ -389,6 +391,7 @@ async fn petition_view(state: &AppState, user: &User, p: Petition) -> Result<Pet
         roles: roles_at(user, p.unit_id),
         today: vietnam_today(Utc::now()),
         denunciation_forwarded_before: forwarded_before,
+        owes_forwarder: p.forwarded_from_petition.is_some(),
     };
     let (petitioner, petitioner_name) = match p.petitioner {
         PetitionerView::Visible(x) => {
@@ -879,4 +882,176 @@ async fn get_case(
         created_at: case.created_at,
         petitions: case.petitions.into_iter().map(SummaryOut::from).collect(),
     }))
+}
+
+// --- forwarding feedback ---------------------------------------------------------------
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForwardingQuery {
+    /// `outgoing` (default): what others owe the caller's units for items they forwarded;
+    /// `incoming`: what the caller's units owe to the units that forwarded items to them.
+    #[serde(default)]
+    pub direction: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OwedOut {
+    pub due_on: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    #[schema(value_type = String)]
+    pub standing: Standing,
+    pub standing_label: String,
+}
+
+fn standing_label(s: Standing) -> &'static str {
+    match s {
+        Standing::NotYetOwed => "Chưa đến lúc phải báo cáo",
+        Standing::Owed => "Đang trong hạn",
+        Standing::Overdue => "Quá hạn",
+        Standing::Done => "Đã thực hiện đúng hạn",
+        Standing::DoneLate => "Đã thực hiện nhưng trễ hạn",
+        Standing::Closed => "Không thực hiện (đơn đã kết thúc)",
+    }
+}
+
+fn owed_out(o: Option<&Owed>, today: NaiveDate) -> OwedOut {
+    let standing = Owed::standing(o, today);
+    OwedOut {
+        due_on: o.and_then(|o| o.due_on),
+        done_on: o.and_then(|o| o.met_on),
+        standing,
+        standing_label: standing_label(standing).into(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ObligationOut {
+    pub forwarding_id: Uuid,
+    pub petition_id: Uuid,
+    pub copy_petition_id: Uuid,
+    pub from_unit_id: Uuid,
+    pub from_unit_name: String,
+    pub to_unit_id: Uuid,
+    pub to_unit_name: String,
+    pub forwarded_on: NaiveDate,
+    /// The acknowledgement that the item was accepted or directed for resolution.
+    pub acknowledgement: OwedOut,
+    /// The result report (LTCD Art.27(2)).
+    pub result: OwedOut,
+    pub result_reported_on: Option<NaiveDate>,
+    pub result_summary: Option<String>,
+}
+
+fn direction_of(q: &ForwardingQuery) -> Result<Direction, ApiError> {
+    match q.direction.as_deref().unwrap_or("outgoing") {
+        "outgoing" => Ok(Direction::Outgoing),
+        "incoming" => Ok(Direction::Incoming),
+        other => Err(ApiError::new(
+            ErrorCode::MalformedRequest,
+            format!("Tham số direction \"{other}\" không hợp lệ: dùng outgoing hoặc incoming."),
+        )),
+    }
+}
+
+async fn obligations(state: &AppState, user: &User, direction: Direction) -> Result<Vec<ObligationOut>, ApiError> {
+    let scope = service::scope(&*state.store, user).await?;
+    let names: std::collections::HashMap<Uuid, String> =
+        state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let today = vietnam_today(Utc::now());
+    let list = state.store.forwarding_obligations(direction, &scope).await?;
+    Ok(list
+        .into_iter()
+        .map(|o| ObligationOut {
+            forwarding_id: o.forwarding_id,
+            petition_id: o.petition_id,
+            copy_petition_id: o.copy_petition_id,
+            from_unit_id: o.from_unit_id,
+            from_unit_name: names.get(&o.from_unit_id).cloned().unwrap_or_default(),
+            to_unit_id: o.to_unit_id,
+            to_unit_name: names.get(&o.to_unit_id).cloned().unwrap_or_default(),
+            forwarded_on: o.forwarded_on,
+            acknowledgement: owed_out(o.acknowledgement.as_ref(), today),
+            result: owed_out(o.result.as_ref(), today),
+            result_reported_on: o.result_reported_on,
+            result_summary: o.result_summary,
+        })
+        .collect())
+}
+
+/// Items forwarded between units, with what the receiving unit owes (acknowledgement,
+/// result) and whether it is late.
+#[utoipa::path(get, path = "/forwardings", tag = "forwardings", security(("bearer" = [])), params(ForwardingQuery),
+    responses((status = 200, body = Vec<ObligationOut>), (status = 400, body = ErrorBody)))]
+async fn list_forwardings(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiQuery(q): ApiQuery<ForwardingQuery>,
+) -> Result<Json<Vec<ObligationOut>>, ApiError> {
+    Ok(Json(obligations(&state, &user, direction_of(&q)?).await?))
+}
+
+#[derive(Serialize, ToSchema, Default)]
+pub struct StandingCounts {
+    pub not_yet_owed: u64,
+    pub owed: u64,
+    pub overdue: u64,
+    pub done: u64,
+    pub done_late: u64,
+    pub closed: u64,
+}
+
+impl StandingCounts {
+    fn add(&mut self, s: Standing) {
+        match s {
+            Standing::NotYetOwed => self.not_yet_owed += 1,
+            Standing::Owed => self.owed += 1,
+            Standing::Overdue => self.overdue += 1,
+            Standing::Done => self.done += 1,
+            Standing::DoneLate => self.done_late += 1,
+            Standing::Closed => self.closed += 1,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnitFeedbackOut {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub forwarded: u64,
+    pub acknowledgement: StandingCounts,
+    pub result: StandingCounts,
+}
+
+/// Per receiving unit: how many items the caller's units forwarded to it, and how it
+/// stands with acknowledgements and result reports — who answers on time, who late, who
+/// never.
+#[utoipa::path(get, path = "/forwardings/summary", tag = "forwardings", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnitFeedbackOut>)))]
+async fn forwarding_summary(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<UnitFeedbackOut>>, ApiError> {
+    let mut by_unit: Vec<UnitFeedbackOut> = Vec::new();
+    for o in obligations(&state, &user, Direction::Outgoing).await? {
+        let index = match by_unit.iter().position(|u| u.unit_id == o.to_unit_id) {
+            Some(i) => i,
+            None => {
+                by_unit.push(UnitFeedbackOut {
+                    unit_id: o.to_unit_id,
+                    unit_name: o.to_unit_name.clone(),
+                    forwarded: 0,
+                    acknowledgement: StandingCounts::default(),
+                    result: StandingCounts::default(),
+                });
+                by_unit.len() - 1
+            }
+        };
+        let entry = &mut by_unit[index];
+        entry.forwarded += 1;
+        entry.acknowledgement.add(o.acknowledgement.standing);
+        entry.result.add(o.result.standing);
+    }
+    by_unit.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
+    Ok(Json(by_unit))
 }

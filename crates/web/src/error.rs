@@ -53,6 +53,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | DenunciationAlreadyForwarded
         | PetitionNotEligible
         | DialogueRequired
+        | NotForwarded
         | NotInForce
         | AlreadyExists
         | Conflict

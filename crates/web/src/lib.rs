@@ -41,6 +41,7 @@ pub struct AppState {
     tags(
         (name = "petitions", description = "Đơn thư: tiếp nhận, xử lý, giải quyết"),
         (name = "cases", description = "Vụ việc"),
+        (name = "forwardings", description = "Chuyển đơn và phản hồi của đơn vị được chuyển"),
         (name = "units", description = "Cơ quan, đơn vị"),
         (name = "officials", description = "Cán bộ")
     )

@@ -816,3 +816,61 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[tokio::test]
+async fn the_forwarder_sees_what_is_owed_and_what_came_back() {
+    let app = spawn().await;
+    let p = app.create("office_officer", complaint(&app.world.office)).await;
+    app.command(
+        "office_officer",
+        &p["id"],
+        json!({ "action": "classify", "kind": "complaint", "field": "admin_land" }),
+    )
+    .await;
+    app.command(
+        "office_officer",
+        &p["id"],
+        json!({ "action": "propose", "handling": "forward", "to_unit": app.world.internal_affairs.id }),
+    )
+    .await;
+    app.command("office_head", &p["id"], json!({ "action": "approve" })).await;
+
+    let (status, summary) = app.get("office_head", "/api/v1/forwardings/summary").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(summary[0]["unit_name"], "Ban Nội chính Tỉnh ủy");
+    assert_eq!((summary[0]["forwarded"].as_u64(), summary[0]["acknowledgement"]["owed"].as_u64()), (Some(1), Some(1)));
+    let (_, owed) = app.get("head", "/api/v1/forwardings?direction=incoming").await;
+    assert_eq!(owed.as_array().unwrap().len(), 1);
+    assert_eq!(owed[0]["from_unit_name"], "Văn phòng Tỉnh ủy");
+    assert_eq!(owed[0]["acknowledgement"]["standing_label"], "Đang trong hạn");
+    let copy = owed[0]["copy_petition_id"].clone();
+
+    app.command("officer", &copy, json!({ "action": "classify", "kind": "complaint", "field": "admin_land" })).await;
+    app.command(
+        "officer",
+        &copy,
+        json!({ "action": "propose", "handling": "guide", "to_body": "Tòa án nhân dân khu vực 1" }),
+    )
+    .await;
+    let guided = app.command("head", &copy, json!({ "action": "approve" })).await;
+    assert!(guided["allowed_actions"].as_array().unwrap().contains(&json!("report_to_forwarder")));
+    app.command(
+        "officer",
+        &copy,
+        json!({ "action": "report_to_forwarder", "summary": "Đã hướng dẫn công dân khởi kiện tại Tòa án" }),
+    )
+    .await;
+
+    let (_, summary) = app.get("office_head", "/api/v1/forwardings/summary").await;
+    assert_eq!(
+        (summary[0]["acknowledgement"]["done"].as_u64(), summary[0]["result"]["done"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let (_, sent) = app.get("office_head", "/api/v1/forwardings").await;
+    assert_eq!(sent[0]["result_summary"], "Đã hướng dẫn công dân khởi kiện tại Tòa án");
+    let (_, events) = app.get("office_head", &format!("/api/v1/petitions/{}/events", p["id"].as_str().unwrap())).await;
+    let last = events.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action_label"], "Nhận báo cáo kết quả của đơn vị được chuyển đơn");
+    let (status, _) = app.get("office_head", "/api/v1/forwardings?direction=sideways").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
