@@ -22,6 +22,8 @@ pub enum DeadlineOp {
     Open { rule: &'static str, start_event: &'static str, start: NaiveDate },
     /// The step is done: these deadlines, if open, are met today.
     Meet { rules: &'static [&'static str] },
+    /// The resolution deadline gets one more extension.
+    Extend,
     /// The clock stops (temporary suspension).
     Pause,
     /// The clock restarts from today (the decision to continue).
@@ -72,6 +74,9 @@ pub fn on_decision(
     let mut ops = Vec::new();
     if action == "report_to_forwarder" {
         return vec![DeadlineOp::Meet { rules: &[RESULT_RULE] }];
+    }
+    if action == "extend" {
+        return vec![DeadlineOp::Extend];
     }
     if action == "classify" && before.kind != after.kind {
         // Reclassified: the intake deadline of the new kind runs from the receipt date.

@@ -40,6 +40,7 @@ error_codes! {
     NotInForce => "NOT_IN_FORCE",
     UnknownComplainant => "UNKNOWN_COMPLAINANT",
     NotForwarded => "NOT_FORWARDED",
+    ExtensionNotAllowed => "EXTENSION_NOT_ALLOWED",
     NotFound => "NOT_FOUND",
     UnitNotFound => "UNIT_NOT_FOUND",
     UnitInactive => "UNIT_INACTIVE",

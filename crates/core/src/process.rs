@@ -163,6 +163,9 @@ pub struct ProcessState {
     pub suspended_from: Option<Status>,
     #[serde(default)]
     pub dialogue_held: bool,
+    /// Extensions of the resolution deadline granted so far.
+    #[serde(default)]
+    pub extensions: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
 }
@@ -183,6 +186,7 @@ impl ProcessState {
             proposal: None,
             suspended_from: None,
             dialogue_held: false,
+            extensions: 0,
             outcome: None,
         }
     }
@@ -280,6 +284,12 @@ pub enum Command {
     LinkToCase {
         case_id: Uuid,
     },
+    /// Extends the resolution deadline (gia hạn), by written decision: a denunciation once
+    /// if complex, twice if especially complex (LTC Art.30(2)–(4)); the store checks the
+    /// count against the deadline rule.
+    Extend {
+        reason: String,
+    },
     /// Reports the result back to the unit that forwarded the item here (LTCD Art.27(2)).
     ReportToForwarder {
         summary: String,
@@ -310,6 +320,7 @@ impl Command {
             Command::Split { .. } => "split",
             Command::LinkToCase { .. } => "link_to_case",
             Command::ReportToForwarder { .. } => "report_to_forwarder",
+            Command::Extend { .. } => "extend",
         }
     }
 
@@ -338,7 +349,8 @@ impl Command {
             | Command::Close { .. }
             | Command::SuspendTemporarily { .. }
             | Command::Resume { .. }
-            | Command::Suspend { .. } => DECIDING,
+            | Command::Suspend { .. }
+            | Command::Extend { .. } => DECIDING,
         }
     }
 
@@ -353,7 +365,8 @@ impl Command {
             | Command::Withdraw { reason, .. }
             | Command::SuspendTemporarily { reason }
             | Command::Resume { reason }
-            | Command::Suspend { reason } => Some(reason.clone()),
+            | Command::Suspend { reason }
+            | Command::Extend { reason } => Some(reason.clone()),
             Command::RecordDialogue { summary, .. }
             | Command::Conclude { summary, .. }
             | Command::ReportToForwarder { summary } => Some(summary.clone()),
@@ -384,6 +397,7 @@ pub fn action_label(action: &str) -> &'static str {
         "receive_forwarded" => "Nhận đơn do đơn vị khác chuyển đến",
         "move_unit" => "Chuyển sang đơn vị kế thừa",
         "reveal_identity" => "Xem danh tính người tố cáo",
+        "extend" => "Gia hạn giải quyết",
         "report_to_forwarder" => "Báo cáo kết quả cho cơ quan đã chuyển đơn",
         "forwarding_result" => "Nhận báo cáo kết quả của đơn vị được chuyển đơn",
         "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
@@ -714,6 +728,17 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
             }
             effect = Some(Effect::MoveToCase { case_id: *case_id });
         }
+        Command::Extend { reason } => {
+            require_status(state, cmd, &[S::Accepted, S::Verifying])?;
+            if state.kind != Kind::Denunciation || state.complexity == Complexity::Normal {
+                return Err(DomainError::new(
+                    ErrorCode::ExtensionNotAllowed,
+                    "Chỉ gia hạn giải quyết tố cáo đối với vụ việc phức tạp hoặc đặc biệt phức tạp (khoản 2 Điều 30 Luật Tố cáo).",
+                ));
+            }
+            check_text("reason", "lý do gia hạn", reason)?;
+            after.extensions += 1;
+        }
         Command::ReportToForwarder { summary } => {
             if !ctx.owes_forwarder {
                 return Err(DomainError::new(
@@ -762,6 +787,7 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
         },
         Command::LinkToCase { case_id: Uuid::nil() },
         Command::ReportToForwarder { summary: reason() },
+        Command::Extend { reason: reason() },
     ];
     commands.extend(Handling::ALL.iter().map(|h| Command::Propose {
         handling: *h,

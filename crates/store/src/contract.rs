@@ -47,7 +47,8 @@ macro_rules! contract_tests {
             calendar_entries_are_saved_and_replaced,
             deadlines_follow_the_processing,
             a_schedule_change_moves_open_deadlines_and_says_why,
-            a_forwarded_item_owes_acknowledgement_and_result
+            a_forwarded_item_owes_acknowledgement_and_result,
+            extensions_follow_the_complexity
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -961,4 +962,39 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     let own = register(s, &w.officer, complaint(&w.internal_affairs)).await;
     let e = service::execute(s, &w.officer, own, &report("x"), now()).await.unwrap_err();
     assert_eq!(code(e), ErrorCode::NotForwarded);
+}
+
+pub async fn extensions_follow_the_complexity(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let id = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    let complex = Command::Classify {
+        kind: Kind::Denunciation,
+        field: Field::AdminCivilService,
+        complexity: Complexity::Complex,
+        remote_area: false,
+        complaint_round: None,
+    };
+    exec(s, &w.officer, id, complex).await;
+    exec(s, &w.officer, id, propose(Handling::Accept, None)).await;
+    exec(s, &w.head, id, approve()).await;
+    let due = |list: Vec<Deadline>| deadline(&list, "denunciation.resolve").due_on;
+    // Accepted 20/11/2026: 30 days end on Sunday 20/12 → Monday 21/12.
+    assert_eq!(due(s.deadlines(id).await.unwrap()), Some(date(2026, 12, 21)));
+    let extend =
+        Command::Extend { reason: "Vụ việc phức tạp, cần xác minh tại nhiều địa điểm".into() };
+    let p = exec(s, &w.head, id, extend.clone()).await;
+    assert_eq!(p.process.extensions, 1);
+    assert_eq!(due(s.deadlines(id).await.unwrap()), Some(date(2027, 1, 20)), "30 more days from 21/12");
+    let again = service::execute(s, &w.head, id, &extend, now()).await.unwrap_err();
+    assert_eq!(code(again), ErrorCode::ExtensionNotAllowed, "a complex case is extended once");
+    assert_eq!(s.snapshot(id).await.unwrap().unwrap().state.extensions, 1, "the refused extension wrote nothing");
+    let normal = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    exec(s, &w.officer, normal, classify(Kind::Denunciation)).await;
+    exec(s, &w.officer, normal, propose(Handling::Accept, None)).await;
+    exec(s, &w.head, normal, approve()).await;
+    assert_eq!(
+        code(service::execute(s, &w.head, normal, &extend, now()).await.unwrap_err()),
+        ErrorCode::ExtensionNotAllowed
+    );
 }

@@ -224,6 +224,27 @@ async fn apply_deadline_ops<T: Tx>(
                     tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
                 }
             }
+            DeadlineOp::Extend => {
+                for mut d in open.into_iter().filter(|d| RESOLUTION_RULES.contains(&d.rule_id.as_str())) {
+                    d.extensions += 1;
+                    match compute(legal.book, &legal.calendar, &d.query()) {
+                        Ok(computed) => {
+                            d.due_on = computed.due;
+                            d.explanation = computed.explanation;
+                        }
+                        Err(DeadlineError::TooManyExtensions { allowed, .. }) => {
+                            return Err(StoreError::Domain(DomainError::new(
+                                ErrorCode::ExtensionNotAllowed,
+                                format!(
+                                    "Đã gia hạn đủ {allowed} lần cho phép đối với mức độ phức tạp của vụ việc (Điều 30 Luật Tố cáo)."
+                                ),
+                            )));
+                        }
+                        Err(e) => return Err(StoreError::Backend(e.to_string())),
+                    }
+                    tx.update_deadline(&rows::DeadlineRow::of(&d), now).await?;
+                }
+            }
             DeadlineOp::Pause => {
                 for mut d in open.into_iter().filter(|d| RESOLUTION_RULES.contains(&d.rule_id.as_str())) {
                     if d.pauses.iter().all(|p| p.resumed.is_some()) {

@@ -54,6 +54,7 @@ pub fn status_for(code: ErrorCode) -> StatusCode {
         | PetitionNotEligible
         | DialogueRequired
         | NotForwarded
+        | ExtensionNotAllowed
         | NotInForce
         | AlreadyExists
         | Conflict
