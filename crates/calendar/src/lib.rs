@@ -2,5 +2,6 @@
 
 pub mod lunar;
 pub mod policy;
+pub mod reminders;
 pub mod rules;
 pub mod workdays;

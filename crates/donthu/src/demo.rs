@@ -280,6 +280,7 @@ impl Demo {
                     username: username.clone(),
                     full_name,
                     password_hash: hash.clone(),
+                    email: None,
                     roles: roles.iter().map(|(c, r)| UnitRole { unit_id: units[c].id, role: *r }).collect(),
                 })
                 .await

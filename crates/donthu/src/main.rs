@@ -142,6 +142,9 @@ enum UserCommand {
         /// Họ và tên (mặc định là tên đăng nhập)
         #[arg(long)]
         full_name: Option<String>,
+        /// Thư điện tử nhận nhắc việc, cảnh báo quá hạn
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -209,8 +212,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = units_csv::import(&*store, &text).await?;
             println!("Đã nhập {created} đơn vị.");
         }
-        Command::User { command: UserCommand::Add { username, unit, role, full_name } } => {
-            add_user(&*store, &username, &unit, &role, full_name).await?;
+        Command::User { command: UserCommand::Add { username, unit, role, full_name, email } } => {
+            add_user(&*store, &username, &unit, &role, full_name, email).await?;
         }
         Command::Token { command: TokenCommand::Create { username, label } } => {
             let Some((user, _)) = store.user_by_username(&username).await? else {
@@ -302,7 +305,14 @@ async fn add_user(
     unit_code: &str,
     role: &str,
     full_name: Option<String>,
+    email: Option<String>,
 ) -> anyhow::Result<()> {
+    let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    if let Some(e) = &email
+        && (!e.contains('@') || e.contains(char::is_whitespace) || e.len() > 200)
+    {
+        bail!("Địa chỉ thư điện tử \"{e}\" không hợp lệ.");
+    }
     let username = username.trim();
     if username.is_empty() || username.chars().count() > 100 || username.chars().any(char::is_whitespace) {
         bail!("Tên đăng nhập không hợp lệ: không để trống, không có khoảng trắng, tối đa 100 ký tự.");
@@ -329,6 +339,7 @@ async fn add_user(
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| username.to_owned()),
             password_hash: hash_password(password),
+            email,
             roles: vec![UnitRole { unit_id: unit.id, role }],
         })
         .await

@@ -360,12 +360,13 @@ impl Tx for PostgresTx {
 
     async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()> {
         sqlx::query!(
-            "INSERT INTO users (id, username, full_name, password_hash, active, created_at) VALUES ($1, $2, $3, $4, true, $5)",
+            "INSERT INTO users (id, username, full_name, password_hash, active, created_at, email) VALUES ($1, $2, $3, $4, true, $5, $6)",
             id,
             user.username,
             user.full_name,
             user.password_hash,
-            now
+            now,
+            user.email
         )
         .execute(&mut *self.0)
         .await
@@ -397,6 +398,99 @@ impl Tx for PostgresTx {
             entry.date,
             entry.working,
             entry.reason,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn reminder_candidates(&mut self, horizon: NaiveDate) -> Result<Vec<donthu_store::model::ReminderCandidate>> {
+        let rows = sqlx::query!(
+            r#"SELECT d.id AS "id!: Uuid", d.petition_id AS "petition_id!: Uuid", d.rule_id, d.due_on AS "due_on!: NaiveDate",
+                p.unit_id AS "unit_id!: Uuid", p.ref_seq AS "ref_seq!: i64", p.ref_year AS "ref_year!: i64", p.ref_unit_code,
+                f.from_unit_id AS "forwarder?: Uuid"
+               FROM deadlines d
+               JOIN petitions p ON p.id = d.petition_id
+               LEFT JOIN forwardings f ON f.copy_petition_id = d.petition_id
+               WHERE d.state = 'open' AND d.due_on IS NOT NULL AND d.due_on <= $1
+               ORDER BY d.due_on"#,
+            horizon
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| donthu_store::model::ReminderCandidate {
+                deadline_id: r.id,
+                petition_id: r.petition_id,
+                rule_id: r.rule_id,
+                due_on: r.due_on,
+                unit_id: r.unit_id,
+                reference: donthu_core::petition::ReferenceNumber {
+                    sequence: r.ref_seq as u32,
+                    year: r.ref_year as i32,
+                    unit_code: r.ref_unit_code,
+                },
+                forwarder_unit_id: r.forwarder,
+            })
+            .collect())
+    }
+
+    async fn claim_reminder(&mut self, deadline_id: Uuid, level: &str, now: DateTime<Utc>) -> Result<bool> {
+        let done = sqlx::query!("INSERT INTO reminders (deadline_id, level, sent_at) VALUES ($1, $2, $3) ON CONFLICT (deadline_id, level) DO NOTHING", deadline_id, level, now)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn users_with_role(&mut self, unit_id: Uuid, role: &str) -> Result<Vec<(Uuid, Option<String>)>> {
+        let rows = sqlx::query!(
+            r#"SELECT u.id AS "id!: Uuid", u.email FROM users u JOIN user_roles r ON r.user_id = u.id
+               WHERE r.unit_id = $1 AND r.role = $2 AND u.active ORDER BY u.username"#,
+            unit_id,
+            role
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(|r| (r.id, r.email)).collect())
+    }
+
+    async fn insert_notification(
+        &mut self,
+        user_id: Uuid,
+        petition_id: Uuid,
+        level: &str,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO notifications (id, user_id, petition_id, level, message, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            Uuid::new_v4(),
+            user_id,
+            petition_id,
+            level,
+            message,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn queue_email(&mut self, to: &str, subject: &str, body: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO outbox (id, to_address, subject, body, status, attempts, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5)",
+            Uuid::new_v4(),
+            to,
+            subject,
+            body,
             now
         )
         .execute(&mut *self.0)

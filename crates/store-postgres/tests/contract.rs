@@ -39,6 +39,10 @@ impl Drop for TestDatabase {
 }
 
 async fn open() -> Option<(PostgresStore, TestDatabase)> {
+    open_with_url().await.map(|(store, db, _)| (store, db))
+}
+
+async fn open_with_url() -> Option<(PostgresStore, TestDatabase, String)> {
     let mut admin = match sqlx::PgConnection::connect(&admin_url()).await {
         Ok(conn) => conn,
         Err(e) => {
@@ -70,7 +74,7 @@ async fn open() -> Option<(PostgresStore, TestDatabase)> {
     url.set_path(&name);
     let store =
         PostgresStore::connect(url.as_str(), IdentitySealer::from_key(&IdentitySealer::generate_key())).await.unwrap();
-    Some((store, guard))
+    Some((store, guard, url.to_string()))
 }
 
 async fn fresh() -> Option<Fixture> {
@@ -128,4 +132,30 @@ async fn no_table_holds_a_denouncer_name_in_clear() {
             assert!(!dump.contains(needle), "{needle} found in clear in table {table}");
         }
     }
+}
+
+#[tokio::test]
+async fn two_server_processes_send_each_reminder_once() {
+    let Some((first, _db, url)) = open_with_url().await else { return };
+    // A second, independent store (its own pool and calendar cache), as a second
+    // server process on the same database would have.
+    let second = PostgresStore::connect(&url, IdentitySealer::from_key(&IdentitySealer::generate_key())).await.unwrap();
+    let w = contract::world(&first).await;
+    for _ in 0..5 {
+        contract::register(&first, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    }
+    let policy = donthu_calendar::reminders::ReminderPolicy::default();
+    let at = contract::vn(2026, 11, 23, 9);
+    let (a, b) = tokio::join!(
+        donthu_store::Store::run_reminders(&first, &policy, at),
+        donthu_store::Store::run_reminders(&second, &policy, at)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.reminders + b.reminders, 5, "one due-soon reminder per item: {a:?} + {b:?}");
+    assert_eq!(donthu_store::Store::notifications(&first, w.officer.id, 50).await.unwrap().len(), 5);
+    let mails = tokio::join!(
+        donthu_store::Store::claim_emails(&first, 50, at),
+        donthu_store::Store::claim_emails(&second, 50, at)
+    );
+    assert_eq!(mails.0.unwrap().len() + mails.1.unwrap().len(), 5, "each e-mail claimed by one process");
 }

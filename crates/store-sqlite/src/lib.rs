@@ -170,9 +170,10 @@ impl SqliteStore {
         username: String,
         full_name: String,
         active: bool,
+        email: Option<String>,
     ) -> Result<User> {
         let roles = self.user_roles(conn, id).await?;
-        Ok(User { id, username, full_name, active, roles })
+        Ok(User { id, username, full_name, active, email, roles })
     }
 }
 
@@ -235,21 +236,23 @@ impl Store for SqliteStore {
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let hid = h(id);
-        let row =
-            sqlx::query!(r#"SELECT username, full_name, active AS "active!: bool" FROM users WHERE id = ?1"#, hid)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(db)?;
+        let row = sqlx::query!(
+            r#"SELECT username, full_name, active AS "active!: bool", email FROM users WHERE id = ?1"#,
+            hid
+        )
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active).await?)),
+            Some(r) => Ok(Some(self.user_with_roles(&mut conn, id, r.username, r.full_name, r.active, r.email).await?)),
         }
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<(User, String)>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let row = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated", username, full_name, active AS "active!: bool", password_hash
+            r#"SELECT id AS "id!: Hyphenated", username, full_name, active AS "active!: bool", password_hash, email
                FROM users WHERE username = ?1"#,
             username
         )
@@ -259,7 +262,7 @@ impl Store for SqliteStore {
         match row {
             None => Ok(None),
             Some(r) => {
-                let user = self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, r.active).await?;
+                let user = self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, r.active, r.email).await?;
                 Ok(Some((user, r.password_hash)))
             }
         }
@@ -283,7 +286,7 @@ impl Store for SqliteStore {
     async fn user_by_api_token(&self, token_digest: &str) -> Result<Option<User>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let row = sqlx::query!(
-            r#"SELECT u.id AS "id!: Hyphenated", u.username, u.full_name
+            r#"SELECT u.id AS "id!: Hyphenated", u.username, u.full_name, u.email
                FROM api_tokens t JOIN users u ON u.id = t.user_id
                WHERE t.token_digest = ?1 AND t.revoked_at IS NULL AND u.active = 1"#,
             token_digest
@@ -293,7 +296,9 @@ impl Store for SqliteStore {
         .map_err(db)?;
         match row {
             None => Ok(None),
-            Some(r) => Ok(Some(self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, true).await?)),
+            Some(r) => {
+                Ok(Some(self.user_with_roles(&mut conn, u(r.id), r.username, r.full_name, true, r.email).await?))
+            }
         }
     }
 
@@ -550,6 +555,116 @@ impl Store for SqliteStore {
                 .into_obligation()
             })
             .collect()
+    }
+
+    async fn run_reminders(
+        &self,
+        policy: &donthu_calendar::reminders::ReminderPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<ReminderRun> {
+        ops::run_reminders(self.begin_write().await?, &self.clock, policy, now).await
+    }
+
+    async fn notifications(&self, user_id: Uuid, limit: u32) -> Result<Vec<Notification>> {
+        let limit = i64::from(limit.clamp(1, 500));
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", level, message,
+                created_at AS "created_at!: DateTime<Utc>", read_at AS "read_at?: DateTime<Utc>"
+               FROM notifications WHERE user_id = ?1 ORDER BY created_at DESC LIMIT ?2"#,
+            h(user_id),
+            limit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Notification {
+                id: u(r.id),
+                petition_id: u(r.petition_id),
+                level: r.level,
+                message: r.message,
+                created_at: r.created_at,
+                read_at: r.read_at,
+            })
+            .collect())
+    }
+
+    async fn claim_emails(&self, limit: u32, now: DateTime<Utc>) -> Result<Vec<OutgoingEmail>> {
+        // The lease covers a slow SMTP server; an expired lease (a crashed process) makes
+        // the e-mail available again.
+        let lease = now + chrono::Duration::minutes(5);
+        let limit = i64::from(limit.clamp(1, 100));
+        let mut tx = self.begin_write().await?.0;
+        let rows = sqlx::query!(
+            r#"UPDATE outbox SET claimed_until = ?1, attempts = attempts + 1
+               WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?2
+                   AND (claimed_until IS NULL OR claimed_until < ?2) ORDER BY created_at LIMIT ?3)
+               RETURNING id AS "id!: Hyphenated", to_address, subject, body, attempts AS "attempts!: i64""#,
+            lease,
+            now,
+            limit
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutgoingEmail {
+                id: u(r.id),
+                to: r.to_address,
+                subject: r.subject,
+                body: r.body,
+                attempts: r.attempts,
+            })
+            .collect())
+    }
+
+    async fn finish_email(&self, id: Uuid, outcome: std::result::Result<(), String>, now: DateTime<Utc>) -> Result<()> {
+        match outcome {
+            Ok(()) => {
+                sqlx::query!(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?1, claimed_until = NULL, last_error = NULL WHERE id = ?2",
+                    now,
+                    h(id)
+                )
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            }
+            Err(error) => {
+                let row = sqlx::query!(r#"SELECT attempts AS "attempts!: i64" FROM outbox WHERE id = ?1"#, h(id))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db)?;
+                let status = if row.attempts >= MAX_EMAIL_ATTEMPTS { "dead" } else { "pending" };
+                let next = now + ops::email_backoff(row.attempts);
+                sqlx::query!(
+                    "UPDATE outbox SET status = ?1, next_attempt_at = ?2, claimed_until = NULL, last_error = ?3 WHERE id = ?4",
+                    status,
+                    next,
+                    error,
+                    h(id)
+                )
+                .execute(&self.pool)
+                .await
+                .map_err(db)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn outbox_counts(&self) -> Result<(u64, u64, u64)> {
+        let row = sqlx::query!(
+            r#"SELECT COUNT(*) FILTER (WHERE status = 'pending') AS "pending!: i64",
+                COUNT(*) FILTER (WHERE status = 'sent') AS "sent!: i64",
+                COUNT(*) FILTER (WHERE status = 'dead') AS "dead!: i64" FROM outbox"#
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok((row.pending as u64, row.sent as u64, row.dead as u64))
     }
 
     async fn reveal_identity(

@@ -87,6 +87,7 @@ mod tests {
             username: "u".into(),
             full_name: "U".into(),
             active: true,
+            email: None,
             roles: roles.iter().map(|(u, r)| UnitRole { unit_id: Uuid::from_u128(*u), role: *r }).collect(),
         }
     }

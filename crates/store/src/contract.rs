@@ -48,7 +48,9 @@ macro_rules! contract_tests {
             deadlines_follow_the_processing,
             a_schedule_change_moves_open_deadlines_and_says_why,
             a_forwarded_item_owes_acknowledgement_and_result,
-            extensions_follow_the_complexity
+            extensions_follow_the_complexity,
+            reminders_go_out_once_on_working_days_in_office_hours,
+            the_outbox_retries_then_dead_letters
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -106,6 +108,7 @@ async fn user(store: &dyn Store, username: &str, full_name: &str, roles: &[(&Uni
             username: username.into(),
             full_name: full_name.into(),
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+            email: Some(format!("{username}@donthu.test")),
             roles: roles.iter().map(|(u, r)| UnitRole { unit_id: u.id, role: *r }).collect(),
         })
         .await
@@ -256,13 +259,15 @@ pub async fn units_and_users(store: Arc<dyn Store>) {
     assert_eq!(found, w.head);
     assert!(hash.starts_with("$argon2id$"));
     assert_eq!(found.roles, vec![UnitRole { unit_id: w.internal_affairs.id, role: Role::Head }]);
-    assert_eq!(s.user(w.officer.id).await.unwrap().unwrap().full_name, "Nguyễn Thị Lan");
+    let officer = s.user(w.officer.id).await.unwrap().unwrap();
+    assert_eq!((officer.full_name.as_str(), officer.email.as_deref()), ("Nguyễn Thị Lan", Some("lan@donthu.test")));
     assert!(s.user_by_username("nobody").await.unwrap().is_none());
     let taken = s
         .create_user(NewUser {
             username: "hung".into(),
             full_name: "X".into(),
             password_hash: "x".into(),
+            email: None,
             roles: vec![],
         })
         .await
@@ -997,4 +1002,86 @@ pub async fn extensions_follow_the_complexity(store: Arc<dyn Store>) {
         code(service::execute(s, &w.head, normal, &extend, now()).await.unwrap_err()),
         ErrorCode::ExtensionNotAllowed
     );
+}
+
+/// A moment given in Vietnam time.
+pub fn vn(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap() - Duration::hours(7)
+}
+
+pub async fn reminders_go_out_once_on_working_days_in_office_hours(store: Arc<dyn Store>) {
+    let policy = donthu_calendar::reminders::ReminderPolicy::default();
+    let s = &*store;
+    let w = world(s).await;
+    // Received 16/11/2026: the complaint must be accepted or refused by Wednesday 25/11.
+    let id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    assert_eq!(s.run_reminders(&policy, vn(2026, 11, 22, 10)).await.unwrap(), ReminderRun::default(), "Sunday");
+    assert_eq!(s.run_reminders(&policy, vn(2026, 11, 23, 22)).await.unwrap(), ReminderRun::default(), "night");
+    let first = s.run_reminders(&policy, vn(2026, 11, 23, 9)).await.unwrap();
+    assert_eq!(first, ReminderRun { reminders: 1, notifications: 1, emails_queued: 1 });
+    assert_eq!(s.run_reminders(&policy, vn(2026, 11, 23, 10)).await.unwrap(), ReminderRun::default(), "once only");
+    let notes = s.notifications(w.officer.id, 10).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].petition_id, id);
+    assert!(
+        notes[0].message.contains("sắp đến hạn") && notes[0].message.contains("25/11/2026"),
+        "{}",
+        notes[0].message
+    );
+
+    // Many processes at once, on Monday 30/11: overdue, and escalated to the head.
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .run_reminders(&donthu_calendar::reminders::ReminderPolicy::default(), vn(2026, 11, 30, 9))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut claimed = 0;
+    for r in runs {
+        claimed += r.await.unwrap().reminders;
+    }
+    assert_eq!(claimed, 2, "overdue and head, each exactly once");
+    assert_eq!(s.notifications(w.officer.id, 10).await.unwrap().len(), 2);
+    let head = s.notifications(w.head.id, 10).await.unwrap();
+    assert_eq!(head.len(), 1);
+    assert!(head[0].message.starts_with("Báo cáo lãnh đạo"));
+    assert!(s.notifications(w.office_officer.id, 10).await.unwrap().is_empty(), "other units are not told");
+}
+
+pub async fn the_outbox_retries_then_dead_letters(store: Arc<dyn Store>) {
+    let policy = donthu_calendar::reminders::ReminderPolicy::default();
+    let s = &*store;
+    let w = world(s).await;
+    register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    s.run_reminders(&policy, vn(2026, 11, 23, 9)).await.unwrap();
+    let t0 = vn(2026, 11, 23, 9);
+    let claimed = s.claim_emails(10, t0).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].to, "lan@donthu.test");
+    assert!(s.claim_emails(10, t0).await.unwrap().is_empty(), "leased to the first claimer");
+    s.finish_email(claimed[0].id, Err("421 try later".into()), t0).await.unwrap();
+    assert!(s.claim_emails(10, t0).await.unwrap().is_empty(), "waits for its retry time");
+    let mut at = t0;
+    for attempt in 2..=MAX_EMAIL_ATTEMPTS {
+        at += Duration::hours(3);
+        let again = s.claim_emails(10, at).await.unwrap();
+        assert_eq!((again.len(), again[0].attempts), (1, attempt));
+        s.finish_email(again[0].id, Err("550 mailbox unavailable".into()), at).await.unwrap();
+    }
+    assert_eq!(s.outbox_counts().await.unwrap(), (0, 0, 1), "dead-lettered after the last attempt");
+    // A fresh reminder for another item is sent on the first try.
+    let other =
+        register(s, &w.officer, NewPetition { received_on: date(2026, 11, 17), ..complaint(&w.internal_affairs) })
+            .await;
+    let _ = other;
+    s.run_reminders(&policy, vn(2026, 11, 24, 9)).await.unwrap();
+    let fresh = s.claim_emails(10, vn(2026, 11, 24, 9)).await.unwrap();
+    assert_eq!(fresh.len(), 1);
+    s.finish_email(fresh[0].id, Ok(()), vn(2026, 11, 24, 9)).await.unwrap();
+    assert_eq!(s.outbox_counts().await.unwrap(), (0, 1, 1));
 }

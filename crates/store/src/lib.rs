@@ -155,6 +155,26 @@ pub trait Store: Send + Sync + 'static {
     /// The deadlines of a petition, open and past.
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>>;
 
+    // --- reminders ---------------------------------------------------------------------
+
+    /// Sends the reminders due now — on working days in office hours only — each
+    /// (deadline, level) exactly once however many server processes run this at once:
+    /// in-app notifications, and e-mails queued in the outbox.
+    async fn run_reminders(
+        &self,
+        policy: &donthu_calendar::reminders::ReminderPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<ReminderRun>;
+    async fn notifications(&self, user_id: Uuid, limit: u32) -> Result<Vec<Notification>>;
+    /// Claims up to `limit` e-mails due for (re)delivery, leased so no other process
+    /// takes them meanwhile.
+    async fn claim_emails(&self, limit: u32, now: DateTime<Utc>) -> Result<Vec<OutgoingEmail>>;
+    /// Records a delivery attempt: sent, or failed (retried later, or dead-lettered after
+    /// [`model::MAX_EMAIL_ATTEMPTS`]).
+    async fn finish_email(&self, id: Uuid, outcome: std::result::Result<(), String>, now: DateTime<Utc>) -> Result<()>;
+    /// How many e-mails are in each state: (pending, sent, dead).
+    async fn outbox_counts(&self) -> Result<(u64, u64, u64)>;
+
     // --- attachments -----------------------------------------------------------------
 
     async fn add_attachment(&self, attachment: &Attachment, actor: Uuid) -> Result<()>;

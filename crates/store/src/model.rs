@@ -54,6 +54,8 @@ pub struct User {
     pub username: String,
     pub full_name: String,
     pub active: bool,
+    /// Where e-mail reminders go; none means in-app notifications only.
+    pub email: Option<String>,
     pub roles: Vec<UnitRole>,
 }
 
@@ -63,6 +65,7 @@ pub struct NewUser {
     pub full_name: String,
     /// An Argon2id PHC string; the store never sees the password.
     pub password_hash: String,
+    pub email: Option<String>,
     pub roles: Vec<UnitRole>,
 }
 
@@ -398,3 +401,49 @@ pub struct ForwardingObligation {
     pub result_reported_on: Option<NaiveDate>,
     pub result_summary: Option<String>,
 }
+
+/// A deadline that may need a reminder, with what the message needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderCandidate {
+    pub deadline_id: Uuid,
+    pub petition_id: Uuid,
+    pub rule_id: String,
+    pub due_on: NaiveDate,
+    pub unit_id: Uuid,
+    pub reference: donthu_core::petition::ReferenceNumber,
+    /// The unit that forwarded the item here, if any.
+    pub forwarder_unit_id: Option<Uuid>,
+}
+
+/// What one reminder run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReminderRun {
+    /// Reminders claimed (each (deadline, level) once, ever).
+    pub reminders: u64,
+    pub notifications: u64,
+    pub emails_queued: u64,
+}
+
+/// An in-app notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notification {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub level: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// An e-mail claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub id: Uuid,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+/// After this many failed attempts an e-mail is dead-lettered.
+pub const MAX_EMAIL_ATTEMPTS: i64 = 5;

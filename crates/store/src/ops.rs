@@ -11,6 +11,7 @@ use crate::{Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_calendar::policy::{self, DeadlineOp, RESOLUTION_RULES};
+use donthu_calendar::reminders::{self, Level, ReminderPolicy};
 use donthu_calendar::rules::{DeadlineError, DeadlineQuery, Pause, RuleBook, compute};
 use donthu_calendar::workdays::WorkCalendar;
 use donthu_core::petition::{Channel, ForwardedFrom, Kind, Petitioner};
@@ -120,6 +121,22 @@ pub trait Tx: Send {
         entry: &donthu_calendar::workdays::ScheduleEntry,
         now: DateTime<Utc>,
     ) -> Result<()>;
+    /// Open deadlines due on or before `horizon`, with what a reminder needs.
+    async fn reminder_candidates(&mut self, horizon: NaiveDate) -> Result<Vec<ReminderCandidate>>;
+    /// Records that a reminder level was sent for a deadline; false if it already was
+    /// (by this or any other process).
+    async fn claim_reminder(&mut self, deadline_id: Uuid, level: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// The active users holding a role in a unit, with their e-mail addresses.
+    async fn users_with_role(&mut self, unit_id: Uuid, role: &str) -> Result<Vec<(Uuid, Option<String>)>>;
+    async fn insert_notification(
+        &mut self,
+        user_id: Uuid,
+        petition_id: Uuid,
+        level: &str,
+        message: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn queue_email(&mut self, to: &str, subject: &str, body: &str, now: DateTime<Utc>) -> Result<()>;
     /// The forwarding that registered this copy: its id, the forwarder's petition and unit.
     async fn forwarding_of_copy(&mut self, copy_id: Uuid) -> Result<Option<(Uuid, Uuid, Uuid)>>;
     async fn record_forwarding_result(&mut self, forwarding_id: Uuid, on: NaiveDate, summary: &str) -> Result<()>;
@@ -380,7 +397,7 @@ pub async fn create_user<T: Tx>(mut tx: T, user: NewUser, now: DateTime<Utc>) ->
         }
     }
     tx.commit().await?;
-    Ok(User { id, username: user.username, full_name: user.full_name, active: true, roles })
+    Ok(User { id, username: user.username, full_name: user.full_name, active: true, email: user.email, roles })
 }
 
 fn json(value: &impl serde::Serialize) -> String {
@@ -836,4 +853,74 @@ pub async fn reorganize<T: Tx>(
     };
     tx.commit().await?;
     Ok(moved)
+}
+
+/// [`crate::Store::run_reminders`].
+pub async fn run_reminders<T: Tx>(
+    mut tx: T,
+    clock: &LegalClock,
+    policy: &ReminderPolicy,
+    now: DateTime<Utc>,
+) -> Result<ReminderRun> {
+    let legal = Legal::resolve(clock, &mut tx).await?;
+    let mut run = ReminderRun::default();
+    if !reminders::in_office_hours(now, &legal.calendar, policy) {
+        return Ok(run);
+    }
+    let today = vietnam_today(now);
+    let horizon = reminders::shift_working_days(&legal.calendar, today, i64::from(policy.due_soon_working_days));
+    for c in tx.reminder_candidates(horizon).await? {
+        let owed_to_forwarder = c.rule_id.starts_with("forwarding.") && c.forwarder_unit_id.is_some();
+        let rule_name =
+            legal.book.rules.iter().find(|r| r.id == c.rule_id).map_or(c.rule_id.as_str(), |r| r.name.as_str());
+        for level in reminders::levels_reached(c.due_on, today, &legal.calendar, policy, owed_to_forwarder) {
+            if !tx.claim_reminder(c.deadline_id, level.code(), now).await? {
+                continue;
+            }
+            run.reminders += 1;
+            let due = c.due_on.format("%d/%m/%Y");
+            let (unit, role, message) = match level {
+                Level::DueSoon => (
+                    c.unit_id,
+                    "officer",
+                    format!("Đơn số {}: sắp đến hạn \"{rule_name}\" (hết ngày {due}).", c.reference),
+                ),
+                Level::Overdue => (
+                    c.unit_id,
+                    "officer",
+                    format!("Đơn số {}: đã quá hạn \"{rule_name}\" (hạn cuối {due}).", c.reference),
+                ),
+                Level::Head => (
+                    c.unit_id,
+                    "head",
+                    format!("Báo cáo lãnh đạo: đơn số {} quá hạn \"{rule_name}\" từ sau ngày {due}.", c.reference),
+                ),
+                Level::Forwarder => (
+                    c.forwarder_unit_id.expect("only for forwarded items"),
+                    "head",
+                    format!(
+                        "Đơn vị được chuyển đơn chưa thực hiện \"{rule_name}\" đối với đơn số {} (hạn cuối {due}).",
+                        c.reference
+                    ),
+                ),
+            };
+            for (user, email) in tx.users_with_role(unit, role).await? {
+                tx.insert_notification(user, c.petition_id, level.code(), &message, now).await?;
+                run.notifications += 1;
+                if let Some(email) = email {
+                    let subject = format!("[donthu] {}", message.chars().take(120).collect::<String>());
+                    let body = format!("{message}\n\nThư này do hệ thống donthu gửi tự động trong giờ hành chính.");
+                    tx.queue_email(&email, &subject, &body, now).await?;
+                    run.emails_queued += 1;
+                }
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(run)
+}
+
+/// The wait before the next attempt after `attempts` failures: 1, 4, 16, 64 minutes.
+pub fn email_backoff(attempts: i64) -> chrono::Duration {
+    chrono::Duration::minutes(4_i64.saturating_pow(attempts.clamp(1, 6) as u32 - 1))
 }

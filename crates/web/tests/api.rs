@@ -39,6 +39,7 @@ async fn spawn() -> TestApp {
             username: "admin".into(),
             full_name: "Quản trị".into(),
             password_hash: "x".into(),
+            email: None,
             roles: vec![donthu_store::model::UnitRole {
                 unit_id: world.province.id,
                 role: donthu_core::unit::Role::Admin,
