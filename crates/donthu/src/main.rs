@@ -53,6 +53,12 @@ enum Command {
         /// Thư mục lưu tệp đính kèm (mặc định blobs/ bên cạnh cơ sở dữ liệu)
         #[arg(long, env = "DONTHU_BLOB_DIR", value_name = "THƯ_MỤC")]
         blob_dir: Option<PathBuf>,
+        /// Máy chủ gửi thư nhắc việc: smtp://máy_chủ:cổng (không đặt thì chỉ nhắc trong ứng dụng)
+        #[arg(long, env = "DONTHU_SMTP_URL", value_name = "URL")]
+        smtp_url: Option<String>,
+        /// Địa chỉ người gửi thư nhắc việc
+        #[arg(long, env = "DONTHU_MAIL_FROM", default_value = "donthu <donthu@localhost>")]
+        mail_from: String,
     },
     /// Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu
     Migrate,
@@ -192,7 +198,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let sealer = config::identity_sealer(&database, cli.identity_key.as_deref())?;
     let store = config::open_store(&database, sealer.clone()).await?;
     match cli.command {
-        Command::Serve { bind, demo, blob_dir } => {
+        Command::Serve { bind, demo, blob_dir, smtp_url, mail_from } => {
             if demo {
                 demo::run(&*store).await?;
             }
@@ -202,6 +208,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let address = listener.local_addr()?;
             println!("donthu đang chạy tại http://{address}  (cơ sở dữ liệu: {})", database.describe());
             println!("Tài liệu API: http://{address}/api/openapi.json — nhấn Ctrl+C để dừng.");
+            let mailer: Option<Arc<dyn donthu_jobs::Mailer>> = match smtp_url {
+                Some(url) => {
+                    Some(Arc::new(donthu_jobs::SmtpMailer::from_url(&url, &mail_from).map_err(anyhow::Error::msg)?))
+                }
+                None => {
+                    println!("Chưa cấu hình máy chủ thư (DONTHU_SMTP_URL): nhắc việc chỉ hiện trong ứng dụng.");
+                    None
+                }
+            };
+            // Reminders and e-mail: every minute, on working days in office hours.
+            let _jobs = donthu_jobs::spawn(store.clone(), mailer, Default::default());
             let state = AppState { store, blobs: Arc::new(LocalDirBlobStore::new(blob_dir)), sealer };
             donthu_web::serve(listener, state).await?;
         }

@@ -39,6 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(upload_attachment, list_attachments))
         .routes(routes!(get_case))
         .routes(routes!(list_forwardings))
+        .routes(routes!(my_notifications))
         .routes(routes!(forwarding_summary))
 }
 
@@ -1054,4 +1055,37 @@ async fn forwarding_summary(
     }
     by_unit.sort_by(|a, b| a.unit_name.cmp(&b.unit_name));
     Ok(Json(by_unit))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationOut {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    /// `due_soon`, `overdue`, `head` (escalated to the head) or `forwarder`.
+    pub level: String,
+    pub message: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// The caller's reminders and escalations, newest first.
+#[utoipa::path(get, path = "/notifications", tag = "officials", security(("bearer" = [])),
+    responses((status = 200, body = Vec<NotificationOut>)))]
+async fn my_notifications(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<NotificationOut>>, ApiError> {
+    let list = state.store.notifications(user.id, 100).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|n| NotificationOut {
+                id: n.id,
+                petition_id: n.petition_id,
+                level: n.level,
+                message: n.message,
+                created_at: n.created_at,
+                read_at: n.read_at,
+            })
+            .collect(),
+    ))
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 struct TestApp {
+    store: Arc<dyn donthu_store::Store>,
     base: String,
     http: reqwest::Client,
     tokens: HashMap<&'static str, String>,
@@ -65,11 +66,12 @@ async fn spawn() -> TestApp {
             .unwrap();
         tokens.insert(name, token);
     }
-    let state = AppState { store: Arc::new(store), blobs: Arc::new(LocalDirBlobStore::new(dir.join("blobs"))), sealer };
+    let store: Arc<dyn donthu_store::Store> = Arc::new(store);
+    let state = AppState { store: store.clone(), blobs: Arc::new(LocalDirBlobStore::new(dir.join("blobs"))), sealer };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(donthu_web::serve(listener, state));
-    TestApp { base, http: reqwest::Client::new(), tokens, world, dir }
+    TestApp { store, base, http: reqwest::Client::new(), tokens, world, dir }
 }
 
 impl TestApp {
@@ -874,4 +876,28 @@ async fn the_forwarder_sees_what_is_owed_and_what_came_back() {
     assert_eq!(last["action_label"], "Nhận báo cáo kết quả của đơn vị được chuyển đơn");
     let (status, _) = app.get("office_head", "/api/v1/forwardings?direction=sideways").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn officials_read_their_reminders() {
+    let app = spawn().await;
+    let p = app
+        .create(
+            "officer",
+            with(
+                complaint(&app.world.internal_affairs),
+                json!({ "received_on": "2026-11-16", "written_on": "2026-11-16" }),
+            ),
+        )
+        .await;
+    // Monday 23/11/2026, 09:00 in Hà Nội: two working days before the acceptance deadline.
+    let monday = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 23, 2, 0, 0).unwrap();
+    app.store.run_reminders(&Default::default(), monday).await.unwrap();
+    let (status, notes) = app.get("officer", "/api/v1/notifications").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(notes.as_array().unwrap().len(), 1);
+    assert_eq!((notes[0]["level"].as_str(), &notes[0]["petition_id"]), (Some("due_soon"), &p["id"]));
+    assert!(notes[0]["message"].as_str().unwrap().contains(p["reference"].as_str().unwrap()));
+    let (_, none) = app.get("office_officer", "/api/v1/notifications").await;
+    assert!(none.as_array().unwrap().is_empty());
 }
