@@ -40,6 +40,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_case))
         .routes(routes!(list_forwardings))
         .routes(routes!(my_notifications))
+        .routes(routes!(calendar_year))
+        .routes(routes!(save_calendar))
+        .routes(routes!(deadline_rules))
         .routes(routes!(forwarding_summary))
 }
 
@@ -1088,4 +1091,114 @@ async fn my_notifications(
             })
             .collect(),
     ))
+}
+
+// --- the legal calendar ------------------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct DayOut {
+    pub date: NaiveDate,
+    /// `off`: a weekday that is not worked; `work`: a weekend day that is worked.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason: String,
+}
+
+/// The days of a year that differ from the Monday–Friday week: holidays, compensatory
+/// days, the Prime Minister's swaps and the office's own entries.
+#[utoipa::path(get, path = "/calendar/{year}", tag = "calendar", security(("bearer" = [])),
+    params(("year" = i32, Path)), responses((status = 200, body = Vec<DayOut>), (status = 404, body = ErrorBody)))]
+async fn calendar_year(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    ApiPath(year): ApiPath<i32>,
+) -> Result<Json<Vec<DayOut>>, ApiError> {
+    if !(1900..=2199).contains(&year) {
+        return Err(ApiError::new(ErrorCode::NotFound, "Năm nằm ngoài phạm vi hỗ trợ (1900–2199)."));
+    }
+    let calendar = donthu_calendar::workdays::WorkCalendar::with_schedules(state.store.calendar_entries().await?);
+    Ok(Json(
+        calendar
+            .exceptions(year)
+            .into_iter()
+            .map(|d| DayOut {
+                date: d.date,
+                kind: if d.working { "work" } else { "off" }.into(),
+                reason: d.reason.unwrap_or_default(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CalendarEntryIn {
+    pub date: NaiveDate,
+    /// `off` or `work`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CalendarEntriesIn {
+    pub entries: Vec<CalendarEntryIn>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarChangeOut {
+    pub saved: u64,
+    /// Open deadlines whose due date moved; each petition's timeline says why.
+    pub deadlines_moved: u64,
+}
+
+/// Adds or replaces schedule entries (administrators): the Prime Minister's decision for
+/// a year, or a local day off. Every open deadline the change touches is recomputed.
+#[utoipa::path(post, path = "/calendar/entries", tag = "calendar", security(("bearer" = [])), request_body = CalendarEntriesIn,
+    responses((status = 200, body = CalendarChangeOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn save_calendar(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: ApiJson<CalendarEntriesIn>,
+) -> Result<Json<CalendarChangeOut>, ApiError> {
+    if !user.roles.iter().any(|r| r.role == Role::Admin) {
+        return Err(ApiError::new(ErrorCode::Forbidden, "Chỉ quản trị hệ thống mới được sửa lịch nghỉ, làm việc."));
+    }
+    let mut v = donthu_core::error::Validator::default();
+    let mut entries = Vec::new();
+    for (i, e) in body.value.entries.into_iter().enumerate() {
+        let working = match e.kind.as_str() {
+            "off" => Some(false),
+            "work" => Some(true),
+            _ => {
+                v.check(Err(donthu_core::DomainError::field(
+                    &format!("entries[{i}].type"),
+                    ErrorCode::InvalidValue,
+                    "Loại ngày phải là off (ngày nghỉ) hoặc work (ngày làm việc).",
+                )));
+                None
+            }
+        };
+        v.check(donthu_core::error::required_text(&format!("entries[{i}].reason"), "lý do", &e.reason, 300));
+        if let Some(working) = working {
+            entries.push(donthu_calendar::workdays::ScheduleEntry {
+                date: e.date,
+                working,
+                reason: e.reason.trim().to_owned(),
+            });
+        }
+    }
+    v.finish()?;
+    if entries.is_empty() {
+        return Err(donthu_core::DomainError::field("entries", ErrorCode::Required, "Chưa có ngày nào.").into());
+    }
+    let change = state.store.save_calendar_entries(&entries, Some(user.id), Utc::now()).await?;
+    Ok(Json(CalendarChangeOut { saved: change.saved, deadlines_moved: change.deadlines_moved }))
+}
+
+/// The deadline rules in force and past, with their legal basis (read only: they ship
+/// with donthu as data).
+#[utoipa::path(get, path = "/deadline-rules", tag = "calendar", security(("bearer" = [])),
+    responses((status = 200, description = "Every version of every rule", body = Object)))]
+async fn deadline_rules(ApiUser(_): ApiUser) -> Json<donthu_calendar::rules::RuleBook> {
+    Json(donthu_calendar::rules::RuleBook::shipped())
 }

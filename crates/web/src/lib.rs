@@ -42,6 +42,7 @@ pub struct AppState {
         (name = "petitions", description = "Đơn thư: tiếp nhận, xử lý, giải quyết"),
         (name = "cases", description = "Vụ việc"),
         (name = "forwardings", description = "Chuyển đơn và phản hồi của đơn vị được chuyển"),
+        (name = "calendar", description = "Lịch làm việc và thời hạn theo luật"),
         (name = "units", description = "Cơ quan, đơn vị"),
         (name = "officials", description = "Cán bộ")
     )

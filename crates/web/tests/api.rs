@@ -901,3 +901,45 @@ async fn officials_read_their_reminders() {
     let (_, none) = app.get("office_officer", "/api/v1/notifications").await;
     assert!(none.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn administrators_change_the_calendar_and_deadlines_follow() {
+    let app = spawn().await;
+    let (status, days) = app.get("officer", "/api/v1/calendar/2026").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        days.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["date"] == "2026-04-27" && d["reason"].as_str().unwrap().starts_with("Nghỉ bù"))
+    );
+    let p = app.create("officer", complaint(&app.world.internal_affairs)).await;
+    let due_before = p["deadlines"][0]["due_on"].as_str().unwrap().to_owned();
+    let entries = json!({ "entries": [{ "date": due_before, "type": "off", "reason": "Nghỉ đột xuất theo quyết định của Chủ tịch UBND tỉnh" }] });
+    let (status, _) = app.post("officer", "/api/v1/calendar/entries", entries.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, bad) = app
+        .post(
+            "admin",
+            "/api/v1/calendar/entries",
+            json!({ "entries": [{ "date": "2026-12-01", "type": "holiday", "reason": "" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["error"]["fields"].as_array().unwrap().len(), 2);
+    let (status, change) = app.post("admin", "/api/v1/calendar/entries", entries).await;
+    assert_eq!(status, StatusCode::OK, "{change}");
+    assert_eq!((change["saved"].as_u64(), change["deadlines_moved"].as_u64()), (Some(1), Some(1)));
+    let (_, after) = app.get("officer", &format!("/api/v1/petitions/{}", p["id"].as_str().unwrap())).await;
+    assert_ne!(after["deadlines"][0]["due_on"].as_str().unwrap(), due_before);
+    let explanation = after["deadlines"][0]["explanation"].to_string();
+    assert!(explanation.contains("Nghỉ đột xuất"), "{explanation}");
+    let (_, rules) = app.get("officer", "/api/v1/deadline-rules").await;
+    assert!(
+        rules["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "complaint.accept" && r["effective_from"] == "2026-07-01")
+    );
+}
