@@ -20,6 +20,8 @@ pub const RESOLUTION_RULES: &[&str] = &["complaint.resolve.first", "complaint.re
 pub enum DeadlineOp {
     /// Start a deadline counted from `start` (the day of the event, not counted).
     Open { rule: &'static str, start_event: &'static str, start: NaiveDate },
+    /// Start a deadline whose length a document set (the forwarding letter's term).
+    OpenWithLength { rule: &'static str, start_event: &'static str, start: NaiveDate, days: u32 },
     /// The step is done: these deadlines, if open, are met today.
     Meet { rules: &'static [&'static str] },
     /// The resolution deadline gets one more extension.
@@ -42,14 +44,21 @@ fn intake_rule(kind: Kind) -> &'static str {
 }
 
 /// The deadlines a new petition starts with. `owes_forwarder`: it was forwarded by
-/// another unit in donthu, which expects an acknowledgement and the result.
-pub fn on_receive(kind: Kind, channel: Channel, received_on: NaiveDate, owes_forwarder: bool) -> Vec<DeadlineOp> {
+/// another unit in donthu, which expects an acknowledgement and the result;
+/// `reply_within_days`: the term its forwarding letter set for the acknowledgement.
+pub fn on_receive(
+    kind: Kind,
+    channel: Channel,
+    received_on: NaiveDate,
+    owes_forwarder: bool,
+    reply_within_days: Option<u32>,
+) -> Vec<DeadlineOp> {
     let mut ops = Vec::new();
     if owes_forwarder {
-        ops.push(DeadlineOp::Open {
-            rule: "forwarding.acknowledge",
-            start_event: "Ngày nhận đơn chuyển đến",
-            start: received_on,
+        let (rule, start_event) = ("forwarding.acknowledge", "Ngày nhận đơn chuyển đến");
+        ops.push(match reply_within_days {
+            Some(days) => DeadlineOp::OpenWithLength { rule, start_event, start: received_on, days },
+            None => DeadlineOp::Open { rule, start_event, start: received_on },
         });
     }
     if channel == Channel::WalkIn {
@@ -124,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_forwarded_item_owes_acknowledgement_and_result() {
-        let received = on_receive(Kind::Complaint, Channel::ForwardedIn, d(2), true);
+        let received = on_receive(Kind::Complaint, Channel::ForwardedIn, d(2), true, None);
         assert_eq!(
             received[0],
             DeadlineOp::Open {
@@ -210,14 +219,14 @@ mod tests {
     #[test]
     fn intake_opens_the_right_deadlines() {
         assert_eq!(
-            on_receive(Kind::Complaint, Channel::WalkIn, d(2), false),
+            on_receive(Kind::Complaint, Channel::WalkIn, d(2), false, None),
             [
                 DeadlineOp::Open { rule: "visit.answer", start_event: "Ngày tiếp công dân", start: d(2) },
                 DeadlineOp::Open { rule: "complaint.accept", start_event: "Ngày nhận đơn", start: d(2) },
             ]
         );
         assert_eq!(
-            on_receive(Kind::Feedback, Channel::Post, d(2), false),
+            on_receive(Kind::Feedback, Channel::Post, d(2), false, None),
             [DeadlineOp::Open { rule: "petition.process", start_event: "Ngày nhận đơn", start: d(2) }]
         );
     }

@@ -176,6 +176,9 @@ pub struct DeadlineQuery {
     pub remote: bool,
     pub pauses: Vec<Pause>,
     pub extensions: u32,
+    /// A length set by a document rather than the rule (the term a forwarding letter
+    /// gives for an answer), in the rule's unit.
+    pub custom_length: Option<u32>,
 }
 
 /// One extension as applied.
@@ -298,7 +301,10 @@ fn count(calendar: &WorkCalendar, unit: Unit, length: u32, from: NaiveDate) -> C
 /// Computes a deadline and how it was reached.
 pub fn compute(book: &RuleBook, calendar: &WorkCalendar, q: &DeadlineQuery) -> Result<Deadline, DeadlineError> {
     let rule = book.in_force(&q.rule, q.start)?;
-    let (length, variant) = rule.length(q.complexity, q.remote);
+    let (length, variant) = match q.custom_length {
+        Some(days) => (days, "thời hạn ghi trong văn bản chuyển đơn".to_owned()),
+        None => rule.length(q.complexity, q.remote),
+    };
     let allowed = rule.extension.as_ref().map_or(0, |e| e.max_for(q.complexity));
     if q.extensions > allowed {
         return Err(DeadlineError::TooManyExtensions { rule: q.rule.clone(), allowed, asked: q.extensions });

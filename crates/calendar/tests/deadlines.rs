@@ -19,6 +19,7 @@ fn query(rule: &str, start: NaiveDate) -> DeadlineQuery {
         remote: false,
         pauses: vec![],
         extensions: 0,
+        custom_length: None,
     }
 }
 

@@ -139,6 +139,10 @@ pub struct Proposal {
     pub to_body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The term the forwarding (or chase-up) letter sets for the receiving unit to report
+    /// that it accepted or directed the item, in days (seed 000 sets 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_within_days: Option<u32>,
     pub proposed_by: Uuid,
 }
 
@@ -230,6 +234,9 @@ pub enum Command {
         to_body: Option<String>,
         #[serde(default)]
         reason: Option<String>,
+        /// For a forwarding or chase-up: the term for the receiving unit's answer, in days.
+        #[serde(default)]
+        reply_within_days: Option<u32>,
     },
     Approve {
         #[serde(default)]
@@ -415,6 +422,9 @@ pub enum Effect {
         to_unit: Option<Uuid>,
         #[serde(skip_serializing_if = "Option::is_none")]
         to_body: Option<String>,
+        /// The term the letter sets for the acknowledgement, in days.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_within_days: Option<u32>,
     },
     /// Register the parts as new petitions linked to this one.
     CreateParts { parts: Vec<SplitPart> },
@@ -478,6 +488,15 @@ fn validate_proposal(state: &ProcessState, ctx: &DecisionContext, p: &Proposal) 
     let mut v = Validator::default();
     v.check(optional_text("to_body", "tên cơ quan", p.to_body.as_deref(), 300));
     v.check(optional_text("reason", "lý do", p.reason.as_deref(), 5_000));
+    if let Some(days) = p.reply_within_days
+        && (!matches!(p.handling, Handling::Forward | Handling::ChaseUp) || !(1..=90).contains(&days))
+    {
+        v.check(Err(DomainError::field(
+            "reply_within_days",
+            ErrorCode::InvalidValue,
+            "Thời hạn phản hồi chỉ dùng khi chuyển đơn hoặc đôn đốc, từ 1 đến 90 ngày.",
+        )));
+    }
     let has_destination = p.to_unit.is_some() || p.to_body.as_deref().is_some_and(|b| !b.trim().is_empty());
     match p.handling {
         Handling::Forward | Handling::Guide if !has_destination => v.check(Err(DomainError::field(
@@ -539,13 +558,14 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
                 _ => None,
             };
         }
-        Command::Propose { handling, to_unit, to_body, reason } => {
+        Command::Propose { handling, to_unit, to_body, reason, reply_within_days } => {
             require_status(state, cmd, &[S::Classified])?;
             let proposal = Proposal {
                 handling: *handling,
                 to_unit: *to_unit,
                 to_body: to_body.clone().filter(|b| !b.trim().is_empty()),
                 reason: reason.clone(),
+                reply_within_days: *reply_within_days,
                 proposed_by: ctx.actor,
             };
             validate_proposal(state, ctx, &proposal)?;
@@ -560,10 +580,16 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
             validate_proposal(state, ctx, &proposal)?;
             after.status = proposal.handling.resulting_status();
             effect = match proposal.handling {
-                Handling::Forward => {
-                    Some(Effect::Forward { to_unit: proposal.to_unit, to_body: proposal.to_body.clone() })
-                }
-                Handling::ChaseUp => Some(Effect::Forward { to_unit: proposal.to_unit, to_body: None }),
+                Handling::Forward => Some(Effect::Forward {
+                    to_unit: proposal.to_unit,
+                    to_body: proposal.to_body.clone(),
+                    reply_within_days: proposal.reply_within_days,
+                }),
+                Handling::ChaseUp => Some(Effect::Forward {
+                    to_unit: proposal.to_unit,
+                    to_body: None,
+                    reply_within_days: proposal.reply_within_days,
+                }),
                 _ => None,
             };
         }
@@ -794,6 +820,7 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
         to_unit: Some(Uuid::nil()),
         to_body: Some(reason()),
         reason: Some(reason()),
+        reply_within_days: None,
     }));
     commands
         .extend(Outcome::allowed_for(state.kind).iter().map(|o| Command::Conclude { outcome: *o, summary: reason() }));

@@ -66,6 +66,7 @@ fn propose(handling: Handling) -> Command {
         to_unit: None,
         to_body: Some("UBND xã Tân Lập".into()),
         reason: Some("Theo thẩm quyền".into()),
+        reply_within_days: None,
     }
 }
 
@@ -127,11 +128,15 @@ fn each_handling_leads_to_its_status() {
         to_unit: Some(Uuid::from_u128(7)),
         to_body: None,
         reason: None,
+        reply_within_days: None,
     };
     let s = run(s, &[(chase, OFFICER)]);
     let d = decide(&s, &Command::Approve { note: None }, &ctx(HEAD)).unwrap();
     assert_eq!(d.after.status, Status::ChasedUp);
-    assert_eq!(d.effect, Some(Effect::Forward { to_unit: Some(Uuid::from_u128(7)), to_body: None }));
+    assert_eq!(
+        d.effect,
+        Some(Effect::Forward { to_unit: Some(Uuid::from_u128(7)), to_body: None, reply_within_days: None })
+    );
 }
 
 #[test]
@@ -175,14 +180,26 @@ fn refusals_carry_stable_codes() {
         (
             "archive without reason",
             classified.clone(),
-            Command::Propose { handling: Handling::Archive, to_unit: None, to_body: None, reason: None },
+            Command::Propose {
+                handling: Handling::Archive,
+                to_unit: None,
+                to_body: None,
+                reason: None,
+                reply_within_days: None,
+            },
             OFFICER,
             ErrorCode::ValidationFailed,
         ),
         (
             "forward nowhere",
             classified.clone(),
-            Command::Propose { handling: Handling::Forward, to_unit: None, to_body: Some("  ".into()), reason: None },
+            Command::Propose {
+                handling: Handling::Forward,
+                to_unit: None,
+                to_body: Some("  ".into()),
+                reason: None,
+                reply_within_days: None,
+            },
             OFFICER,
             ErrorCode::ValidationFailed,
         ),
@@ -343,7 +360,8 @@ fn any_command() -> impl Strategy<Value = Command> {
             handling: h,
             to_unit: Some(Uuid::from_u128(9)),
             to_body: None,
-            reason: Some("Lý do".into())
+            reason: Some("Lý do".into()),
+            reply_within_days: None
         }),
         Just(Command::Approve { note: None }),
         Just(Command::RejectProposal { reason: "Chưa đủ căn cứ".into() }),

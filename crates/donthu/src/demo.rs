@@ -539,6 +539,7 @@ impl Demo {
                 to_unit: None,
                 to_body: None,
                 reason: reason("Đơn nặc danh, không đủ căn cứ để thanh tra, kiểm tra"),
+                reply_within_days: None,
             }
         } else if !eligible {
             if rng.gen_bool(0.5) {
@@ -547,6 +548,7 @@ impl Demo {
                     to_unit: None,
                     to_body: None,
                     reason: reason("Đơn chưa có chữ ký, chưa ghi ngày tháng; đề nghị công dân bổ sung"),
+                    reply_within_days: None,
                 }
             } else {
                 Command::Propose {
@@ -554,6 +556,7 @@ impl Demo {
                     to_unit: None,
                     to_body: Some("UBND cấp xã nơi có đất".into()),
                     reason: reason("Hướng dẫn công dân gửi đơn đúng cơ quan có thẩm quyền"),
+                    reply_within_days: None,
                 }
             }
         } else if roll < 45 && matches!(code, "BNCTU" | "VPTU" | "BTCD") {
@@ -563,6 +566,7 @@ impl Demo {
                 to_unit: Some(self.units[to].id),
                 to_body: None,
                 reason: reason("Không thuộc thẩm quyền; chuyển cơ quan có thẩm quyền giải quyết"),
+                reply_within_days: None,
             }
         } else if (45..48).contains(&roll) {
             Command::Propose {
@@ -570,6 +574,7 @@ impl Demo {
                 to_unit: None,
                 to_body: Some("Tòa án nhân dân khu vực".into()),
                 reason: reason("Nội dung thuộc thẩm quyền của Tòa án"),
+                reply_within_days: None,
             }
         } else {
             Command::Propose {
@@ -577,6 +582,7 @@ impl Demo {
                 to_unit: None,
                 to_body: None,
                 reason: reason("Đủ điều kiện thụ lý, thuộc thẩm quyền"),
+                reply_within_days: None,
             }
         };
         day += rng.gen_range(1..4);

@@ -290,6 +290,7 @@ async fn calendar(store: &dyn Store, command: CalendarCommand) -> anyhow::Result
                 remote,
                 pauses: Vec::new(),
                 extensions: 0,
+                custom_length: None,
             };
             let calendar = WorkCalendar::with_schedules(store.calendar_entries().await?);
             let book = RuleBook::shipped();

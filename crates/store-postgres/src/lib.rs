@@ -676,7 +676,7 @@ impl Store for PostgresStore {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE petition_id = $1 ORDER BY start_on, rule_id"#,
             id
         )
@@ -694,6 +694,7 @@ impl Store for PostgresStore {
                     complexity: r.complexity,
                     remote: r.remote,
                     extensions: r.extensions,
+                    custom_length: r.custom_length,
                     pauses_json: r.pauses_json,
                     due_on: r.due_on,
                     explanation_json: r.explanation_json,

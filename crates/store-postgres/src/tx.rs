@@ -556,8 +556,8 @@ impl Tx for PostgresTx {
     async fn insert_deadline(&mut self, d: &DeadlineRow, now: DateTime<Utc>) -> Result<()> {
         sqlx::query!(
             "INSERT INTO deadlines (id, petition_id, rule_id, start_event, start_on, complexity, remote, extensions,
-                pauses_json, due_on, explanation_json, state, met_on, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                pauses_json, due_on, explanation_json, state, met_on, updated_at, custom_length)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             d.id,
             d.petition_id,
             d.rule_id,
@@ -571,7 +571,8 @@ impl Tx for PostgresTx {
             d.explanation_json,
             d.state,
             d.met_on,
-            now
+            now,
+            d.custom_length
         )
         .execute(&mut *self.0)
         .await
@@ -603,7 +604,7 @@ impl Tx for PostgresTx {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE petition_id = $1 AND state = 'open' ORDER BY start_on, rule_id"#,
             petition_id
         )
@@ -621,6 +622,7 @@ impl Tx for PostgresTx {
                 complexity: r.complexity,
                 remote: r.remote,
                 extensions: r.extensions,
+                custom_length: r.custom_length,
                 pauses_json: r.pauses_json,
                 due_on: r.due_on,
                 explanation_json: r.explanation_json,
@@ -634,7 +636,7 @@ impl Tx for PostgresTx {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE state = 'open' AND (due_on IS NULL OR due_on >= $1)"#,
             from
         )
@@ -652,6 +654,7 @@ impl Tx for PostgresTx {
                 complexity: r.complexity,
                 remote: r.remote,
                 extensions: r.extensions,
+                custom_length: r.custom_length,
                 pauses_json: r.pauses_json,
                 due_on: r.due_on,
                 explanation_json: r.explanation_json,

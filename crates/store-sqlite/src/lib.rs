@@ -709,7 +709,7 @@ impl Store for SqliteStore {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE petition_id = ?1 ORDER BY start_on, rule_id"#,
             id
         )
@@ -727,6 +727,7 @@ impl Store for SqliteStore {
                     complexity: r.complexity,
                     remote: r.remote,
                     extensions: r.extensions,
+                    custom_length: r.custom_length,
                     pauses_json: r.pauses_json,
                     due_on: r.due_on,
                     explanation_json: r.explanation_json,

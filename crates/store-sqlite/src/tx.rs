@@ -565,8 +565,8 @@ impl Tx for SqliteTx {
     async fn insert_deadline(&mut self, d: &DeadlineRow, now: DateTime<Utc>) -> Result<()> {
         sqlx::query!(
             "INSERT INTO deadlines (id, petition_id, rule_id, start_event, start_on, complexity, remote, extensions,
-                pauses_json, due_on, explanation_json, state, met_on, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                pauses_json, due_on, explanation_json, state, met_on, updated_at, custom_length)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             h(d.id),
             h(d.petition_id),
             d.rule_id,
@@ -580,7 +580,8 @@ impl Tx for SqliteTx {
             d.explanation_json,
             d.state,
             d.met_on,
-            now
+            now,
+            d.custom_length
         )
         .execute(&mut *self.0)
         .await
@@ -612,7 +613,7 @@ impl Tx for SqliteTx {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE petition_id = ?1 AND state = 'open' ORDER BY start_on, rule_id"#,
             h(petition_id)
         )
@@ -630,6 +631,7 @@ impl Tx for SqliteTx {
                 complexity: r.complexity,
                 remote: r.remote,
                 extensions: r.extensions,
+                custom_length: r.custom_length,
                 pauses_json: r.pauses_json,
                 due_on: r.due_on,
                 explanation_json: r.explanation_json,
@@ -643,7 +645,7 @@ impl Tx for SqliteTx {
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
-                pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
+                custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE state = 'open' AND (due_on IS NULL OR due_on >= ?1)"#,
             from
         )
@@ -661,6 +663,7 @@ impl Tx for SqliteTx {
                 complexity: r.complexity,
                 remote: r.remote,
                 extensions: r.extensions,
+                custom_length: r.custom_length,
                 pauses_json: r.pauses_json,
                 due_on: r.due_on,
                 explanation_json: r.explanation_json,

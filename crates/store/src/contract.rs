@@ -204,7 +204,13 @@ pub fn classify(kind: Kind) -> Command {
 }
 
 pub fn propose(handling: Handling, to_unit: Option<Uuid>) -> Command {
-    Command::Propose { handling, to_unit, to_body: None, reason: Some("Theo thẩm quyền".into()) }
+    Command::Propose {
+        handling,
+        to_unit,
+        to_body: None,
+        reason: Some("Theo thẩm quyền".into()),
+        reply_within_days: None,
+    }
 }
 
 fn approve() -> Command {
@@ -616,6 +622,7 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
             to_unit: None,
             to_body: None,
             reason: Some("Đã chuyển một lần".into()),
+            reply_within_days: None,
         },
     )
     .await;
@@ -686,7 +693,13 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
         s,
         &w.commune_officer,
         done,
-        Command::Propose { handling: Handling::Archive, to_unit: None, to_body: None, reason: Some("Trùng".into()) },
+        Command::Propose {
+            handling: Handling::Archive,
+            to_unit: None,
+            to_body: None,
+            reason: Some("Trùng".into()),
+            reply_within_days: None,
+        },
     )
     .await;
     let head = user(s, "xa-head", "Chủ tịch xã", &[(&w.commune, Role::Head)]).await;
@@ -967,6 +980,30 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     let own = register(s, &w.officer, complaint(&w.internal_affairs)).await;
     let e = service::execute(s, &w.officer, own, &report("x"), now()).await.unwrap_err();
     assert_eq!(code(e), ErrorCode::NotForwarded);
+
+    // The forwarding letter sets its own term: answer within 3 days.
+    let urgent = register(s, &w.office_officer, complaint(&w.office)).await;
+    exec(s, &w.office_officer, urgent, classify(Kind::Complaint)).await;
+    let with_term = |handling| Command::Propose {
+        handling,
+        to_unit: Some(w.internal_affairs.id),
+        to_body: None,
+        reason: None,
+        reply_within_days: Some(3),
+    };
+    let e = service::execute(s, &w.office_officer, urgent, &with_term(Handling::Accept), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::InvalidValue, "a term only goes with a forwarding");
+    exec(s, &w.office_officer, urgent, with_term(Handling::Forward)).await;
+    exec(s, &w.office_head, urgent, approve()).await;
+    let copy = s.forwardings(urgent).await.unwrap()[0].copy_petition_id.unwrap();
+    let ack = deadline(&s.deadlines(copy).await.unwrap(), "forwarding.acknowledge").clone();
+    // 20/11 + 3 days = Monday 23/11.
+    assert_eq!((ack.due_on, ack.custom_length), (Some(date(2026, 11, 23)), Some(3)));
+    assert!(
+        ack.explanation.lines()[0].contains("thời hạn ghi trong văn bản chuyển đơn"),
+        "{:?}",
+        ack.explanation.lines()
+    );
 }
 
 pub async fn extensions_follow_the_complexity(store: Arc<dyn Store>) {

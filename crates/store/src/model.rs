@@ -296,6 +296,8 @@ pub struct Deadline {
     pub complexity: donthu_core::petition::Complexity,
     pub remote: bool,
     pub extensions: u32,
+    /// A length set by a document (a forwarding letter's term) instead of the rule's.
+    pub custom_length: Option<u32>,
     pub pauses: Vec<donthu_calendar::rules::Pause>,
     /// `None` while a temporary suspension stops the clock.
     pub due_on: Option<NaiveDate>,
@@ -315,6 +317,7 @@ impl Deadline {
             remote: self.remote,
             pauses: self.pauses.clone(),
             extensions: self.extensions,
+            custom_length: self.custom_length,
         }
     }
 

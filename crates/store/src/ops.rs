@@ -196,7 +196,7 @@ async fn apply_deadline_ops<T: Tx>(
 ) -> Result<()> {
     for op in ops {
         let open: Vec<Deadline> = match op {
-            DeadlineOp::Open { .. } => Vec::new(),
+            DeadlineOp::Open { .. } | DeadlineOp::OpenWithLength { .. } => Vec::new(),
             _ => tx
                 .open_deadlines(petition_id)
                 .await?
@@ -205,7 +205,14 @@ async fn apply_deadline_ops<T: Tx>(
                 .collect::<Result<_>>()?,
         };
         match op {
-            DeadlineOp::Open { rule, start_event, start } => {
+            DeadlineOp::Open { .. } | DeadlineOp::OpenWithLength { .. } => {
+                let (rule, start_event, start, custom_length) = match op {
+                    DeadlineOp::Open { rule, start_event, start } => (rule, start_event, start, None),
+                    DeadlineOp::OpenWithLength { rule, start_event, start, days } => {
+                        (rule, start_event, start, Some(days))
+                    }
+                    _ => unreachable!("matched above"),
+                };
                 let q = DeadlineQuery {
                     rule: rule.to_owned(),
                     start,
@@ -214,6 +221,7 @@ async fn apply_deadline_ops<T: Tx>(
                     remote: state.remote_area,
                     pauses: Vec::new(),
                     extensions: 0,
+                    custom_length,
                 };
                 if let Some(computed) = legal.compute(&q)? {
                     let deadline = Deadline {
@@ -225,6 +233,7 @@ async fn apply_deadline_ops<T: Tx>(
                         complexity: q.complexity,
                         remote: q.remote,
                         extensions: 0,
+                        custom_length: q.custom_length,
                         pauses: Vec::new(),
                         due_on: computed.due,
                         explanation: computed.explanation,
@@ -454,7 +463,7 @@ async fn insert_petition<T: Tx>(
     let kind = rows::parse_code("kind", p.kind, Kind::from_code)?;
     let channel = rows::parse_code("channel", p.channel, Channel::from_code)?;
     let state: donthu_core::process::ProcessState = from_json("process", &p.process_json)?;
-    let ops = policy::on_receive(kind, channel, p.received_on, p.source_petition_id.is_some());
+    let ops = policy::on_receive(kind, channel, p.received_on, p.source_petition_id.is_some(), p.reply_within_days);
     apply_deadline_ops(tx, legal, p.id, ops, &state, vietnam_today(now), now).await
 }
 
@@ -589,7 +598,7 @@ async fn apply_effect<T: Tx>(
     let record = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?;
     let today = vietnam_today(now);
     match effect {
-        Effect::Forward { to_unit, to_body } => {
+        Effect::Forward { to_unit, to_body, reply_within_days } => {
             let chase_up = decision.before.proposal.as_ref().is_some_and(|p| p.handling == Handling::ChaseUp);
             tx.lock_case(snapshot.case_id).await?;
             // Checked again here, in the transaction: TT 05/2021 Art.14(1).
@@ -607,7 +616,7 @@ async fn apply_effect<T: Tx>(
                 let from_name = tx.unit(snapshot.unit_id).await?.map(|(_, name, _)| name).unwrap_or_default();
                 let petitioner = petitioner_of(tx, sealer, &record).await?;
                 let id = Uuid::new_v4();
-                let insert = Derived {
+                let mut insert = Derived {
                     sealer,
                     id,
                     case_id: snapshot.case_id,
@@ -631,6 +640,7 @@ async fn apply_effect<T: Tx>(
                     recorded_by: actor,
                 }
                 .prepare()?;
+                insert.reply_within_days = *reply_within_days;
                 let details = serde_json::json!({ "from_petition": record.id, "from_unit": snapshot.unit_id, "chase_up": chase_up });
                 insert_petition(tx, legal, &insert, "receive_forwarded", Some(details), now).await?;
                 copy_id = Some(id);

@@ -72,6 +72,8 @@ pub struct PetitionInsert {
     pub process_json: String,
     pub split_from: Option<Uuid>,
     pub source_petition_id: Option<Uuid>,
+    /// Not a column: the term the forwarding letter set for this copy's acknowledgement.
+    pub reply_within_days: Option<u32>,
 }
 
 fn petitioner_type(p: &Petitioner) -> &'static str {
@@ -144,6 +146,7 @@ pub fn prepare_petition(
         process_json: to_json(&state),
         split_from: None,
         source_petition_id: None,
+        reply_within_days: None,
     }
 }
 
@@ -388,6 +391,7 @@ pub struct DeadlineRow {
     pub complexity: String,
     pub remote: bool,
     pub extensions: i64,
+    pub custom_length: Option<i64>,
     pub pauses_json: String,
     pub due_on: Option<NaiveDate>,
     pub explanation_json: String,
@@ -406,6 +410,7 @@ impl DeadlineRow {
             complexity: d.complexity.code().to_owned(),
             remote: d.remote,
             extensions: i64::from(d.extensions),
+            custom_length: d.custom_length.map(i64::from),
             pauses_json: to_json(&d.pauses),
             due_on: d.due_on,
             explanation_json: to_json(&d.explanation),
@@ -424,6 +429,7 @@ impl DeadlineRow {
             complexity: parse_code("complexity", &self.complexity, donthu_core::petition::Complexity::from_code)?,
             remote: self.remote,
             extensions: u32::try_from(self.extensions).map_err(|_| corrupt("extensions"))?,
+            custom_length: self.custom_length.map(u32::try_from).transpose().map_err(|_| corrupt("custom_length"))?,
             pauses: from_json("pauses", &self.pauses_json)?,
             due_on: self.due_on,
             explanation: from_json("explanation", &self.explanation_json)?,
