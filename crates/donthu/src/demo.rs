@@ -346,9 +346,45 @@ impl Demo {
                     .await
                     .with_context(|| format!("xử lý đơn phát sinh từ đơn mẫu số {i}"))?;
                 queue.extend(more);
+                self.maybe_report(store, &mut rng, next.code, next.id, now).await?;
             }
             previous.push((id, petition));
         }
+        Ok(())
+    }
+
+    /// A unit that received a forwarded item reports the result back — most on time,
+    /// some late, some never (seed 000).
+    async fn maybe_report(
+        &self,
+        store: &dyn Store,
+        rng: &mut StdRng,
+        code: &str,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        use donthu_core::process::Status;
+        let Some(p) = store.petition(id, &donthu_store::model::Scope::All).await? else { return Ok(()) };
+        let resolved = p.status == Status::Concluded || p.status == Status::Enforcing || !p.status.is_open();
+        if p.forwarded_from_petition.is_none() || !resolved || p.status == Status::Split {
+            return Ok(());
+        }
+        let delay = match rng.gen_range(0..100) {
+            0..=59 => rng.gen_range(1..6),
+            60..=79 => rng.gen_range(15..40),
+            _ => return Ok(()),
+        };
+        let at = (p.updated_at + Duration::days(delay)).min(now);
+        let summary = match p.status {
+            Status::Concluded | Status::Enforcing | Status::Closed => "Đã giải quyết xong; gửi kèm văn bản giải quyết.",
+            Status::Guided => "Đã hướng dẫn công dân gửi đơn đến cơ quan có thẩm quyền.",
+            Status::Withdrawn => "Người gửi đơn đã rút đơn.",
+            _ => "Đã xử lý đơn theo thẩm quyền.",
+        };
+        let officer = self.officer(code);
+        service::execute(store, officer, id, &Command::ReportToForwarder { summary: summary.into() }, at)
+            .await
+            .map_err(err)?;
         Ok(())
     }
 

@@ -672,13 +672,12 @@ impl Store for PostgresStore {
     }
 
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>> {
-        let id = petition_id;
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
                 custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
                FROM deadlines WHERE petition_id = $1 ORDER BY start_on, rule_id"#,
-            id
+            petition_id
         )
         .fetch_all(&self.pool)
         .await
@@ -707,17 +706,16 @@ impl Store for PostgresStore {
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
-        let (id, pid, by) = (a.id, a.petition_id, actor);
         sqlx::query!(
             "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            id,
-            pid,
+            a.id,
+            a.petition_id,
             a.file_name,
             a.content_type,
             a.size_bytes,
             a.sha256,
-            by,
+            actor,
             a.uploaded_at,
             a.sealed
         )
