@@ -26,31 +26,16 @@ pub struct SmtpMailer {
 }
 
 impl SmtpMailer {
-    /// `smtp://host[:port]`, optionally with `user:password@` before the host (port 25
-    /// by default). TLS is left to the relay it talks to [an open point: see the notes].
+    /// The server as a URL: `smtps://user:password@host:465` (SMTP over TLS),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS), or `smtp://host:25` (plain,
+    /// for a relay on the same machine or network). TLS uses the bundled Mozilla roots.
     pub fn from_url(url: &str, from: &str) -> Result<SmtpMailer, String> {
-        let bad = |why: &str| format!("địa chỉ máy chủ thư không hợp lệ ({why}); dùng dạng smtp://máy_chủ:cổng");
-        let rest = url.strip_prefix("smtp://").ok_or_else(|| bad("phải bắt đầu bằng smtp://"))?;
-        let (credentials, server) = match rest.rsplit_once('@') {
-            Some((c, s)) => (Some(c), s),
-            None => (None, rest),
-        };
-        let server = server.trim_end_matches('/');
-        let (host, port) = match server.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("cổng không hợp lệ"))?),
-            None => (server, 25),
-        };
-        if host.is_empty() {
-            return Err(bad("thiếu tên máy chủ"));
-        }
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
-            .timeout(Some(Duration::from_secs(20)));
-        if let Some((user, password)) = credentials.and_then(|c| c.split_once(':')) {
-            builder = builder
-                .credentials(lettre::transport::smtp::authentication::Credentials::new(user.into(), password.into()));
-        }
-        let transport = builder.build();
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| {
+                format!("địa chỉ máy chủ thư không hợp lệ ({e}); dùng dạng smtps://người_dùng:mật_khẩu@máy_chủ:465")
+            })?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
         let from = from.parse().map_err(|e| format!("địa chỉ người gửi \"{from}\" không hợp lệ: {e}"))?;
         Ok(SmtpMailer { transport, from })
     }
@@ -139,4 +124,21 @@ pub fn spawn(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn mail_server_urls() {
+        assert!(
+            SmtpMailer::from_url("smtps://donthu:mat-khau@mail.example.gov.vn:465", "donthu@example.gov.vn").is_ok()
+        );
+        assert!(SmtpMailer::from_url("smtp://mail.example.gov.vn:587?tls=required", "donthu@example.gov.vn").is_ok());
+        assert!(SmtpMailer::from_url("smtp://127.0.0.1:25", "donthu@example.gov.vn").is_ok());
+        let bad = SmtpMailer::from_url("http://mail.example.gov.vn", "donthu@example.gov.vn").err().unwrap();
+        assert!(bad.starts_with("địa chỉ máy chủ thư không hợp lệ"), "{bad}");
+        assert!(SmtpMailer::from_url("smtp://127.0.0.1:25", "không phải địa chỉ").is_err());
+    }
 }
