@@ -304,7 +304,10 @@ mod tests {
         let off = |y, m, from: u32, to: u32| (from..=to).all(|day| !cal.is_working_day(d(y, m, day)));
         assert!(off(2024, 2, 8, 14) && cal.is_working_day(d(2024, 2, 15)), "Tết 2024: 08–14/02");
         assert!(off(2023, 1, 20, 26) && cal.is_working_day(d(2023, 1, 27)), "Tết 2023: 20–26/01");
-        assert!(off(2025, 1, 25, 31) && off(2025, 2, 1, 2) && cal.is_working_day(d(2025, 2, 3)), "Tết 2025: 25/01–02/02");
+        assert!(
+            off(2025, 1, 25, 31) && off(2025, 2, 1, 2) && cal.is_working_day(d(2025, 2, 3)),
+            "Tết 2025: 25/01–02/02"
+        );
         assert!(cal.is_working_day(d(2025, 2, 8)), "Saturday 08/02/2025 is worked in exchange");
         assert!(off(2026, 2, 14, 22) && cal.is_working_day(d(2026, 2, 23)), "Tết 2026: 14–22/02");
         assert!(off(2024, 4, 27, 30) && off(2024, 5, 1, 1) && cal.is_working_day(d(2024, 5, 4)));

@@ -59,6 +59,18 @@ enum Command {
         /// Địa chỉ người gửi thư nhắc việc
         #[arg(long, env = "DONTHU_MAIL_FROM", default_value = "donthu <donthu@localhost>")]
         mail_from: String,
+        /// Nhắc cán bộ trước hạn bao nhiêu ngày làm việc
+        #[arg(long, env = "DONTHU_REMIND_BEFORE", default_value_t = 2, value_name = "NGÀY")]
+        remind_before: u32,
+        /// Báo lãnh đạo đơn vị khi quá hạn bao nhiêu ngày làm việc
+        #[arg(long, env = "DONTHU_ESCALATE_HEAD_AFTER", default_value_t = 2, value_name = "NGÀY")]
+        escalate_head_after: u32,
+        /// Báo cơ quan đã chuyển đơn khi quá hạn bao nhiêu ngày làm việc
+        #[arg(long, env = "DONTHU_ESCALATE_FORWARDER_AFTER", default_value_t = 5, value_name = "NGÀY")]
+        escalate_forwarder_after: u32,
+        /// Giờ hành chính gửi nhắc việc (giờ Việt Nam), dạng 08:00-17:00
+        #[arg(long, env = "DONTHU_OFFICE_HOURS", default_value = "08:00-17:00", value_name = "GIỜ")]
+        office_hours: String,
     },
     /// Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu
     Migrate,
@@ -176,6 +188,31 @@ async fn main() {
     }
 }
 
+/// The reminder policy from the command line; the defaults are office practice [U].
+fn reminder_policy(
+    before: u32,
+    head_after: u32,
+    forwarder_after: u32,
+    office_hours: &str,
+) -> anyhow::Result<donthu_calendar::reminders::ReminderPolicy> {
+    let bad = || anyhow::anyhow!("Giờ hành chính \"{office_hours}\" không hợp lệ: dùng dạng 08:00-17:00.");
+    let (opens, closes) = office_hours.split_once('-').ok_or_else(bad)?;
+    let time = |t: &str| chrono::NaiveTime::parse_from_str(t.trim(), "%H:%M").map_err(|_| bad());
+    let (office_opens, office_closes) = (time(opens)?, time(closes)?);
+    if office_opens >= office_closes || before > 30 || head_after > 60 || forwarder_after > 60 {
+        bail!(
+            "Cấu hình nhắc việc không hợp lệ: giờ mở cửa phải trước giờ đóng cửa, số ngày trong khoảng hợp lý (tối đa 30–60 ngày)."
+        );
+    }
+    Ok(donthu_calendar::reminders::ReminderPolicy {
+        due_soon_working_days: before,
+        head_after_working_days: head_after,
+        forwarder_after_working_days: forwarder_after,
+        office_opens,
+        office_closes,
+    })
+}
+
 fn parse_date(text: &str) -> anyhow::Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| anyhow::anyhow!("Ngày \"{text}\" không hợp lệ: phải có dạng YYYY-MM-DD, ví dụ 2026-11-20."))
@@ -198,7 +235,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let sealer = config::identity_sealer(&database, cli.identity_key.as_deref())?;
     let store = config::open_store(&database, sealer.clone()).await?;
     match cli.command {
-        Command::Serve { bind, demo, blob_dir, smtp_url, mail_from } => {
+        Command::Serve {
+            bind,
+            demo,
+            blob_dir,
+            smtp_url,
+            mail_from,
+            remind_before,
+            escalate_head_after,
+            escalate_forwarder_after,
+            office_hours,
+        } => {
+            let policy = reminder_policy(remind_before, escalate_head_after, escalate_forwarder_after, &office_hours)?;
             if demo {
                 demo::run(&*store).await?;
             }
@@ -218,7 +266,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             // Reminders and e-mail: every minute, on working days in office hours.
-            let _jobs = donthu_jobs::spawn(store.clone(), mailer, Default::default());
+            let _jobs = donthu_jobs::spawn(store.clone(), mailer, policy);
             let state = AppState { store, blobs: Arc::new(LocalDirBlobStore::new(blob_dir)), sealer };
             donthu_web::serve(listener, state).await?;
         }
@@ -371,5 +419,16 @@ pub fn store_message(e: donthu_store::StoreError) -> String {
     match e {
         donthu_store::StoreError::Domain(d) => d.message,
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reminder_policy_from_the_command_line() {
+        let p = super::reminder_policy(3, 2, 5, "07:30-16:30").unwrap();
+        assert_eq!((p.due_soon_working_days, p.office_opens.to_string().as_str()), (3, "07:30:00"));
+        assert!(super::reminder_policy(2, 2, 5, "17:00-08:00").is_err());
+        assert!(super::reminder_policy(2, 2, 5, "tám giờ").unwrap_err().to_string().contains("08:00-17:00"));
     }
 }
