@@ -601,7 +601,8 @@ impl Tx for PostgresTx {
     }
 
     async fn open_deadlines(&mut self, petition_id: Uuid) -> Result<Vec<DeadlineRow>> {
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            crate::DbDeadline,
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
                 custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
@@ -611,29 +612,12 @@ impl Tx for PostgresTx {
         .fetch_all(&mut *self.0)
         .await
         .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DeadlineRow {
-                id: r.id,
-                petition_id: r.petition_id,
-                rule_id: r.rule_id,
-                start_event: r.start_event,
-                start_on: r.start_on,
-                complexity: r.complexity,
-                remote: r.remote,
-                extensions: r.extensions,
-                custom_length: r.custom_length,
-                pauses_json: r.pauses_json,
-                due_on: r.due_on,
-                explanation_json: r.explanation_json,
-                state: r.state,
-                met_on: r.met_on,
-            })
-            .collect())
+        Ok(rows.into_iter().map(DeadlineRow::from).collect())
     }
 
     async fn open_deadlines_due_from(&mut self, from: NaiveDate) -> Result<Vec<DeadlineRow>> {
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            crate::DbDeadline,
             r#"SELECT id AS "id!: Uuid", petition_id AS "petition_id!: Uuid", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
                 custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
@@ -643,25 +627,7 @@ impl Tx for PostgresTx {
         .fetch_all(&mut *self.0)
         .await
         .map_err(db)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| DeadlineRow {
-                id: r.id,
-                petition_id: r.petition_id,
-                rule_id: r.rule_id,
-                start_event: r.start_event,
-                start_on: r.start_on,
-                complexity: r.complexity,
-                remote: r.remote,
-                extensions: r.extensions,
-                custom_length: r.custom_length,
-                pauses_json: r.pauses_json,
-                due_on: r.due_on,
-                explanation_json: r.explanation_json,
-                state: r.state,
-                met_on: r.met_on,
-            })
-            .collect())
+        Ok(rows.into_iter().map(DeadlineRow::from).collect())
     }
 
     async fn commit(self) -> Result<()> {

@@ -23,6 +23,45 @@ use uuid::fmt::Hyphenated;
 
 mod tx;
 
+/// A deadline row as the database returns it (the target of `query_as!`).
+pub(crate) struct DbDeadline {
+    id: Hyphenated,
+    petition_id: Hyphenated,
+    rule_id: String,
+    start_event: String,
+    start_on: NaiveDate,
+    complexity: String,
+    remote: bool,
+    extensions: i64,
+    custom_length: Option<i64>,
+    pauses_json: String,
+    due_on: Option<NaiveDate>,
+    explanation_json: String,
+    state: String,
+    met_on: Option<NaiveDate>,
+}
+
+impl From<DbDeadline> for rows::DeadlineRow {
+    fn from(d: DbDeadline) -> rows::DeadlineRow {
+        rows::DeadlineRow {
+            id: d.id.into_uuid(),
+            petition_id: d.petition_id.into_uuid(),
+            rule_id: d.rule_id,
+            start_event: d.start_event,
+            start_on: d.start_on,
+            complexity: d.complexity,
+            remote: d.remote,
+            extensions: d.extensions,
+            custom_length: d.custom_length,
+            pauses_json: d.pauses_json,
+            due_on: d.due_on,
+            explanation_json: d.explanation_json,
+            state: d.state,
+            met_on: d.met_on,
+        }
+    }
+}
+
 pub use tx::SqliteTx;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
@@ -706,7 +745,8 @@ impl Store for SqliteStore {
 
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>> {
         let id = h(petition_id);
-        let rows = sqlx::query!(
+        let rows = sqlx::query_as!(
+            crate::DbDeadline,
             r#"SELECT id AS "id!: Hyphenated", petition_id AS "petition_id!: Hyphenated", rule_id, start_event,
                 start_on AS "start_on!: NaiveDate", complexity, remote AS "remote!: bool", extensions AS "extensions!: i64",
                 custom_length AS "custom_length?: i64", pauses_json, due_on AS "due_on?: NaiveDate", explanation_json, state, met_on AS "met_on?: NaiveDate"
@@ -716,27 +756,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
-                rows::DeadlineRow {
-                    id: u(r.id),
-                    petition_id: u(r.petition_id),
-                    rule_id: r.rule_id,
-                    start_event: r.start_event,
-                    start_on: r.start_on,
-                    complexity: r.complexity,
-                    remote: r.remote,
-                    extensions: r.extensions,
-                    custom_length: r.custom_length,
-                    pauses_json: r.pauses_json,
-                    due_on: r.due_on,
-                    explanation_json: r.explanation_json,
-                    state: r.state,
-                    met_on: r.met_on,
-                }
-                .into_deadline()
-            })
-            .collect()
+        rows.into_iter().map(|d| rows::DeadlineRow::from(d).into_deadline()).collect()
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
