@@ -416,7 +416,7 @@ impl Store for PostgresStore {
                 process_json,
                 EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
                     AND NOT f.chase_up) AS "forwarded!: bool",
-                source_petition_id IS NOT NULL AS "owes_forwarder!: bool"
+                source_petition_id IS NOT NULL AS "owes_forwarder!: bool", received_on AS "received_on!: NaiveDate"
                FROM petitions p WHERE id = $1"#,
             id
         )
@@ -432,6 +432,7 @@ impl Store for PostgresStore {
                 state: from_json::<ProcessState>("process", &r.process_json)?,
                 denunciation_forwarded_before: r.forwarded,
                 owes_forwarder: r.owes_forwarder,
+                received_on: r.received_on,
             })
         })
         .transpose()

@@ -237,6 +237,8 @@ pub struct ProcessingSnapshot {
     pub denunciation_forwarded_before: bool,
     /// Another unit in donthu forwarded it here and expects the result.
     pub owes_forwarder: bool,
+    /// The legal receipt date, from which intake deadlines run.
+    pub received_on: NaiveDate,
 }
 
 /// Metadata of a file attached to a petition; the bytes live in the blob store.

@@ -562,10 +562,15 @@ pub async fn apply_decision<T: Tx>(
     }
     let legal = Legal::resolve(clock, &mut tx).await?;
     let details = apply_effect(&mut tx, sealer, &legal, snapshot, decision, actor, now).await?;
-    let received_on = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?.received_on;
     let today = vietnam_today(now);
-    let ops =
-        policy::on_decision(decision.action, &decision.before, after, received_on, today, snapshot.owes_forwarder);
+    let ops = policy::on_decision(
+        decision.action,
+        &decision.before,
+        after,
+        snapshot.received_on,
+        today,
+        snapshot.owes_forwarder,
+    );
     apply_deadline_ops(&mut tx, &legal, snapshot.petition_id, ops, after, today, now).await?;
     tx.append_audit(&NewAuditEvent {
         petition_id: snapshot.petition_id,
