@@ -320,7 +320,13 @@ impl Demo {
                 if petition.unit_id == unit.id && petition.received_on <= received_on {
                     let case_id = store.petition(earlier, &donthu_store::model::Scope::All).await?.map(|p| p.case_id);
                     let repeat = NewPetition { received_on, written_on: Some(received_on), ..petition };
-                    let intake = Intake { petition: repeat, case_id, recorded_by: officer.id, idempotency: None };
+                    let intake = Intake {
+                        petition: repeat,
+                        case_id,
+                        recorded_by: Some(officer.id),
+                        tracking_digest: None,
+                        idempotency: None,
+                    };
                     service::register(store, officer, intake, at).await.map_err(err)?;
                     continue;
                 }
@@ -329,7 +335,13 @@ impl Demo {
             let id = service::register(
                 store,
                 officer,
-                Intake { petition: petition.clone(), case_id: None, recorded_by: officer.id, idempotency: None },
+                Intake {
+                    petition: petition.clone(),
+                    case_id: None,
+                    recorded_by: Some(officer.id),
+                    tracking_digest: None,
+                    idempotency: None,
+                },
                 at,
             )
             .await

@@ -8,7 +8,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::petition::{Channel, Kind, Petitioner};
+use donthu_core::petition::{Channel, Field, Kind, Petitioner};
 use donthu_core::process::{Decision, ProcessState, Status};
 use donthu_store::model::*;
 use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json};
@@ -66,6 +66,31 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 fn db(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
+}
+
+/// A list filter as query parameters.
+struct FilterParams {
+    status: Option<&'static str>,
+    kind: Option<&'static str>,
+    field: Option<&'static str>,
+    channel: Option<&'static str>,
+    open_statuses: Option<Vec<String>>,
+    ref_seq: Option<i64>,
+    ref_year: Option<i64>,
+}
+
+impl FilterParams {
+    fn of(f: &PetitionFilter) -> FilterParams {
+        FilterParams {
+            status: f.status.map(Status::code),
+            kind: f.kind.map(Kind::code),
+            field: f.field.map(Field::code),
+            channel: f.channel.map(Channel::code),
+            open_statuses: f.open_only.then(|| rows::open_status_codes().into_iter().map(str::to_owned).collect()),
+            ref_seq: f.reference.map(|r| i64::from(r.0)),
+            ref_year: f.reference.map(|r| i64::from(r.1)),
+        }
+    }
 }
 
 /// The scope as two parameters: "everything", or the array of visible unit ids.
@@ -310,6 +335,97 @@ impl Store for PostgresStore {
         }
     }
 
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let updated = sqlx::query!("UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::not_found(donthu_core::ErrorCode::NotFound, "Không tìm thấy cán bộ."));
+        }
+        sqlx::query!("DELETE FROM web_sessions WHERE user_id = $1", user_id).execute(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn create_web_session(
+        &self,
+        id_digest: &str,
+        user_id: Uuid,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO web_sessions (id_digest, user_id, csrf_token, created_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $4)",
+            id_digest,
+            user_id,
+            csrf_token,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn web_session(&self, id_digest: &str) -> Result<Option<WebSession>> {
+        let row = sqlx::query!(
+            "SELECT user_id, csrf_token, created_at, last_seen_at FROM web_sessions WHERE id_digest = $1",
+            id_digest
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| WebSession {
+            user_id: r.user_id,
+            csrf_token: r.csrf_token,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+        }))
+    }
+
+    async fn touch_web_session(&self, id_digest: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!("UPDATE web_sessions SET last_seen_at = $1 WHERE id_digest = $2", now, id_digest)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn delete_web_session(&self, id_digest: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM web_sessions WHERE id_digest = $1", id_digest)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<u64> {
+        let row =
+            sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures WHERE key = $1 AND at >= $2"#, key, since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        Ok(row.n as u64)
+    }
+
+    async fn record_login_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let forget_before = now - chrono::Duration::days(1);
+        sqlx::query!("DELETE FROM login_failures WHERE at < $1", forget_before).execute(&mut *tx).await.map_err(db)?;
+        sqlx::query!("INSERT INTO login_failures (key, at) SELECT k, $2 FROM unnest($1::text[]) AS k", keys, now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM login_failures WHERE key = $1", key).execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
@@ -327,33 +443,49 @@ impl Store for PostgresStore {
 
     async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) =
-            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
-        let (unit, case) = (f.unit_id, f.case_id);
+        let w = FilterParams::of(f);
         let limit = i64::from(f.limit.clamp(1, 500));
         let offset = i64::from(f.offset);
+        let by_deadline = f.order == ListOrder::Deadline;
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
                 ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
-                left(content, 400) AS "content!: String"
-               FROM petitions
+                CASE WHEN cardinality($13::text[]) = 0 THEN left(content, 400) ELSE content END AS "content!: String",
+                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
+                    AS "next_due_on: NaiveDate"
+               FROM petitions p
                WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
                  AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
                  AND ($5::text IS NULL OR channel = $5) AND ($6::uuid IS NULL OR unit_id = $6)
                  AND ($7::uuid IS NULL OR case_id = $7)
                  AND ($8::date IS NULL OR received_on >= $8) AND ($9::date IS NULL OR received_on <= $9)
-               ORDER BY received_on DESC, ref_seq DESC
-               LIMIT $10 OFFSET $11"#,
+                 AND ($10::text IS NULL OR field = $10)
+                 AND ($11::text[] IS NULL OR status = ANY($11))
+                 AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
+                 AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
+                     WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
+                       AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
+                       AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)
+               ORDER BY CASE WHEN $15::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
+                            WHERE d.petition_id = p.id AND d.state = 'open') END ASC NULLS LAST,
+                        received_on DESC, ref_seq DESC
+               LIMIT $16 OFFSET $17"#,
             all,
             &units,
-            status,
-            kind,
-            channel,
-            unit,
-            case,
+            w.status,
+            w.kind,
+            w.channel,
+            f.unit_id,
+            f.case_id,
             f.received_from,
             f.received_to,
+            w.field,
+            w.open_statuses.as_deref(),
+            w.ref_seq,
+            &f.terms,
+            w.ref_year,
+            by_deadline,
             limit,
             offset
         )
@@ -363,9 +495,9 @@ impl Store for PostgresStore {
         rows.into_iter()
             .map(|r| {
                 SummaryRecord {
-                    id: (r.id),
-                    unit_id: (r.unit_id),
-                    case_id: (r.case_id),
+                    id: r.id,
+                    unit_id: r.unit_id,
+                    case_id: r.case_id,
                     ref_seq: r.ref_seq,
                     ref_year: r.ref_year,
                     ref_unit_code: r.ref_unit_code,
@@ -376,38 +508,118 @@ impl Store for PostgresStore {
                     status: r.status,
                     petitioner_json: r.petitioner_json,
                     content: r.content,
+                    next_due_on: r.next_due_on,
                 }
-                .into_summary()
+                .into_summary(&f.terms)
             })
             .collect()
     }
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) =
-            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
-        let (unit, case) = (f.unit_id, f.case_id);
+        let w = FilterParams::of(f);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
                WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
                  AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
                  AND ($5::text IS NULL OR channel = $5) AND ($6::uuid IS NULL OR unit_id = $6)
                  AND ($7::uuid IS NULL OR case_id = $7)
-                 AND ($8::date IS NULL OR received_on >= $8) AND ($9::date IS NULL OR received_on <= $9)"#,
+                 AND ($8::date IS NULL OR received_on >= $8) AND ($9::date IS NULL OR received_on <= $9)
+                 AND ($10::text IS NULL OR field = $10)
+                 AND ($11::text[] IS NULL OR status = ANY($11))
+                 AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
+                 AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
+                     WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
+                       AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
+                       AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)"#,
             all,
             &units,
-            status,
-            kind,
-            channel,
-            unit,
-            case,
+            w.status,
+            w.kind,
+            w.channel,
+            f.unit_id,
+            f.case_id,
             f.received_from,
-            f.received_to
+            f.received_to,
+            w.field,
+            w.open_statuses.as_deref(),
+            w.ref_seq,
+            &f.terms,
+            w.ref_year
         )
         .fetch_one(&self.pool)
         .await
         .map_err(db)?;
         Ok(row.n as u64)
+    }
+
+    async fn similar_petitions(&self, scope: &Scope, probe: &SimilarProbe, limit: u32) -> Result<Vec<SimilarPetition>> {
+        let (all, units) = scope_params(scope);
+        let keys = rows::SimilarKeys::of(&self.sealer, probe);
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
+                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
+                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
+                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
+                    AS "next_due_on: NaiveDate",
+                cccd_digest, petitioner_folded, target_folded
+               FROM petitions p
+               WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
+                 AND (($3::text IS NOT NULL AND cccd_digest = $3 AND ($4::bool OR petitioner_json IS NOT NULL))
+                   OR ($5::text IS NOT NULL AND petitioner_folded = $5)
+                   OR ($6::text IS NOT NULL AND target_folded = $6)
+                   OR (cardinality($7::text[]) > 0 AND NOT EXISTS (SELECT 1 FROM unnest($7::text[]) AS t(term)
+                        WHERE strpos(' ' || content_folded, ' ' || t.term) = 0)))
+               ORDER BY received_on DESC
+               LIMIT 200"#,
+            all,
+            &units,
+            keys.cccd_digest,
+            probe.include_sealed,
+            keys.petitioner_folded,
+            keys.target_folded,
+            &keys.content_words
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in rows {
+            let matched = rows::SimilarMatch {
+                cccd_digest: r.cccd_digest,
+                petitioner_folded: r.petitioner_folded,
+                target_folded: r.target_folded,
+            };
+            let record = SummaryRecord {
+                id: r.id,
+                unit_id: r.unit_id,
+                case_id: r.case_id,
+                ref_seq: r.ref_seq,
+                ref_year: r.ref_year,
+                ref_unit_code: r.ref_unit_code,
+                channel: r.channel,
+                received_on: r.received_on,
+                kind: r.kind,
+                field: r.field,
+                status: r.status,
+                petitioner_json: r.petitioner_json,
+                content: r.content,
+                next_due_on: r.next_due_on,
+            };
+            found.push(matched.rate(record, &keys, probe)?);
+        }
+        Ok(rows::rank_similar(found, limit))
+    }
+
+    async fn tracked_petition(&self, code_digest: &str) -> Result<Option<Uuid>> {
+        let row = sqlx::query!(
+            r#"SELECT petition_id AS "id!: Uuid" FROM tracking_codes WHERE code_digest = $1"#,
+            code_digest
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| r.id))
     }
 
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {

@@ -86,6 +86,19 @@ impl Tx for PostgresTx {
         Ok(row.e)
     }
 
+    async fn insert_tracking_code(&mut self, code_digest: &str, petition_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!(
+            "INSERT INTO tracking_codes (code_digest, petition_id, created_at) VALUES ($1, $2, $3)",
+            code_digest,
+            petition_id,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
         sqlx::query!("INSERT INTO cases (id, created_at) VALUES ($1, $2)", id, now)
             .execute(&mut *self.0)

@@ -8,7 +8,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::petition::{Channel, Kind, Petitioner};
+use donthu_core::petition::{Channel, Field, Kind, Petitioner};
 use donthu_core::process::{Decision, ProcessState, Status};
 use donthu_store::model::*;
 use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json, to_json};
@@ -87,6 +87,37 @@ fn ou(id: Option<Hyphenated>) -> Option<Uuid> {
 }
 
 /// The scope as two parameters: "everything", or a JSON array of unit ids for `json_each`.
+/// A list filter as query parameters (text codes, JSON arrays for `json_each`).
+struct FilterParams {
+    status: Option<&'static str>,
+    kind: Option<&'static str>,
+    field: Option<&'static str>,
+    channel: Option<&'static str>,
+    unit: Option<Hyphenated>,
+    case: Option<Hyphenated>,
+    open_statuses: Option<String>,
+    terms: String,
+    ref_seq: Option<i64>,
+    ref_year: Option<i64>,
+}
+
+impl FilterParams {
+    fn of(f: &PetitionFilter) -> FilterParams {
+        FilterParams {
+            status: f.status.map(Status::code),
+            kind: f.kind.map(Kind::code),
+            field: f.field.map(Field::code),
+            channel: f.channel.map(Channel::code),
+            unit: oh(f.unit_id),
+            case: oh(f.case_id),
+            open_statuses: f.open_only.then(|| to_json(&rows::open_status_codes())),
+            terms: to_json(&f.terms),
+            ref_seq: f.reference.map(|r| i64::from(r.0)),
+            ref_year: f.reference.map(|r| i64::from(r.1)),
+        }
+    }
+}
+
 fn scope_params(scope: &Scope) -> (bool, String) {
     match scope {
         Scope::All => (true, "[]".to_owned()),
@@ -341,6 +372,103 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
+        let hid = h(user_id);
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let updated = sqlx::query!("UPDATE users SET password_hash = ?1 WHERE id = ?2", password_hash, hid)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::not_found(donthu_core::ErrorCode::NotFound, "Không tìm thấy cán bộ."));
+        }
+        sqlx::query!("DELETE FROM web_sessions WHERE user_id = ?1", hid).execute(&mut *tx).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn create_web_session(
+        &self,
+        id_digest: &str,
+        user_id: Uuid,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let hid = h(user_id);
+        sqlx::query!(
+            "INSERT INTO web_sessions (id_digest, user_id, csrf_token, created_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            id_digest,
+            hid,
+            csrf_token,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn web_session(&self, id_digest: &str) -> Result<Option<WebSession>> {
+        let row = sqlx::query!(
+            r#"SELECT user_id AS "user_id!: Hyphenated", csrf_token, created_at AS "created_at!: DateTime<Utc>",
+                last_seen_at AS "last_seen_at!: DateTime<Utc>"
+               FROM web_sessions WHERE id_digest = ?1"#,
+            id_digest
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| WebSession {
+            user_id: u(r.user_id),
+            csrf_token: r.csrf_token,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+        }))
+    }
+
+    async fn touch_web_session(&self, id_digest: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query!("UPDATE web_sessions SET last_seen_at = ?1 WHERE id_digest = ?2", now, id_digest)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn delete_web_session(&self, id_digest: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM web_sessions WHERE id_digest = ?1", id_digest)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<u64> {
+        let row =
+            sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM login_failures WHERE key = ?1 AND at >= ?2"#, key, since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db)?;
+        Ok(row.n as u64)
+    }
+
+    async fn record_login_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;
+        let forget_before = now - chrono::Duration::days(1);
+        sqlx::query!("DELETE FROM login_failures WHERE at < ?1", forget_before).execute(&mut *tx).await.map_err(db)?;
+        for key in keys {
+            sqlx::query!("INSERT INTO login_failures (key, at) VALUES (?1, ?2)", key, now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        tx.commit().await.map_err(db)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query!("DELETE FROM login_failures WHERE key = ?1", key).execute(&self.pool).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
@@ -358,32 +486,50 @@ impl Store for SqliteStore {
 
     async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) =
-            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
-        let (unit, case) = (oh(f.unit_id), oh(f.case_id));
+        let w = FilterParams::of(f);
         let limit = i64::from(f.limit.clamp(1, 500));
         let offset = i64::from(f.offset);
+        let by_deadline = f.order == ListOrder::Deadline;
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
                 ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
-                substr(content, 1, 400) AS "content!: String"
-               FROM petitions
+                CASE WHEN ?13 = '[]' THEN substr(content, 1, 400) ELSE content END AS "content!: String",
+                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
+                    AS "next_due_on: NaiveDate"
+               FROM petitions p
                WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
                  AND (?6 IS NULL OR unit_id = ?6) AND (?7 IS NULL OR case_id = ?7)
                  AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9)
-               ORDER BY received_on DESC, ref_seq DESC
-               LIMIT ?10 OFFSET ?11"#,
+                 AND (?10 IS NULL OR field = ?10)
+                 AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
+                 AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
+                 AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
+                     WHERE instr(' ' || content_folded, ' ' || t.value) = 0
+                       AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
+                       AND instr(' ' || coalesce(target_folded, ''), ' ' || t.value) = 0)
+               ORDER BY CASE WHEN ?15 THEN (SELECT MIN(d.due_on) FROM deadlines d
+                            WHERE d.petition_id = p.id AND d.state = 'open') END IS NULL,
+                        CASE WHEN ?15 THEN (SELECT MIN(d.due_on) FROM deadlines d
+                            WHERE d.petition_id = p.id AND d.state = 'open') END,
+                        received_on DESC, ref_seq DESC
+               LIMIT ?16 OFFSET ?17"#,
             all,
             units,
-            status,
-            kind,
-            channel,
-            unit,
-            case,
+            w.status,
+            w.kind,
+            w.channel,
+            w.unit,
+            w.case,
             f.received_from,
             f.received_to,
+            w.field,
+            w.open_statuses,
+            w.ref_seq,
+            w.terms,
+            w.ref_year,
+            by_deadline,
             limit,
             offset
         )
@@ -406,37 +552,118 @@ impl Store for SqliteStore {
                     status: r.status,
                     petitioner_json: r.petitioner_json,
                     content: r.content,
+                    next_due_on: r.next_due_on,
                 }
-                .into_summary()
+                .into_summary(&f.terms)
             })
             .collect()
     }
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
         let (all, units) = scope_params(scope);
-        let (status, kind, channel) =
-            (f.status.map(Status::code), f.kind.map(Kind::code), f.channel.map(Channel::code));
-        let (unit, case) = (oh(f.unit_id), oh(f.case_id));
+        let w = FilterParams::of(f);
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
                WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
                  AND (?6 IS NULL OR unit_id = ?6) AND (?7 IS NULL OR case_id = ?7)
-                 AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9)"#,
+                 AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9)
+                 AND (?10 IS NULL OR field = ?10)
+                 AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
+                 AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
+                 AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
+                     WHERE instr(' ' || content_folded, ' ' || t.value) = 0
+                       AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
+                       AND instr(' ' || coalesce(target_folded, ''), ' ' || t.value) = 0)"#,
             all,
             units,
-            status,
-            kind,
-            channel,
-            unit,
-            case,
+            w.status,
+            w.kind,
+            w.channel,
+            w.unit,
+            w.case,
             f.received_from,
-            f.received_to
+            f.received_to,
+            w.field,
+            w.open_statuses,
+            w.ref_seq,
+            w.terms,
+            w.ref_year
         )
         .fetch_one(&self.pool)
         .await
         .map_err(db)?;
         Ok(row.n as u64)
+    }
+
+    async fn similar_petitions(&self, scope: &Scope, probe: &SimilarProbe, limit: u32) -> Result<Vec<SimilarPetition>> {
+        let (all, units) = scope_params(scope);
+        let keys = rows::SimilarKeys::of(&self.sealer, probe);
+        let words = to_json(&keys.content_words);
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
+                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
+                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
+                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
+                    AS "next_due_on: NaiveDate",
+                cccd_digest, petitioner_folded, target_folded
+               FROM petitions p
+               WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+                 AND ((?3 IS NOT NULL AND cccd_digest = ?3 AND (?4 OR petitioner_json IS NOT NULL))
+                   OR (?5 IS NOT NULL AND petitioner_folded = ?5)
+                   OR (?6 IS NOT NULL AND target_folded = ?6)
+                   OR (?7 <> '[]' AND NOT EXISTS (SELECT 1 FROM json_each(?7) t
+                        WHERE instr(' ' || content_folded, ' ' || t.value) = 0)))
+               ORDER BY received_on DESC
+               LIMIT 200"#,
+            all,
+            units,
+            keys.cccd_digest,
+            probe.include_sealed,
+            keys.petitioner_folded,
+            keys.target_folded,
+            words
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let mut found = Vec::with_capacity(rows.len());
+        for r in rows {
+            let matched = rows::SimilarMatch {
+                cccd_digest: r.cccd_digest,
+                petitioner_folded: r.petitioner_folded,
+                target_folded: r.target_folded,
+            };
+            let record = SummaryRecord {
+                id: u(r.id),
+                unit_id: u(r.unit_id),
+                case_id: u(r.case_id),
+                ref_seq: r.ref_seq,
+                ref_year: r.ref_year,
+                ref_unit_code: r.ref_unit_code,
+                channel: r.channel,
+                received_on: r.received_on,
+                kind: r.kind,
+                field: r.field,
+                status: r.status,
+                petitioner_json: r.petitioner_json,
+                content: r.content,
+                next_due_on: r.next_due_on,
+            };
+            found.push(matched.rate(record, &keys, probe)?);
+        }
+        Ok(rows::rank_similar(found, limit))
+    }
+
+    async fn tracked_petition(&self, code_digest: &str) -> Result<Option<Uuid>> {
+        let row = sqlx::query!(
+            r#"SELECT petition_id AS "id!: Hyphenated" FROM tracking_codes WHERE code_digest = ?1"#,
+            code_digest
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| u(r.id)))
     }
 
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {

@@ -50,7 +50,13 @@ macro_rules! contract_tests {
             a_forwarded_item_owes_acknowledgement_and_result,
             extensions_follow_the_complexity,
             reminders_go_out_once_on_working_days_in_office_hours,
-            the_outbox_retries_then_dead_letters
+            the_outbox_retries_then_dead_letters,
+            web_sessions_end_on_password_change,
+            failed_sign_ins_are_counted_per_key,
+            search_ignores_diacritics_and_never_finds_a_sealed_identity,
+            the_worklist_orders_open_items_by_deadline,
+            similar_petitions_are_suggested_without_revealing_denouncers,
+            a_portal_submission_keeps_only_the_tracking_code_digest
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -185,7 +191,8 @@ pub fn denunciation(unit: &Unit) -> NewPetition {
 }
 
 pub async fn register(store: &dyn Store, by: &User, p: NewPetition) -> Uuid {
-    let intake = Intake { petition: p, case_id: None, recorded_by: by.id, idempotency: None };
+    let intake =
+        Intake { petition: p, case_id: None, recorded_by: Some(by.id), tracking_digest: None, idempotency: None };
     service::register(store, by, intake, now()).await.unwrap().petition_id
 }
 
@@ -314,7 +321,8 @@ pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
     let intake = |digest: &str| Intake {
         petition: complaint(&w.internal_affairs),
         case_id: None,
-        recorded_by: w.officer.id,
+        recorded_by: Some(w.officer.id),
+        tracking_digest: None,
         idempotency: Some(key(digest)),
     };
     let first = service::register(s, &w.officer, intake("d1"), now()).await.unwrap();
@@ -351,7 +359,13 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
     let e = service::register(
         s,
         &w.officer,
-        Intake { petition: nowhere, case_id: None, recorded_by: w.officer.id, idempotency: None },
+        Intake {
+            petition: nowhere,
+            case_id: None,
+            recorded_by: Some(w.officer.id),
+            tracking_digest: None,
+            idempotency: None,
+        },
         now(),
     )
     .await
@@ -360,19 +374,31 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
     let unknown_case = Intake {
         petition: complaint(&w.internal_affairs),
         case_id: Some(Uuid::new_v4()),
-        recorded_by: w.officer.id,
+        recorded_by: Some(w.officer.id),
+        tracking_digest: None,
         idempotency: None,
     };
     assert_eq!(code(service::register(s, &w.officer, unknown_case, now()).await.unwrap_err()), ErrorCode::CaseNotFound);
-    let elsewhere =
-        Intake { petition: complaint(&w.office), case_id: None, recorded_by: w.officer.id, idempotency: None };
+    let elsewhere = Intake {
+        petition: complaint(&w.office),
+        case_id: None,
+        recorded_by: Some(w.officer.id),
+        tracking_digest: None,
+        idempotency: None,
+    };
     assert_eq!(code(service::register(s, &w.officer, elsewhere, now()).await.unwrap_err()), ErrorCode::Forbidden);
     let future =
         NewPetition { received_on: vietnam_today(now()) + Duration::days(1), ..complaint(&w.internal_affairs) };
     let e = service::register(
         s,
         &w.officer,
-        Intake { petition: future, case_id: None, recorded_by: w.officer.id, idempotency: None },
+        Intake {
+            petition: future,
+            case_id: None,
+            recorded_by: Some(w.officer.id),
+            tracking_digest: None,
+            idempotency: None,
+        },
         now(),
     )
     .await
@@ -603,7 +629,8 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
     let intake = Intake {
         petition: denunciation(&w.office),
         case_id: Some(p.case_id),
-        recorded_by: w.office_officer.id,
+        recorded_by: Some(w.office_officer.id),
+        tracking_digest: None,
         idempotency: None,
     };
     let again = service::register(s, &w.office_officer, intake, now()).await.unwrap().petition_id;
@@ -725,7 +752,13 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
     let e = service::register(
         s,
         &w.commune_officer,
-        Intake { petition: complaint(&w.commune), case_id: None, recorded_by: w.commune_officer.id, idempotency: None },
+        Intake {
+            petition: complaint(&w.commune),
+            case_id: None,
+            recorded_by: Some(w.commune_officer.id),
+            tracking_digest: None,
+            idempotency: None,
+        },
         now(),
     )
     .await
@@ -774,6 +807,192 @@ pub async fn lists_filter_and_page(store: Arc<dyn Store>) {
     };
     assert_eq!(s.count_petitions(&Scope::All, &received).await.unwrap(), 12);
     assert_eq!(s.count_petitions(&Scope::Units(vec![]), &received).await.unwrap(), 0);
+}
+
+pub async fn web_sessions_end_on_password_change(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    s.create_web_session("digest-1", w.officer.id, "csrf-1", now()).await.unwrap();
+    s.create_web_session("digest-2", w.officer.id, "csrf-2", now()).await.unwrap();
+    s.create_web_session("digest-3", w.head.id, "csrf-3", now()).await.unwrap();
+    let session = s.web_session("digest-1").await.unwrap().unwrap();
+    assert_eq!((session.user_id, session.csrf_token.as_str()), (w.officer.id, "csrf-1"));
+    assert_eq!(session.created_at, now());
+    let later = now() + Duration::minutes(5);
+    s.touch_web_session("digest-1", later).await.unwrap();
+    assert_eq!(s.web_session("digest-1").await.unwrap().unwrap().last_seen_at, later);
+    s.delete_web_session("digest-2").await.unwrap();
+    assert!(s.web_session("digest-2").await.unwrap().is_none());
+    s.create_web_session("digest-4", w.officer.id, "csrf-4", now()).await.unwrap();
+    s.set_password(w.officer.id, "$argon2id$new").await.unwrap();
+    assert!(s.web_session("digest-1").await.unwrap().is_none(), "signed out everywhere");
+    assert!(s.web_session("digest-4").await.unwrap().is_none());
+    assert!(s.web_session("digest-3").await.unwrap().is_some(), "other users stay signed in");
+    let (_, hash) = s.user_by_username("lan").await.unwrap().unwrap();
+    assert_eq!(hash, "$argon2id$new");
+    let missing = s.set_password(Uuid::new_v4(), "x").await.unwrap_err();
+    assert_eq!(code(missing), ErrorCode::NotFound);
+}
+
+pub async fn failed_sign_ins_are_counted_per_key(store: Arc<dyn Store>) {
+    let s = &*store;
+    let keys = ["user:lan".to_owned(), "client:10.0.0.1".to_owned()];
+    for minute in 0..3 {
+        s.record_login_failure(&keys, now() + Duration::minutes(minute)).await.unwrap();
+    }
+    s.record_login_failure(&["client:10.0.0.1".to_owned()], now()).await.unwrap();
+    assert_eq!(s.login_failures("user:lan", now() - Duration::minutes(1)).await.unwrap(), 3);
+    assert_eq!(s.login_failures("user:lan", now() + Duration::minutes(1)).await.unwrap(), 2, "a window");
+    assert_eq!(s.login_failures("client:10.0.0.1", now()).await.unwrap(), 4);
+    s.clear_login_failures("user:lan").await.unwrap();
+    assert_eq!(s.login_failures("user:lan", now() - Duration::minutes(1)).await.unwrap(), 0);
+    assert_eq!(s.login_failures("client:10.0.0.1", now()).await.unwrap(), 4);
+    // Old failures are forgotten when new ones are recorded a day later.
+    s.record_login_failure(&["user:mai".to_owned()], now() + Duration::days(2)).await.unwrap();
+    assert_eq!(s.login_failures("client:10.0.0.1", now() - Duration::days(30)).await.unwrap(), 0);
+}
+
+fn search(q: &str) -> PetitionFilter {
+    let query = donthu_text::parse_search(q);
+    PetitionFilter { terms: query.terms, reference: query.reference, limit: 100, ..Default::default() }
+}
+
+pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let land = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let denounced = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    let elsewhere = register(s, &w.commune_officer, complaint(&w.commune)).await;
+    let ids = |found: Vec<PetitionSummary>| found.into_iter().map(|p| p.id).collect::<Vec<_>>();
+    let scope = Scope::Units(vec![w.internal_affairs.id]);
+    let find = |q: &'static str| {
+        let scope = scope.clone();
+        async move { ids(s.list_petitions(&scope, &search(q)).await.unwrap()) }
+    };
+    assert_eq!(find("thu hoi dat").await, vec![land], "without diacritics");
+    assert_eq!(find("thu hồi đất").await, vec![land], "with diacritics");
+    assert_eq!(find("\"thu hoi dat nong nghiep\"").await, vec![land], "a phrase");
+    assert!(find("\"dat thu hoi\"").await.is_empty(), "a phrase keeps its order");
+    assert_eq!(find("nguyen van an").await, vec![land], "the petitioner");
+    assert_eq!(find("tan lap").await, vec![land], "the target");
+    assert_eq!(find("Cường").await, vec![denounced], "the person denounced");
+    assert!(find("bich ngoc").await.is_empty(), "a sealed denouncer is never found by name");
+    assert!(find("oan").await.is_empty(), "terms match at word starts");
+    let reference = s.petition(land, &Scope::All).await.unwrap().unwrap().reference;
+    assert_eq!(find(Box::leak(reference.to_string().into_boxed_str())).await, vec![land], "a reference number");
+    // Scope applies to search and its count.
+    assert!(!find("thu hoi dat").await.contains(&elsewhere));
+    assert_eq!(s.count_petitions(&scope, &search("thu hoi dat")).await.unwrap(), 1);
+    assert_eq!(s.count_petitions(&Scope::All, &search("thu hoi dat")).await.unwrap(), 2);
+    // Search combines with filters; the excerpt is the passage that matched.
+    let mut combined = search("cuong");
+    combined.kind = Some(Kind::Complaint);
+    assert!(s.list_petitions(&scope, &combined).await.unwrap().is_empty());
+    let long = NewPetition {
+        content: format!("{} Đề nghị xử lý việc lấn chiếm hành lang giao thông.", "Nội dung mở đầu. ".repeat(40)),
+        ..complaint(&w.internal_affairs)
+    };
+    register(s, &w.officer, long).await;
+    let hit = s.list_petitions(&scope, &search("lan chiem")).await.unwrap();
+    assert_eq!(hit.len(), 1);
+    assert!(hit[0].content_excerpt.starts_with('…') && hit[0].content_excerpt.contains("lấn chiếm"));
+}
+
+pub async fn the_worklist_orders_open_items_by_deadline(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let older = register(
+        s,
+        &w.officer,
+        NewPetition { received_on: date(2026, 11, 2), written_on: None, ..complaint(&w.internal_affairs) },
+    )
+    .await;
+    let newer = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let archived = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    exec(s, &w.officer, archived, classify(Kind::Complaint)).await;
+    exec(s, &w.officer, archived, propose(Handling::Archive, None)).await;
+    exec(s, &w.head, archived, Command::Approve { note: None }).await;
+    let worklist = PetitionFilter { open_only: true, order: ListOrder::Deadline, limit: 100, ..Default::default() };
+    let items = s.list_petitions(&Scope::All, &worklist).await.unwrap();
+    assert_eq!(items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![older, newer], "nearest deadline first");
+    assert!(items[0].next_due_on.unwrap() < items[1].next_due_on.unwrap());
+    assert_eq!(s.count_petitions(&Scope::All, &worklist).await.unwrap(), 2);
+    let register_order = s.list_petitions(&Scope::All, &PetitionFilter { limit: 100, ..Default::default() }).await;
+    assert_eq!(register_order.unwrap().len(), 3);
+}
+
+pub async fn similar_petitions_are_suggested_without_revealing_denouncers(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let first = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let denounced = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    let other_unit = register(s, &w.commune_officer, complaint(&w.commune)).await;
+    let unrelated = NewPetition {
+        petitioner: Petitioner::Individual(citizen("Phạm Thị Hoa", "001190000001")),
+        target: None,
+        content: "Phản ánh tiếng ồn của quán karaoke hoạt động quá giờ quy định tại khu dân cư.".into(),
+        ..complaint(&w.internal_affairs)
+    };
+    let unrelated = register(s, &w.officer, unrelated).await;
+    let scope = Scope::Units(vec![w.internal_affairs.id]);
+    let probe = |cccd: &str, name: Option<&str>, content: &str| SimilarProbe {
+        cccd: Some(Cccd::parse(cccd).unwrap()),
+        petitioner_name: name.map(str::to_owned),
+        target_name: None,
+        content: content.into(),
+        include_sealed: false,
+    };
+    let by_cccd = s.similar_petitions(&scope, &probe("001203012345", None, ""), 10).await.unwrap();
+    assert_eq!(by_cccd.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![first]);
+    assert!(by_cccd[0].same_cccd && !by_cccd[0].same_petitioner);
+    let by_name = s.similar_petitions(&scope, &probe("001190000009", Some("nguyen van an"), ""), 10).await.unwrap();
+    assert_eq!(by_name.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![first]);
+    assert!(by_name[0].same_petitioner);
+    let retyped = "khieu nai quyet dinh so 45/QD-UBND ve viec thu hoi dat nong nghiep cua gia dinh toi";
+    let by_content = s.similar_petitions(&scope, &probe("001190000009", None, retyped), 10).await.unwrap();
+    assert_eq!(by_content.first().map(|p| p.summary.id), Some(first), "{by_content:?}");
+    assert!(by_content[0].content_similarity > 0.5);
+    assert!(!by_content.iter().any(|p| p.summary.id == unrelated || p.summary.id == other_unit));
+    let target = SimilarProbe { target_name: Some("Lê Văn Cường".into()), ..Default::default() };
+    let by_target = s.similar_petitions(&scope, &target, 10).await.unwrap();
+    assert_eq!(by_target.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![denounced]);
+    assert_eq!(by_target[0].summary.petitioner_name, crate::rows::SEALED_NAME);
+    // The denouncer's CCCD finds the denunciation only for an identity custodian.
+    let denouncer = probe("079090001234", None, "");
+    assert!(s.similar_petitions(&scope, &denouncer, 10).await.unwrap().is_empty());
+    let custodian = SimilarProbe { include_sealed: true, ..denouncer };
+    let found = s.similar_petitions(&Scope::All, &custodian, 10).await.unwrap();
+    assert_eq!(found.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![denounced]);
+}
+
+pub async fn a_portal_submission_keeps_only_the_tracking_code_digest(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let online = NewPetition { channel: Channel::Online, ..complaint(&w.internal_affairs) };
+    let intake = Intake {
+        petition: online,
+        case_id: None,
+        recorded_by: None,
+        tracking_digest: Some("digest-of-the-code".into()),
+        idempotency: None,
+    };
+    let id = s.register(intake, now()).await.unwrap().petition_id;
+    assert_eq!(s.tracked_petition("digest-of-the-code").await.unwrap(), Some(id));
+    assert_eq!(s.tracked_petition("another").await.unwrap(), None);
+    let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
+    assert_eq!((p.recorded_by, p.channel), (None, Channel::Online));
+    let events = s.events(id).await.unwrap();
+    assert_eq!((events[0].action.as_str(), events[0].actor_id), ("receive", None));
+    // A code is given once: the same digest again is refused and nothing is written.
+    let again = Intake {
+        petition: NewPetition { channel: Channel::Online, ..complaint(&w.internal_affairs) },
+        case_id: None,
+        recorded_by: None,
+        tracking_digest: Some("digest-of-the-code".into()),
+        idempotency: None,
+    };
+    assert!(s.register(again, now()).await.is_err());
+    assert_eq!(s.count_petitions(&Scope::All, &PetitionFilter { limit: 10, ..Default::default() }).await.unwrap(), 1);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {

@@ -92,6 +92,28 @@ pub trait Store: Send + Sync + 'static {
     async fn create_api_token(&self, user_id: Uuid, token_digest: &str, label: &str, now: DateTime<Utc>) -> Result<()>;
     async fn user_by_api_token(&self, token_digest: &str) -> Result<Option<User>>;
 
+    /// Replaces the password hash and ends every web session of the user (signing out
+    /// everywhere), in one transaction.
+    async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()>;
+
+    // --- web sessions and sign-in throttling ---------------------------------------------
+
+    async fn create_web_session(
+        &self,
+        id_digest: &str,
+        user_id: Uuid,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn web_session(&self, id_digest: &str) -> Result<Option<WebSession>>;
+    async fn touch_web_session(&self, id_digest: &str, now: DateTime<Utc>) -> Result<()>;
+    async fn delete_web_session(&self, id_digest: &str) -> Result<()>;
+    /// How many sign-ins failed for `key` since `since`.
+    async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<u64>;
+    /// Records a failed sign-in under each key (and forgets failures older than a day).
+    async fn record_login_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<()>;
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
+
     // --- petitions -------------------------------------------------------------------
 
     /// Registers a validated petition: reference number, case, sealed identity, the
@@ -101,6 +123,12 @@ pub trait Store: Send + Sync + 'static {
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>>;
     async fn list_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<Vec<PetitionSummary>>;
     async fn count_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<u64>;
+    /// Earlier petitions within `scope` that may be the same matter as the one being typed
+    /// in: same CCCD, same petitioner, same target, or content containing its distinctive
+    /// words. At most `limit`, most similar first.
+    async fn similar_petitions(&self, scope: &Scope, probe: &SimilarProbe, limit: u32) -> Result<Vec<SimilarPetition>>;
+    /// The petition a portal tracking code (its digest) was given for.
+    async fn tracked_petition(&self, code_digest: &str) -> Result<Option<Uuid>>;
     /// What the state machine needs to decide a command (no scope: the service checks it).
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>>;
     /// Persists a decision made on `snapshot`: the new state, its audit event and its

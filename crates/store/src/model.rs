@@ -113,7 +113,10 @@ pub struct Intake {
     pub petition: NewPetition,
     /// Link to an existing case instead of opening a new one.
     pub case_id: Option<Uuid>,
-    pub recorded_by: Uuid,
+    /// The official who typed it in; none when the citizen submitted it on the portal.
+    pub recorded_by: Option<Uuid>,
+    /// Digest of the portal tracking code given to the citizen (never the code itself).
+    pub tracking_digest: Option<String>,
     pub idempotency: Option<IdempotencyKey>,
 }
 
@@ -169,18 +172,41 @@ pub struct PetitionSummary {
     pub status: Status,
     /// The petitioner's name, or "(bảo mật)" for a sealed denouncer.
     pub petitioner_name: String,
+    /// The start of the content, or, in a text search, the passage around the first match.
     pub content_excerpt: String,
+    /// The nearest due date among the petition's open deadlines.
+    pub next_due_on: Option<NaiveDate>,
+}
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Most recently received first (the register).
+    #[default]
+    Newest,
+    /// Nearest open deadline first, items without one last (the worklist).
+    Deadline,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PetitionFilter {
     pub status: Option<Status>,
+    /// Only items the unit still has something to do on ([`Status::is_open`]).
+    pub open_only: bool,
     pub kind: Option<Kind>,
+    pub field: Option<Field>,
     pub channel: Option<Channel>,
     pub unit_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    /// Folded search terms (see `donthu_text::SearchQuery`): each must occur in the content,
+    /// the visible petitioner's name or the target's name. A sealed identity is never
+    /// searched: its folded name is not stored.
+    pub terms: Vec<String>,
+    /// A reference number's sequence and year ("15/2026").
+    pub reference: Option<(u32, i32)>,
+    pub order: ListOrder,
     /// Page size; at most 500.
     pub limit: u32,
     pub offset: u32,
@@ -452,3 +478,41 @@ pub struct OutgoingEmail {
 
 /// After this many failed attempts an e-mail is dead-lettered.
 pub const MAX_EMAIL_ATTEMPTS: i64 = 5;
+
+/// A server-side web session. The cookie holds a random id; the store keeps its digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSession {
+    pub user_id: Uuid,
+    /// The token every form and htmx request of this session must carry.
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// What a new petition is compared on to suggest earlier ones (duplicate suggestions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SimilarProbe {
+    pub cccd: Option<donthu_core::person::Cccd>,
+    /// The petitioner's name (or the organisation's) as typed.
+    pub petitioner_name: Option<String>,
+    /// The target's name as typed.
+    pub target_name: Option<String>,
+    /// The content typed so far.
+    pub content: String,
+    /// Whether petitions with a sealed denouncer may be matched by CCCD (identity
+    /// custodians only: for anyone else that would tell who denounced).
+    pub include_sealed: bool,
+}
+
+/// An earlier petition that may be the same matter, with what matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimilarPetition {
+    pub summary: PetitionSummary,
+    pub same_cccd: bool,
+    pub same_petitioner: bool,
+    pub same_target: bool,
+    /// Word-bigram similarity of the contents, 0.0–1.0.
+    pub content_similarity: f64,
+    /// The full content, for the similarity score.
+    pub content: String,
+}

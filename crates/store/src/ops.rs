@@ -81,6 +81,7 @@ pub trait Tx: Send {
     /// Increments and returns the reference counter of a unit and year.
     async fn next_reference(&mut self, unit_id: Uuid, year: i64) -> Result<i64>;
     async fn case_exists(&mut self, id: Uuid) -> Result<bool>;
+    async fn insert_tracking_code(&mut self, code_digest: &str, petition_id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_petition_row(
         &mut self,
@@ -519,11 +520,14 @@ pub async fn register<T: Tx>(
         None => new_case(&mut tx, now).await?,
     };
     let id = Uuid::new_v4();
-    let insert = rows::prepare_petition(sealer, id, case_id, &intake.petition, Some(intake.recorded_by));
+    let insert = rows::prepare_petition(sealer, id, case_id, &intake.petition, intake.recorded_by);
     let legal = Legal::resolve(clock, &mut tx).await?;
     insert_petition(&mut tx, &legal, &insert, "receive", None, now).await?;
     if let Some(key) = &intake.idempotency {
         tx.insert_idempotency_key(key, id, now).await?;
+    }
+    if let Some(digest) = &intake.tracking_digest {
+        tx.insert_tracking_code(digest, id, now).await?;
     }
     tx.commit().await?;
     Ok(Registered { petition_id: id, created: true })

@@ -238,7 +238,9 @@ pub struct SummaryRecord {
     pub field: String,
     pub status: String,
     pub petitioner_json: Option<String>,
+    /// The whole content in a text search (for the snippet), else its first characters.
     pub content: String,
+    pub next_due_on: Option<NaiveDate>,
 }
 
 /// The first characters of a content, cut at a word boundary.
@@ -252,7 +254,8 @@ pub fn excerpt(content: &str, max_chars: usize) -> String {
 }
 
 impl SummaryRecord {
-    pub fn into_summary(self) -> Result<PetitionSummary> {
+    /// The list line; with search `terms`, the excerpt is the passage around the first match.
+    pub fn into_summary(self, terms: &[String]) -> Result<PetitionSummary> {
         let petitioner_name = match &self.petitioner_json {
             Some(json) => from_json::<Petitioner>("petitioner", json)?.display_name(),
             None => SEALED_NAME.to_owned(),
@@ -272,7 +275,12 @@ impl SummaryRecord {
             field: parse_code("field", &self.field, Field::from_code)?,
             status: parse_code("status", &self.status, Status::from_code)?,
             petitioner_name,
-            content_excerpt: excerpt(&self.content, 200),
+            content_excerpt: if terms.is_empty() {
+                excerpt(&self.content, 200)
+            } else {
+                donthu_text::snippet(&self.content, terms, 240)
+            },
+            next_due_on: self.next_due_on,
         })
     }
 }
@@ -480,4 +488,69 @@ impl ObligationRow {
             result_summary: self.result_summary,
         })
     }
+}
+
+/// The codes of the statuses in which the unit still has something to do.
+pub fn open_status_codes() -> Vec<&'static str> {
+    Status::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect()
+}
+
+/// A [`SimilarProbe`] as the stored columns it is compared with.
+pub struct SimilarKeys {
+    pub cccd_digest: Option<String>,
+    pub petitioner_folded: Option<String>,
+    pub target_folded: Option<String>,
+    /// Distinctive words of the content; a content candidate contains all of them.
+    pub content_words: Vec<String>,
+}
+
+impl SimilarKeys {
+    pub fn of(sealer: &IdentitySealer, probe: &SimilarProbe) -> SimilarKeys {
+        let folded = |s: &Option<String>| s.as_deref().map(donthu_text::normalize).filter(|s| !s.is_empty());
+        SimilarKeys {
+            cccd_digest: probe.cccd.as_ref().map(|c| sealer.cccd_digest(c)),
+            petitioner_folded: folded(&probe.petitioner_name),
+            target_folded: folded(&probe.target_name),
+            content_words: donthu_text::distinctive_words(&probe.content, 3),
+        }
+    }
+}
+
+/// The columns a duplicate candidate is compared on.
+pub struct SimilarMatch {
+    pub cccd_digest: Option<String>,
+    pub petitioner_folded: Option<String>,
+    pub target_folded: Option<String>,
+}
+
+impl SimilarMatch {
+    /// What the candidate shares with the probe.
+    pub fn rate(self, record: SummaryRecord, keys: &SimilarKeys, probe: &SimilarProbe) -> Result<SimilarPetition> {
+        let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+        let content = record.content.clone();
+        let sealed = record.petitioner_json.is_none();
+        Ok(SimilarPetition {
+            same_cccd: same(&self.cccd_digest, &keys.cccd_digest) && (probe.include_sealed || !sealed),
+            same_petitioner: same(&self.petitioner_folded, &keys.petitioner_folded),
+            same_target: same(&self.target_folded, &keys.target_folded),
+            content_similarity: donthu_text::similarity(&content, &probe.content),
+            summary: record.into_summary(&[])?,
+            content,
+        })
+    }
+}
+
+/// The candidates worth showing, most telling first: an identity match weighs more than
+/// a shared target, and content alone must be fairly similar.
+pub fn rank_similar(mut found: Vec<SimilarPetition>, limit: u32) -> Vec<SimilarPetition> {
+    let score = |s: &SimilarPetition| {
+        f64::from(u8::from(s.same_cccd)) * 4.0
+            + f64::from(u8::from(s.same_petitioner)) * 2.0
+            + f64::from(u8::from(s.same_target))
+            + s.content_similarity * 3.0
+    };
+    found.retain(|s| s.same_cccd || s.same_petitioner || s.same_target || s.content_similarity >= 0.15);
+    found.sort_by(|a, b| score(b).total_cmp(&score(a)).then(b.summary.received_on.cmp(&a.summary.received_on)));
+    found.truncate(limit as usize);
+    found
 }

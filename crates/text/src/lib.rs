@@ -5,6 +5,10 @@
 //! first: lower case, tone marks and vowel marks removed, and `đ` turned into `d`.
 //! Both precomposed (NFC) and decomposed (NFD) input fold to the same result.
 
+pub mod search;
+
+pub use search::{SearchQuery, distinctive_words, highlight, parse_search, snippet};
+
 /// Base letter for each accented lower-case Vietnamese letter.
 const FOLDS: &[(char, &str)] = &[
     ('a', "àáảãạăằắẳẵặâầấẩẫậ"),

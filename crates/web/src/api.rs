@@ -210,7 +210,10 @@ pub struct SummaryOut {
     pub status: Status,
     pub status_label: String,
     pub petitioner_name: String,
+    /// The start of the content, or in a search the passage around the first match.
     pub content_excerpt: String,
+    /// The nearest due date among the open deadlines.
+    pub next_due_on: Option<NaiveDate>,
 }
 
 impl From<PetitionSummary> for SummaryOut {
@@ -228,6 +231,7 @@ impl From<PetitionSummary> for SummaryOut {
             status_label: p.status.label().into(),
             petitioner_name: p.petitioner_name,
             content_excerpt: p.content_excerpt,
+            next_due_on: p.next_due_on,
         }
     }
 }
@@ -320,15 +324,30 @@ pub struct CreatePetition {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     pub status: Option<Status>,
+    /// Only items the unit still has something to do on.
+    #[serde(default)]
+    pub open: bool,
     pub kind: Option<Kind>,
+    pub field: Option<Field>,
     pub channel: Option<Channel>,
     pub unit_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
+    /// Search, with or without diacritics: words, "quoted phrases", a reference number.
+    pub q: Option<String>,
+    /// `deadline`: nearest open deadline first; otherwise newest first.
+    pub order: Option<ListOrderParam>,
     /// Page size, 1–500 (default 50).
     pub limit: Option<u32>,
     pub offset: Option<u32>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ListOrderParam {
+    Newest,
+    Deadline,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -584,7 +603,7 @@ async fn create_petition(
         })?),
     };
     let petition: NewPetition = from_json_value(value)?;
-    let intake = Intake { petition, case_id, recorded_by: user.id, idempotency };
+    let intake = Intake { petition, case_id, recorded_by: Some(user.id), tracking_digest: None, idempotency };
     let registered = service::register(&*state.store, &user, intake, Utc::now()).await?;
     let petition = visible_petition(&state, &user, registered.petition_id).await?;
     let status = if registered.created { StatusCode::CREATED } else { StatusCode::OK };
@@ -600,14 +619,23 @@ async fn list_petitions(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<PetitionPage>, ApiError> {
     let scope = service::scope(&*state.store, &user).await?;
+    let search = donthu_text::parse_search(q.q.as_deref().unwrap_or(""));
     let filter = PetitionFilter {
         status: q.status,
+        open_only: q.open,
         kind: q.kind,
+        field: q.field,
         channel: q.channel,
         unit_id: q.unit_id,
         case_id: q.case_id,
         received_from: q.received_from,
         received_to: q.received_to,
+        terms: search.terms,
+        reference: search.reference,
+        order: match q.order {
+            Some(ListOrderParam::Deadline) => ListOrder::Deadline,
+            _ => ListOrder::Newest,
+        },
         limit: q.limit.unwrap_or(50).clamp(1, 500),
         offset: q.offset.unwrap_or(0),
     };
