@@ -198,7 +198,8 @@ mod tests {
 
     #[test]
     fn parses_words_phrases_and_references() {
-        let table: &[(&str, &[&str], Option<(u32, i32)>)] = &[
+        type Row = (&'static str, &'static [&'static str], Option<(u32, i32)>);
+        let table: &[Row] = &[
             ("đất đai", &["dat", "dai"], None),
             ("\"đất đai\" Đức", &["dat dai", "duc"], None),
             ("“thu hồi đất”", &["thu hoi dat"], None),
