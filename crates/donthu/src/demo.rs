@@ -325,6 +325,7 @@ impl Demo {
                         case_id,
                         recorded_by: Some(officer.id),
                         tracking_digest: None,
+                        attachments: Vec::new(),
                         idempotency: None,
                     };
                     service::register(store, officer, intake, at).await.map_err(err)?;
@@ -340,6 +341,7 @@ impl Demo {
                     case_id: None,
                     recorded_by: Some(officer.id),
                     tracking_digest: None,
+                    attachments: Vec::new(),
                     idempotency: None,
                 },
                 at,

@@ -71,6 +71,15 @@ enum Command {
         /// Giờ hành chính gửi nhắc việc (giờ Việt Nam), dạng 08:00-17:00
         #[arg(long, env = "DONTHU_OFFICE_HOURS", default_value = "08:00-17:00", value_name = "GIỜ")]
         office_hours: String,
+        /// Đánh dấu cookie Secure: bật khi người dùng truy cập qua HTTPS (qua máy chủ proxy)
+        #[arg(long, env = "DONTHU_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Phiên đăng nhập hết hạn sau bao nhiêu phút không thao tác
+        #[arg(long, env = "DONTHU_SESSION_IDLE_MINUTES", default_value_t = 30, value_name = "PHÚT")]
+        session_idle_minutes: i64,
+        /// Phiên đăng nhập hết hạn sau bao nhiêu giờ kể từ khi đăng nhập
+        #[arg(long, env = "DONTHU_SESSION_MAX_HOURS", default_value_t = 12, value_name = "GIỜ")]
+        session_max_hours: i64,
     },
     /// Tạo hoặc nâng cấp lược đồ cơ sở dữ liệu
     Migrate,
@@ -245,6 +254,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             escalate_head_after,
             escalate_forwarder_after,
             office_hours,
+            secure_cookies,
+            session_idle_minutes,
+            session_max_hours,
         } => {
             let policy = reminder_policy(remind_before, escalate_head_after, escalate_forwarder_after, &office_hours)?;
             if demo {
@@ -255,6 +267,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("không mở được địa chỉ {bind}"))?;
             let address = listener.local_addr()?;
             println!("donthu đang chạy tại http://{address}  (cơ sở dữ liệu: {})", database.describe());
+            println!("Ứng dụng cho cán bộ: http://{address}/  ·  Cổng gửi đơn của công dân: http://{address}/cong-dan");
             println!("Tài liệu API: http://{address}/api/openapi.json — nhấn Ctrl+C để dừng.");
             let mailer: Option<Arc<dyn donthu_jobs::Mailer>> = match smtp_url {
                 Some(url) => {
@@ -267,7 +280,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             // Reminders and e-mail: every minute, on working days in office hours.
             let _jobs = donthu_jobs::spawn(store.clone(), mailer, policy);
-            let state = AppState { store, blobs: Arc::new(LocalDirBlobStore::new(blob_dir)), sealer };
+            let web = donthu_web::pages::session::WebConfig {
+                secure_cookies,
+                idle_timeout: chrono::Duration::minutes(session_idle_minutes.max(1)),
+                absolute_timeout: chrono::Duration::hours(session_max_hours.max(1)),
+                ..Default::default()
+            };
+            let state = AppState::new(store, Arc::new(LocalDirBlobStore::new(blob_dir)), sealer, web);
             donthu_web::serve(listener, state).await?;
         }
         Command::Migrate => println!("Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).", database.describe()),

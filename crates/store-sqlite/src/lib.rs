@@ -988,24 +988,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
-        let (id, pid, by) = (h(a.id), h(a.petition_id), h(actor));
-        sqlx::query!(
-            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            id,
-            pid,
-            a.file_name,
-            a.content_type,
-            a.size_bytes,
-            a.sha256,
-            by,
-            a.uploaded_at,
-            a.sealed
-        )
-        .execute(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(())
+        ops::add_attachment(self.begin_write().await?, a, actor).await
     }
 
     async fn attachments(&self, petition_id: Uuid) -> Result<Vec<Attachment>> {

@@ -4,7 +4,7 @@ use crate::{db, h, oh, u};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
-use donthu_store::model::{IdempotencyKey, NewUser, Unit, UnitRole};
+use donthu_store::model::{Attachment, IdempotencyKey, NewUser, Unit, UnitRole};
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
 use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord, to_json};
 use donthu_store::seal::SealedIdentity;
@@ -82,6 +82,27 @@ impl Tx for SqliteTx {
             .await
             .map_err(db)?;
         Ok(row.e)
+    }
+
+    async fn insert_attachment(&mut self, a: &Attachment, actor: Option<Uuid>) -> Result<()> {
+        let (id, pid, by) = (h(a.id), h(a.petition_id), actor.map(h));
+        sqlx::query!(
+            "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            id,
+            pid,
+            a.file_name,
+            a.content_type,
+            a.size_bytes,
+            a.sha256,
+            by,
+            a.uploaded_at,
+            a.sealed
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn insert_tracking_code(&mut self, code_digest: &str, petition_id: Uuid, now: DateTime<Utc>) -> Result<()> {

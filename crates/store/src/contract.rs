@@ -191,8 +191,14 @@ pub fn denunciation(unit: &Unit) -> NewPetition {
 }
 
 pub async fn register(store: &dyn Store, by: &User, p: NewPetition) -> Uuid {
-    let intake =
-        Intake { petition: p, case_id: None, recorded_by: Some(by.id), tracking_digest: None, idempotency: None };
+    let intake = Intake {
+        petition: p,
+        case_id: None,
+        recorded_by: Some(by.id),
+        tracking_digest: None,
+        attachments: Vec::new(),
+        idempotency: None,
+    };
     service::register(store, by, intake, now()).await.unwrap().petition_id
 }
 
@@ -323,6 +329,7 @@ pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
         case_id: None,
         recorded_by: Some(w.officer.id),
         tracking_digest: None,
+        attachments: Vec::new(),
         idempotency: Some(key(digest)),
     };
     let first = service::register(s, &w.officer, intake("d1"), now()).await.unwrap();
@@ -364,6 +371,7 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
             case_id: None,
             recorded_by: Some(w.officer.id),
             tracking_digest: None,
+            attachments: Vec::new(),
             idempotency: None,
         },
         now(),
@@ -376,6 +384,7 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
         case_id: Some(Uuid::new_v4()),
         recorded_by: Some(w.officer.id),
         tracking_digest: None,
+        attachments: Vec::new(),
         idempotency: None,
     };
     assert_eq!(code(service::register(s, &w.officer, unknown_case, now()).await.unwrap_err()), ErrorCode::CaseNotFound);
@@ -384,6 +393,7 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
         case_id: None,
         recorded_by: Some(w.officer.id),
         tracking_digest: None,
+        attachments: Vec::new(),
         idempotency: None,
     };
     assert_eq!(code(service::register(s, &w.officer, elsewhere, now()).await.unwrap_err()), ErrorCode::Forbidden);
@@ -397,6 +407,7 @@ pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
             case_id: None,
             recorded_by: Some(w.officer.id),
             tracking_digest: None,
+            attachments: Vec::new(),
             idempotency: None,
         },
         now(),
@@ -631,6 +642,7 @@ pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store
         case_id: Some(p.case_id),
         recorded_by: Some(w.office_officer.id),
         tracking_digest: None,
+        attachments: Vec::new(),
         idempotency: None,
     };
     let again = service::register(s, &w.office_officer, intake, now()).await.unwrap().petition_id;
@@ -757,6 +769,7 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
             case_id: None,
             recorded_by: Some(w.commune_officer.id),
             tracking_digest: None,
+            attachments: Vec::new(),
             idempotency: None,
         },
         now(),
@@ -969,11 +982,22 @@ pub async fn a_portal_submission_keeps_only_the_tracking_code_digest(store: Arc<
     let s = &*store;
     let w = world(s).await;
     let online = NewPetition { channel: Channel::Online, ..complaint(&w.internal_affairs) };
+    let file = |name: &str| Attachment {
+        id: Uuid::new_v4(),
+        petition_id: Uuid::nil(),
+        file_name: name.into(),
+        content_type: "application/pdf".into(),
+        size_bytes: 4,
+        sha256: "ab".repeat(32),
+        uploaded_at: now(),
+        sealed: false,
+    };
     let intake = Intake {
         petition: online,
         case_id: None,
         recorded_by: None,
         tracking_digest: Some("digest-of-the-code".into()),
+        attachments: vec![file("quyet-dinh.pdf")],
         idempotency: None,
     };
     let id = s.register(intake, now()).await.unwrap().petition_id;
@@ -983,12 +1007,16 @@ pub async fn a_portal_submission_keeps_only_the_tracking_code_digest(store: Arc<
     assert_eq!((p.recorded_by, p.channel), (None, Channel::Online));
     let events = s.events(id).await.unwrap();
     assert_eq!((events[0].action.as_str(), events[0].actor_id), ("receive", None));
+    let files = s.attachments(id).await.unwrap();
+    assert_eq!(files.iter().map(|a| a.file_name.as_str()).collect::<Vec<_>>(), ["quyet-dinh.pdf"]);
+    assert_eq!(files[0].petition_id, id, "the store sets the petition");
     // A code is given once: the same digest again is refused and nothing is written.
     let again = Intake {
         petition: NewPetition { channel: Channel::Online, ..complaint(&w.internal_affairs) },
         case_id: None,
         recorded_by: None,
         tracking_digest: Some("digest-of-the-code".into()),
+        attachments: vec![file("khac.pdf")],
         idempotency: None,
     };
     assert!(s.register(again, now()).await.is_err());

@@ -117,6 +117,9 @@ pub struct Intake {
     pub recorded_by: Option<Uuid>,
     /// Digest of the portal tracking code given to the citizen (never the code itself).
     pub tracking_digest: Option<String>,
+    /// Files received with the petition (bytes already in the blob store), recorded in
+    /// the same transaction; their `petition_id` is set by the store.
+    pub attachments: Vec<Attachment>,
     pub idempotency: Option<IdempotencyKey>,
 }
 

@@ -81,6 +81,7 @@ pub trait Tx: Send {
     /// Increments and returns the reference counter of a unit and year.
     async fn next_reference(&mut self, unit_id: Uuid, year: i64) -> Result<i64>;
     async fn case_exists(&mut self, id: Uuid) -> Result<bool>;
+    async fn insert_attachment(&mut self, attachment: &Attachment, actor: Option<Uuid>) -> Result<()>;
     async fn insert_tracking_code(&mut self, code_digest: &str, petition_id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_petition_row(
@@ -529,8 +530,17 @@ pub async fn register<T: Tx>(
     if let Some(digest) = &intake.tracking_digest {
         tx.insert_tracking_code(digest, id, now).await?;
     }
+    for a in &intake.attachments {
+        tx.insert_attachment(&Attachment { petition_id: id, ..a.clone() }, intake.recorded_by).await?;
+    }
     tx.commit().await?;
     Ok(Registered { petition_id: id, created: true })
+}
+
+/// [`crate::Store::add_attachment`].
+pub async fn add_attachment<T: Tx>(mut tx: T, attachment: &Attachment, actor: Uuid) -> Result<()> {
+    tx.insert_attachment(attachment, Some(actor)).await?;
+    tx.commit().await
 }
 
 /// [`crate::Store::apply_decision`].

@@ -603,7 +603,14 @@ async fn create_petition(
         })?),
     };
     let petition: NewPetition = from_json_value(value)?;
-    let intake = Intake { petition, case_id, recorded_by: Some(user.id), tracking_digest: None, idempotency };
+    let intake = Intake {
+        petition,
+        case_id,
+        recorded_by: Some(user.id),
+        tracking_digest: None,
+        attachments: Vec::new(),
+        idempotency,
+    };
     let registered = service::register(&*state.store, &user, intake, Utc::now()).await?;
     let petition = visible_petition(&state, &user, registered.petition_id).await?;
     let status = if registered.created { StatusCode::CREATED } else { StatusCode::OK };
@@ -850,13 +857,26 @@ async fn download_attachment(
     ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
     ApiQuery(q): ApiQuery<DownloadQuery>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     visible_petition(&state, &user, id).await?;
+    let reason = q.reason.as_deref().map(str::trim).unwrap_or_default();
+    open_attachment(&state, &user, id, attachment_id, reason).await
+}
+
+/// The bytes of an attachment of a petition the user may see, as a download. A sealed
+/// document opens only for an identity custodian who gives a reason, recorded on the
+/// timeline. Shared by the API and the pages.
+pub(crate) async fn open_attachment(
+    state: &AppState,
+    user: &User,
+    id: Uuid,
+    attachment_id: Uuid,
+    reason: &str,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
     let attachment = state.store.attachments(id).await?.into_iter().find(|a| a.id == attachment_id);
     let attachment = attachment.ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Không tìm thấy tệp đính kèm."))?;
-    let reason = q.reason.as_deref().map(str::trim).unwrap_or_default();
     if attachment.sealed {
-        if !donthu_store::access::is_custodian(&user) {
+        if !donthu_store::access::is_custodian(user) {
             return Err(ApiError::new(
                 ErrorCode::Forbidden,
                 "Tài liệu này chứa danh tính người tố cáo; chỉ người được giao giữ bí mật mới được mở.",
@@ -936,7 +956,7 @@ pub struct OwedOut {
     pub standing_label: String,
 }
 
-fn standing_label(s: Standing) -> &'static str {
+pub(crate) fn standing_label(s: Standing) -> &'static str {
     match s {
         Standing::NotYetOwed => "Chưa đến lúc phải báo cáo",
         Standing::Owed => "Đang trong hạn",

@@ -7,6 +7,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod pages;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -28,6 +29,21 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// Seals documents that identify a denouncer before they reach the blob store.
     pub sealer: donthu_store::seal::IdentitySealer,
+    /// Sessions, lockout and portal limits of the web pages.
+    pub web: Arc<pages::session::WebConfig>,
+    /// Counts the portal's requests per client (rate limiting).
+    pub portal_limiter: Arc<pages::portal::RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        blobs: Arc<dyn BlobStore>,
+        sealer: donthu_store::seal::IdentitySealer,
+        web: pages::session::WebConfig,
+    ) -> AppState {
+        AppState { store, blobs, sealer, web: Arc::new(web), portal_limiter: Default::default() }
+    }
 }
 
 #[derive(OpenApi)]
@@ -71,9 +87,10 @@ pub fn app(state: AppState) -> Router {
     let (api, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/api/v1", api::router()).split_for_parts();
     let doc = Arc::new(doc);
     let backend = state.store.backend();
-    api.route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+    api.merge(pages::router(state.clone()))
+        .route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
         .route("/healthz", get(move || async move { Json(serde_json::json!({ "status": "ok", "database": backend })) }))
-        .fallback(|| async { error::ApiError::not_found().into_response() })
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(api::MAX_ATTACHMENT_BYTES))
         .layer(
             // Paths only: query strings may carry search terms, and request bodies
@@ -85,9 +102,21 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Unknown paths: a JSON error under `/api`, a page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        error::ApiError::not_found().into_response()
+    } else {
+        pages::error_page(axum::http::StatusCode::NOT_FOUND, "Không tìm thấy trang này.")
+    }
+}
+
 /// Serves the application until Ctrl-C or SIGTERM, then finishes in-flight requests.
+/// The peer address is kept for sign-in lockout and the portal's rate limits.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

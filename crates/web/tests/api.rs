@@ -67,7 +67,12 @@ async fn spawn() -> TestApp {
         tokens.insert(name, token);
     }
     let store: Arc<dyn donthu_store::Store> = Arc::new(store);
-    let state = AppState { store: store.clone(), blobs: Arc::new(LocalDirBlobStore::new(dir.join("blobs"))), sealer };
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(LocalDirBlobStore::new(dir.join("blobs"))),
+        sealer,
+        donthu_web::pages::session::WebConfig::default(),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(donthu_web::serve(listener, state));
@@ -668,7 +673,7 @@ async fn the_openapi_document_describes_the_api() {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema} missing");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
-    let (status, err) = app.get("officer", "/no/such/page").await;
+    let (status, err) = app.get("officer", "/api/v1/no/such/page").await;
     assert_eq!((status, err["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("NOT_FOUND")));
     let (status, me) = app.get("officer", "/api/v1/me").await;
     assert_eq!((status, me["roles"][0]["role_label"].as_str()), (StatusCode::OK, Some("Cán bộ tiếp dân, xử lý đơn")));

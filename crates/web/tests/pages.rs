@@ -1,0 +1,489 @@
+//! The officials' pages and the portal, black-box over HTTP: sign-in, sessions, CSRF,
+//! lockout, scope, and the portal's tracking codes. Each protection has a test that
+//! fails if the protection is removed.
+
+mod support;
+
+use donthu_store::contract;
+use donthu_store::model::{PetitionFilter, Scope};
+use donthu_web::pages::session::WebConfig;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use std::collections::BTreeMap;
+use support::{App, PASSWORD, spawn};
+
+/// A browser without JavaScript: keeps cookies, never follows redirects.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    cookies: BTreeMap<String, String>,
+    headers: Vec<(&'static str, &'static str)>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn location(&self) -> &str {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+impl Client {
+    fn new(app: &App) -> Client {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Client { http, base: app.base.clone(), cookies: BTreeMap::new(), headers: Vec::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Reply {
+        let mut req = req.header("cookie", self.cookie_header());
+        for (k, v) in &self.headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for c in headers.get_all(SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (pair, attrs) = c.split_once(';').unwrap_or((c, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Reply { status, headers, body: res.text().await.unwrap() }
+    }
+
+    async fn get(&mut self, path: &str) -> Reply {
+        let req = self.http.get(format!("{}{path}", self.base));
+        self.send(req).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let req = self.http.post(format!("{}{path}", self.base)).form(form);
+        self.send(req).await
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
+        let page = self.get("/dang-nhap").await;
+        let csrf = csrf_of(&page.body);
+        self.post("/dang-nhap", &[("_csrf", &csrf), ("username", username), ("password", password), ("next", "/")])
+            .await
+    }
+
+    fn session(&self) -> Option<String> {
+        self.cookies.get("donthu_session").cloned()
+    }
+}
+
+fn csrf_of(html: &str) -> String {
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+async fn signed_in(app: &App, username: &str) -> Client {
+    let mut c = Client::new(app);
+    let r = c.sign_in(username, PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    c
+}
+
+#[tokio::test]
+async fn signing_in_renews_the_session_and_signing_out_ends_it() {
+    let app = spawn(WebConfig::default()).await;
+    let mut c = Client::new(&app);
+    assert_eq!(c.get("/").await.location(), "/dang-nhap?next=/", "not signed in");
+    // A session id planted before sign-in (session fixation) is never adopted.
+    c.cookies.insert("donthu_session".into(), "planted-by-someone-else".into());
+    let r = c.sign_in("lan", PASSWORD).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/"));
+    let first = c.session().unwrap();
+    assert_ne!(first, "planted-by-someone-else");
+    let set_cookie = r.headers.get_all(SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let session_cookie = set_cookie.iter().find(|c| c.starts_with("donthu_session=")).unwrap();
+    assert!(session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Lax"), "{session_cookie}");
+    assert!(!session_cookie.contains("Secure"), "plain HTTP");
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    // Signing in again issues a new session and ends the old one.
+    c.sign_in("lan", PASSWORD).await;
+    let second = c.session().unwrap();
+    assert_ne!(first, second);
+    let mut stale = Client::new(&app);
+    stale.cookies.insert("donthu_session".into(), first);
+    assert!(stale.get("/").await.location().starts_with("/dang-nhap"), "the old session is gone");
+    // Behind an HTTPS proxy the cookie is Secure.
+    let mut secure = Client::new(&app);
+    secure.headers.push(("x-forwarded-proto", "https"));
+    let r = secure.sign_in("lan", PASSWORD).await;
+    let cookie = r
+        .headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("donthu_session="))
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("Secure"), "{cookie}");
+    // Signing out ends the session on the server, not only in the browser.
+    let page = c.get("/").await;
+    let csrf = csrf_of(&page.body);
+    let out = c.post("/dang-xuat", &[("_csrf", &csrf)]).await;
+    assert_eq!(out.location(), "/dang-nhap");
+    let mut replay = Client::new(&app);
+    replay.cookies.insert("donthu_session".into(), second);
+    assert!(replay.get("/").await.location().starts_with("/dang-nhap"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_lock_the_account_then_the_client() {
+    let config = WebConfig { account_failures: 3, client_failures: 5, ..Default::default() };
+    let app = spawn(config).await;
+    let mut c = Client::new(&app);
+    let wrong = c.sign_in("lan", "sai mật khẩu").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Tên đăng nhập hoặc mật khẩu không đúng."));
+    assert!(c.session().is_none());
+    let unknown = c.sign_in("khong-ton-tai", "x").await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED, "an unknown name answers like a wrong password");
+    c.sign_in("lan", "sai lần 2").await;
+    c.sign_in("lan", "sai lần 3").await;
+    let locked = c.sign_in("lan", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS, "the right password is refused while locked");
+    assert!(locked.body.contains("tạm khóa"));
+    assert!(c.session().is_none());
+    // Another account from the same client still works until the client's limit...
+    assert_eq!(c.sign_in("hung", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    c.sign_in("hung", "sai").await;
+    // ...which five failures from this client have now reached, for every account.
+    let mut same_client = Client::new(&app);
+    assert_eq!(same_client.sign_in("mai", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused_and_write_nothing() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let id = contract::register(s, &app.world.officer, contract::complaint(&app.world.internal_affairs)).await;
+    let mut c = signed_in(&app, "lan").await;
+    let path = format!("/don/{id}/lenh");
+    let classify = [("action", "classify"), ("kind", "complaint"), ("field", "admin_land"), ("complexity", "normal")];
+    let events_before = s.events(id).await.unwrap().len();
+    let missing = c.post(&path, &classify).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert!(missing.body.contains("CSRF"));
+    let mut forged = classify.to_vec();
+    forged.push(("_csrf", "forged-token"));
+    assert_eq!(c.post(&path, &forged).await.status, StatusCode::FORBIDDEN);
+    // A token of another session does not do either.
+    let other = signed_in(&app, "lan").await;
+    let mut other = other;
+    let other_token = csrf_of(&other.get(&format!("/don/{id}")).await.body);
+    let mut cross = classify.to_vec();
+    cross.push(("_csrf", &other_token));
+    assert_eq!(c.post(&path, &cross).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.events(id).await.unwrap().len(), events_before, "nothing written");
+    // With its own token the same form goes through.
+    let token = csrf_of(&c.get(&format!("/don/{id}")).await.body);
+    let mut good = classify.to_vec();
+    good.push(("_csrf", &token));
+    let ok = c.post(&path, &good).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(s.events(id).await.unwrap().len(), events_before + 1);
+    // htmx sends the token as a header.
+    let req = c
+        .http
+        .post(format!("{}/tiep-nhan/goi-y", c.base))
+        .header("x-csrf-token", token.clone())
+        .form(&[("content", "x")]);
+    assert_eq!(c.send(req).await.status, StatusCode::OK);
+    let req =
+        c.http.post(format!("{}/tiep-nhan/goi-y", c.base)).header("x-csrf-token", "nope").form(&[("content", "x")]);
+    assert_eq!(c.send(req).await.status, StatusCode::FORBIDDEN);
+    // The sign-in form has its own token (double submit): without the cookie it is refused.
+    let mut fresh = Client::new(&app);
+    let r = fresh.post("/dang-nhap", &[("_csrf", "abc"), ("username", "lan"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(fresh.session().is_none());
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_and_after_the_absolute_limit() {
+    let app = spawn(WebConfig::default()).await;
+    let now = chrono::Utc::now();
+    let digest = |v: &str| donthu_web::auth::token_digest(v);
+    let s = &*app.store;
+    s.create_web_session(&digest("idle"), app.world.officer.id, "t1", now - chrono::Duration::hours(1)).await.unwrap();
+    s.create_web_session(&digest("old"), app.world.officer.id, "t2", now - chrono::Duration::hours(13)).await.unwrap();
+    s.touch_web_session(&digest("old"), now).await.unwrap();
+    s.create_web_session(&digest("fresh"), app.world.officer.id, "t3", now - chrono::Duration::minutes(5))
+        .await
+        .unwrap();
+    for (cookie, ok) in [("idle", false), ("old", false), ("fresh", true)] {
+        let mut c = Client::new(&app);
+        c.cookies.insert("donthu_session".into(), cookie.into());
+        let r = c.get("/").await;
+        if ok {
+            assert_eq!(r.status, StatusCode::OK, "{cookie}");
+        } else {
+            assert_eq!(r.location(), "/dang-nhap?next=/&het_han=1", "{cookie}");
+            assert!(s.web_session(&digest(cookie)).await.unwrap().is_none(), "an expired session is deleted");
+        }
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_signs_out_everywhere_else() {
+    let app = spawn(WebConfig::default()).await;
+    let mut here = signed_in(&app, "lan").await;
+    let mut elsewhere = signed_in(&app, "lan").await;
+    let token = csrf_of(&here.get("/tai-khoan").await.body);
+    let bad = here
+        .post(
+            "/tai-khoan",
+            &[
+                ("_csrf", &token),
+                ("current", "sai"),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm", "mot-mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Mật khẩu hiện tại không đúng."));
+    let short = here
+        .post("/tai-khoan", &[("_csrf", &token), ("current", PASSWORD), ("new_password", "ngan"), ("confirm", "ngan")])
+        .await;
+    assert!(short.body.contains("ít nhất 10 ký tự"));
+    let ok = here
+        .post(
+            "/tai-khoan",
+            &[
+                ("_csrf", &token),
+                ("current", PASSWORD),
+                ("new_password", "mot-mat-khau-moi"),
+                ("confirm", "mot-mat-khau-moi"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert!(elsewhere.get("/").await.location().starts_with("/dang-nhap"), "the other browser is signed out");
+    let page = here.get(ok.location()).await;
+    assert_eq!(page.status, StatusCode::OK, "this browser stays signed in");
+    assert!(page.body.contains("Đã đổi mật khẩu"));
+    let mut again = Client::new(&app);
+    assert_eq!(again.sign_in("lan", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(again.sign_in("lan", "mot-mat-khau-moi").await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn another_units_item_is_not_found_and_never_listed() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let theirs = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let reference = s.petition(theirs, &Scope::All).await.unwrap().unwrap().reference.to_string();
+    let mut c = signed_in(&app, "mai").await;
+    for path in [
+        format!("/don/{theirs}"),
+        format!("/vu-viec/{}", s.petition(theirs, &Scope::All).await.unwrap().unwrap().case_id),
+    ] {
+        let r = c.get(&path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("Không tìm thấy"));
+        assert!(!r.body.contains(&reference));
+    }
+    for path in ["/", "/tra-cuu?q=thu+hoi+dat", &format!("/tra-cuu?q={reference}")] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(!r.body.contains(&theirs.to_string()), "{path}");
+        assert!(r.body.contains("Không có đơn nào"), "{path}: counts show nothing either");
+    }
+    let token = csrf_of(&c.get("/").await.body);
+    let r = c
+        .post(
+            &format!("/don/{theirs}/lenh"),
+            &[("_csrf", &token), ("action", "classify"), ("kind", "complaint"), ("field", "admin_land")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Their own officer finds it, with and without diacritics.
+    let mut own = signed_in(&app, "lan").await;
+    for q in ["thu+hoi+dat", "thu+h%E1%BB%93i+%C4%91%E1%BA%A5t"] {
+        let r = own.get(&format!("/tra-cuu?q={q}")).await;
+        assert!(r.body.contains(&reference), "{q}");
+        assert!(r.body.contains("<mark>"), "{q}: matches are highlighted");
+    }
+}
+
+#[tokio::test]
+async fn pages_speak_vietnamese_with_vietnamese_dates_and_safe_headers() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let id = contract::register(s, &app.world.officer, contract::complaint(&app.world.internal_affairs)).await;
+    let mut c = signed_in(&app, "lan").await;
+    let list = c.get("/").await;
+    assert!(list.body.contains("Việc cần làm") && list.body.contains("16/11/2026"), "received 16/11/2026");
+    let csp = list.headers.get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    let page = c.get(&format!("/don/{id}")).await;
+    assert!(page.body.contains("Quá trình xử lý") && page.body.contains("Tiếp nhận đơn"));
+    assert!(page.body.contains("Thời hạn"), "deadlines with their explanation");
+    assert!(page.body.contains("Cách tính"));
+    let missing = c.get("/khong-co-trang-nay").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("Không tìm thấy trang này."));
+}
+
+#[tokio::test]
+async fn an_intake_with_mistakes_shows_each_error_next_to_its_field() {
+    let app = spawn(WebConfig::default()).await;
+    let mut c = signed_in(&app, "lan").await;
+    let token = csrf_of(&c.get("/tiep-nhan").await.body);
+    let unit = app.world.internal_affairs.id.to_string();
+    let r = c
+        .post(
+            "/tiep-nhan",
+            &[
+                ("_csrf", &token),
+                ("channel", "post"),
+                ("unit_id", &unit),
+                ("received_on", "2099-01-01"),
+                ("kind", "complaint"),
+                ("field", "admin_land"),
+                ("petitioner.type", "individual"),
+                ("petitioner.full_name", "Nguyễn Văn Bình"),
+                ("petitioner.cccd", "12345"),
+                ("content", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in ["Ngày nhận đơn không được sau ngày hôm nay.", "Số căn cước không hợp lệ", "nội dung đơn"]
+    {
+        assert!(r.body.contains(message), "{message}");
+    }
+    assert!(r.body.contains("value=\"Nguyễn Văn Bình\""), "what was typed is kept");
+    let all = PetitionFilter { limit: 10, ..Default::default() };
+    assert_eq!(app.store.count_petitions(&Scope::All, &all).await.unwrap(), 0, "nothing written");
+}
+
+fn png_with_text(secret: &str) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut v = (data.len() as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(kind);
+        v.extend_from_slice(data);
+        v.extend_from_slice(&[0, 0, 0, 0]);
+        v
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    png.extend(chunk(b"tEXt", format!("Author\0{secret}").as_bytes()));
+    png.extend(chunk(b"IDAT", b"x"));
+    png.extend(chunk(b"IEND", b""));
+    png
+}
+
+#[tokio::test]
+async fn a_citizen_submits_online_and_tracks_only_their_petition() {
+    let config = WebConfig { portal_lookups_per_hour: 4, ..Default::default() };
+    let app = spawn(config).await;
+    let http = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "complaint")
+        .text("unit_id", app.world.internal_affairs.id.to_string())
+        .text("petitioner.type", "individual")
+        .text("petitioner.full_name", "Phạm Thị Hồng")
+        .text("petitioner.address", "Thôn Bắc, xã Tân Lập")
+        .text("petitioner.phone", "0987654321")
+        .text("target.name", "UBND xã Tân Lập")
+        .text("content", "Khiếu nại việc UBND xã không giải quyết hồ sơ cấp giấy chứng nhận quyền sử dụng đất.")
+        .text("commitment", "on")
+        .part("files", reqwest::multipart::Part::bytes(png_with_text("Toa do 21.02N")).file_name("anh chup.png"));
+    let r = http.post(format!("{}/cong-dan/gui-don", app.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let receipt = r.text().await.unwrap();
+    assert!(receipt.contains("Giấy biên nhận") && receipt.contains("<svg"), "a receipt with a QR code");
+    let at = receipt.find("id=\"ma-tra-cuu\">").unwrap() + 16;
+    let code = receipt[at..].split('<').next().unwrap().to_owned();
+    assert_eq!(code.len(), 39, "{code}");
+    // The register holds the petition, its clean copy and its sealed original, but not the code.
+    let all = PetitionFilter { limit: 10, ..Default::default() };
+    let items = app.store.list_petitions(&Scope::All, &all).await.unwrap();
+    assert_eq!(items.len(), 1);
+    let files = app.store.attachments(items[0].id).await.unwrap();
+    assert_eq!(files.len(), 2);
+    let copy = files.iter().find(|a| !a.sealed).unwrap();
+    assert_eq!((copy.file_name.as_str(), copy.content_type.as_str()), ("anh chup.png", "image/png"));
+    let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &copy.sha256).await.unwrap().unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("Toa do"), "metadata stripped from the officials' copy");
+    assert!(files.iter().any(|a| a.sealed), "the original is kept, sealed");
+    // Tracking: the status and nothing else.
+    let track = |code: String| {
+        let http = http.clone();
+        let base = app.base.clone();
+        async move {
+            let r = http.post(format!("{base}/cong-dan/tra-cuu")).form(&[("ma", code)]).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, page) = track(code.to_lowercase().replace('-', " ")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Đơn đã được tiếp nhận và đang được phân loại, xử lý."));
+    assert!(!page.contains("Phạm Thị Hồng") && !page.contains("UBND xã Tân Lập không giải quyết"), "nothing else");
+    let (status, page) = track("0000-0000-0000-0000-0000-0000-0000-0000".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("Không tìm thấy đơn với mã này"));
+    track(code.clone()).await;
+    track(code.clone()).await;
+    assert_eq!(track(code).await.0, StatusCode::TOO_MANY_REQUESTS, "rate limited");
+    // A file that is not a document is refused with the reason, and nothing is written.
+    let bad = reqwest::multipart::Form::new()
+        .text("kind", "feedback")
+        .text("unit_id", app.world.internal_affairs.id.to_string())
+        .text("petitioner.full_name", "Lê B")
+        .text("content", "Phản ánh")
+        .text("commitment", "on")
+        .part("files", reqwest::multipart::Part::bytes(b"MZ\x90\0".to_vec()).file_name("virus.exe"));
+    let r = http.post(format!("{}/cong-dan/gui-don", app.base)).multipart(bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("không phải PDF, JPG hoặc PNG"));
+    assert_eq!(app.store.count_petitions(&Scope::All, &all).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_head_approves_proposals_in_bulk() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let id = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+        contract::exec(s, &w.officer, id, contract::classify(donthu_core::petition::Kind::Complaint)).await;
+        contract::exec(s, &w.officer, id, contract::propose(donthu_core::process::Handling::Accept, None)).await;
+        ids.push(id);
+    }
+    let mut officer = signed_in(&app, "lan").await;
+    let list = officer.get("/?tab=cho-duyet").await;
+    assert!(!list.body.contains("Duyệt các đề xuất đã chọn"), "an officer cannot approve");
+    let mut head = signed_in(&app, "hung").await;
+    let list = head.get("/?tab=cho-duyet").await;
+    assert!(list.body.contains("Chờ lãnh đạo duyệt (2)"));
+    let token = csrf_of(&list.body);
+    let (a, b) = (ids[0].to_string(), ids[1].to_string());
+    let r = head.post("/duyet", &[("_csrf", &token), ("id", &a), ("id", &b)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let after = head.get(r.location()).await;
+    assert!(after.body.contains("Đã duyệt 2 đề xuất"), "{}", after.body);
+    for id in ids {
+        assert_eq!(s.petition(id, &Scope::All).await.unwrap().unwrap().status, donthu_core::process::Status::Accepted);
+    }
+}
