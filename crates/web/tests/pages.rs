@@ -10,7 +10,7 @@ use donthu_web::pages::session::WebConfig;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use std::collections::BTreeMap;
-use support::{App, PASSWORD, spawn};
+use support::{App, PASSWORD, png_with_text, spawn};
 
 /// A browser without JavaScript: keeps cookies, never follows redirects.
 struct Client {
@@ -374,22 +374,6 @@ async fn an_intake_with_mistakes_shows_each_error_next_to_its_field() {
     assert!(r.body.contains("value=\"Nguyễn Văn Bình\""), "what was typed is kept");
     let all = PetitionFilter { limit: 10, ..Default::default() };
     assert_eq!(app.store.count_petitions(&Scope::All, &all).await.unwrap(), 0, "nothing written");
-}
-
-fn png_with_text(secret: &str) -> Vec<u8> {
-    let chunk = |kind: &[u8], data: &[u8]| {
-        let mut v = (data.len() as u32).to_be_bytes().to_vec();
-        v.extend_from_slice(kind);
-        v.extend_from_slice(data);
-        v.extend_from_slice(&[0, 0, 0, 0]);
-        v
-    };
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
-    png.extend(chunk(b"tEXt", format!("Author\0{secret}").as_bytes()));
-    png.extend(chunk(b"IDAT", b"x"));
-    png.extend(chunk(b"IEND", b""));
-    png
 }
 
 #[tokio::test]

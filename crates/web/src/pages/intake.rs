@@ -301,7 +301,7 @@ pub async fn form(
     let mut form = FormState::default();
     let defaults = [
         ("channel", channel.code()),
-        ("received_on", &today().format("%Y-%m-%d").to_string()),
+        ("received_on", &super::dmy(today())),
         ("kind", Kind::Complaint.code()),
         ("field", Field::AdminLand.code()),
         ("petitioner.type", "individual"),

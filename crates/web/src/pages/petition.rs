@@ -123,7 +123,7 @@ fn action_inputs(code: &str, p: &Petition, ctx: &DecisionContext, units: &UnitNa
         "approve" | "start_verification" | "start_enforcement" | "close" => vec![note()],
         "reject_proposal" => vec![reason("Lý do không duyệt")],
         "record_dialogue" => vec![
-            Input::new("held_on", "Ngày đối thoại", "date", true).value(today().format("%Y-%m-%d").to_string()),
+            Input::new("held_on", "Ngày đối thoại", "date", true).value(dmy(today())),
             Input::new("summary", "Nội dung, kết quả đối thoại", "textarea", true),
         ],
         "conclude" => vec![
@@ -413,6 +413,22 @@ fn obligation_row(o: &ForwardingObligation, units: &UnitNames, toward: Uuid) -> 
     }
 }
 
+/// The usual next step at each status, shown open on the page.
+fn next_step(status: donthu_core::process::Status) -> Option<&'static str> {
+    use donthu_core::process::Status::*;
+    Some(match status {
+        Received => "classify",
+        Classified => "propose",
+        Proposed => "approve",
+        Accepted => "start_verification",
+        Verifying => "conclude",
+        Concluded => "start_enforcement",
+        Enforcing => "close",
+        TemporarilySuspended => "resume",
+        _ => "report_to_forwarder",
+    })
+}
+
 struct Failure {
     action: String,
     message: String,
@@ -438,10 +454,8 @@ async fn petition_page(
         denunciation_forwarded_before: snapshot.denunciation_forwarded_before,
         owes_forwarder: snapshot.owes_forwarder,
     };
-    let primary_order =
-        ["classify", "propose", "approve", "start_verification", "conclude", "report_to_forwarder", "close"];
     let allowed = available_actions(&p.process, &ctx);
-    let first_primary = primary_order.iter().find(|a| allowed.contains(a)).copied();
+    let first_primary = next_step(p.status).filter(|a| allowed.contains(a));
     let actions = allowed
         .into_iter()
         .map(|code| ActionForm {

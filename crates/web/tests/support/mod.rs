@@ -55,3 +55,20 @@ pub async fn spawn(config: WebConfig) -> App {
     tokio::spawn(donthu_web::serve(listener, state));
     App { store, blobs, base, world, dir }
 }
+
+/// A one-pixel PNG whose text chunk names someone (metadata the portal must strip).
+pub fn png_with_text(secret: &str) -> Vec<u8> {
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut v = (data.len() as u32).to_be_bytes().to_vec();
+        v.extend_from_slice(kind);
+        v.extend_from_slice(data);
+        v.extend_from_slice(&[0, 0, 0, 0]);
+        v
+    };
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]));
+    png.extend(chunk(b"tEXt", format!("Author\0{secret}").as_bytes()));
+    png.extend(chunk(b"IDAT", b"x"));
+    png.extend(chunk(b"IEND", b""));
+    png
+}
