@@ -335,6 +335,40 @@ impl Store for PostgresStore {
         }
     }
 
+    async fn users(&self) -> Result<Vec<User>> {
+        let users = sqlx::query!("SELECT id, username, full_name, active, email FROM users ORDER BY full_name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let roles = sqlx::query!("SELECT user_id, unit_id, role FROM user_roles ORDER BY role")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        let mut by_user: std::collections::HashMap<Uuid, Vec<UnitRole>> = std::collections::HashMap::new();
+        for r in roles {
+            by_user.entry(r.user_id).or_default().push(rows::role_from_row(r.unit_id, &r.role)?);
+        }
+        Ok(users
+            .into_iter()
+            .map(|r| User {
+                roles: by_user.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                username: r.username,
+                full_name: r.full_name,
+                active: r.active,
+                email: r.email,
+            })
+            .collect())
+    }
+
+    async fn set_user_roles(&self, user_id: Uuid, roles: &[UnitRole]) -> Result<()> {
+        ops::set_user_roles(self.begin_write().await?, user_id, roles).await
+    }
+
+    async fn set_user_active(&self, user_id: Uuid, active: bool) -> Result<()> {
+        ops::set_user_active(self.begin_write().await?, user_id, active).await
+    }
+
     async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let updated = sqlx::query!("UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user_id)
@@ -714,7 +748,7 @@ impl Store for PostgresStore {
         Ok(rows
             .into_iter()
             .map(|r| Forwarding {
-                id: (r.id),
+                id: r.id,
                 petition_id,
                 from_unit_id: (r.from_unit_id),
                 to_unit_id: (r.to_unit_id),
@@ -955,7 +989,7 @@ impl Store for PostgresStore {
         Ok(rows
             .into_iter()
             .map(|r| Attachment {
-                id: (r.id),
+                id: r.id,
                 petition_id,
                 file_name: r.file_name,
                 content_type: r.content_type,

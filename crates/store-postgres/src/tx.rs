@@ -86,6 +86,32 @@ impl Tx for PostgresTx {
         Ok(row.e)
     }
 
+    async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()> {
+        sqlx::query!("DELETE FROM user_roles WHERE user_id = $1", user_id).execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn user_active(&mut self, user_id: Uuid) -> Result<Option<bool>> {
+        let row = sqlx::query!("SELECT active FROM users WHERE id = $1", user_id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(row.map(|r| r.active))
+    }
+
+    async fn set_user_active(&mut self, user_id: Uuid, active: bool) -> Result<bool> {
+        let done = sqlx::query!("UPDATE users SET active = $1 WHERE id = $2", active, user_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_user_sessions(&mut self, user_id: Uuid) -> Result<()> {
+        sqlx::query!("DELETE FROM web_sessions WHERE user_id = $1", user_id).execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn insert_attachment(&mut self, a: &Attachment, actor: Option<Uuid>) -> Result<()> {
         sqlx::query!(
             "INSERT INTO attachments (id, petition_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, sealed)

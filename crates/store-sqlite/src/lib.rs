@@ -372,6 +372,34 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn users(&self) -> Result<Vec<User>> {
+        let users = sqlx::query!(r#"SELECT id AS "id!: Hyphenated", username, full_name, active AS "active!: bool", email FROM users ORDER BY full_name"#).fetch_all(&self.pool).await.map_err(db)?;
+        let roles = sqlx::query!(r#"SELECT user_id AS "user_id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", role FROM user_roles ORDER BY role"#).fetch_all(&self.pool).await.map_err(db)?;
+        let mut by_user: std::collections::HashMap<Uuid, Vec<UnitRole>> = std::collections::HashMap::new();
+        for r in roles {
+            by_user.entry(u(r.user_id)).or_default().push(rows::role_from_row(u(r.unit_id), &r.role)?);
+        }
+        Ok(users
+            .into_iter()
+            .map(|r| User {
+                roles: by_user.remove(&u(r.id)).unwrap_or_default(),
+                id: u(r.id),
+                username: r.username,
+                full_name: r.full_name,
+                active: r.active,
+                email: r.email,
+            })
+            .collect())
+    }
+
+    async fn set_user_roles(&self, user_id: Uuid, roles: &[UnitRole]) -> Result<()> {
+        ops::set_user_roles(self.begin_write().await?, user_id, roles).await
+    }
+
+    async fn set_user_active(&self, user_id: Uuid, active: bool) -> Result<()> {
+        ops::set_user_active(self.begin_write().await?, user_id, active).await
+    }
+
     async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
         let hid = h(user_id);
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db)?;

@@ -84,6 +84,36 @@ impl Tx for SqliteTx {
         Ok(row.e)
     }
 
+    async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()> {
+        let id = h(user_id);
+        sqlx::query!("DELETE FROM user_roles WHERE user_id = ?1", id).execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn user_active(&mut self, user_id: Uuid) -> Result<Option<bool>> {
+        let id = h(user_id);
+        let row = sqlx::query!(r#"SELECT active AS "active!: bool" FROM users WHERE id = ?1"#, id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(row.map(|r| r.active))
+    }
+
+    async fn set_user_active(&mut self, user_id: Uuid, active: bool) -> Result<bool> {
+        let id = h(user_id);
+        let done = sqlx::query!("UPDATE users SET active = ?1 WHERE id = ?2", active, id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_user_sessions(&mut self, user_id: Uuid) -> Result<()> {
+        let id = h(user_id);
+        sqlx::query!("DELETE FROM web_sessions WHERE user_id = ?1", id).execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
     async fn insert_attachment(&mut self, a: &Attachment, actor: Option<Uuid>) -> Result<()> {
         let (id, pid, by) = (h(a.id), h(a.petition_id), actor.map(h));
         sqlx::query!(

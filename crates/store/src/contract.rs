@@ -56,7 +56,8 @@ macro_rules! contract_tests {
             search_ignores_diacritics_and_never_finds_a_sealed_identity,
             the_worklist_orders_open_items_by_deadline,
             similar_petitions_are_suggested_without_revealing_denouncers,
-            a_portal_submission_keeps_only_the_tracking_code_digest
+            a_portal_submission_keeps_only_the_tracking_code_digest,
+            officials_are_listed_and_their_roles_replaced
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1021,6 +1022,34 @@ pub async fn a_portal_submission_keeps_only_the_tracking_code_digest(store: Arc<
     };
     assert!(s.register(again, now()).await.is_err());
     assert_eq!(s.count_petitions(&Scope::All, &PetitionFilter { limit: 10, ..Default::default() }).await.unwrap(), 1);
+}
+
+pub async fn officials_are_listed_and_their_roles_replaced(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let all = s.users().await.unwrap();
+    assert_eq!(all.len(), 7);
+    let lan = all.iter().find(|u| u.username == "lan").unwrap();
+    assert_eq!(lan.roles, vec![UnitRole { unit_id: w.internal_affairs.id, role: Role::Officer }]);
+    let roles =
+        [UnitRole { unit_id: w.office.id, role: Role::Officer }, UnitRole { unit_id: w.office.id, role: Role::Head }];
+    s.set_user_roles(w.officer.id, &roles).await.unwrap();
+    let lan = s.user(w.officer.id).await.unwrap().unwrap();
+    assert_eq!(lan.roles.len(), 2);
+    assert!(lan.roles.iter().all(|r| r.unit_id == w.office.id));
+    // Unknown unit or user: refused, and the roles stay as they were.
+    let bad = [UnitRole { unit_id: Uuid::new_v4(), role: Role::Officer }];
+    assert_eq!(code(s.set_user_roles(w.officer.id, &bad).await.unwrap_err()), ErrorCode::UnitNotFound);
+    assert_eq!(s.user(w.officer.id).await.unwrap().unwrap().roles.len(), 2);
+    assert_eq!(code(s.set_user_roles(Uuid::new_v4(), &roles).await.unwrap_err()), ErrorCode::UserNotFound);
+    // Disabling an account ends its sessions; enabling it again does not restore them.
+    s.create_web_session("d", w.officer.id, "c", now()).await.unwrap();
+    s.set_user_active(w.officer.id, false).await.unwrap();
+    assert!(!s.user(w.officer.id).await.unwrap().unwrap().active);
+    assert!(s.web_session("d").await.unwrap().is_none());
+    s.set_user_active(w.officer.id, true).await.unwrap();
+    assert!(s.user(w.officer.id).await.unwrap().unwrap().active);
+    assert_eq!(code(s.set_user_active(Uuid::new_v4(), false).await.unwrap_err()), ErrorCode::UserNotFound);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {

@@ -92,6 +92,12 @@ pub trait Store: Send + Sync + 'static {
     async fn create_api_token(&self, user_id: Uuid, token_digest: &str, label: &str, now: DateTime<Utc>) -> Result<()>;
     async fn user_by_api_token(&self, token_digest: &str) -> Result<Option<User>>;
 
+    /// Every official, with their roles, by name.
+    async fn users(&self) -> Result<Vec<User>>;
+    /// Replaces the official's roles (one transaction). `USER_NOT_FOUND` for an unknown user.
+    async fn set_user_roles(&self, user_id: Uuid, roles: &[UnitRole]) -> Result<()>;
+    /// Enables or disables an account; disabling ends its web sessions.
+    async fn set_user_active(&self, user_id: Uuid, active: bool) -> Result<()>;
     /// Replaces the password hash and ends every web session of the user (signing out
     /// everywhere), in one transaction.
     async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()>;

@@ -118,6 +118,11 @@ pub trait Tx: Send {
     async fn user_id_by_username(&mut self, username: &str) -> Result<Option<Uuid>>;
     async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()>;
     async fn insert_user_role(&mut self, user_id: Uuid, role: &UnitRole) -> Result<()>;
+    async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()>;
+    async fn user_active(&mut self, user_id: Uuid) -> Result<Option<bool>>;
+    /// False when there is no such user.
+    async fn set_user_active(&mut self, user_id: Uuid, active: bool) -> Result<bool>;
+    async fn delete_user_sessions(&mut self, user_id: Uuid) -> Result<()>;
     async fn upsert_calendar_entry(
         &mut self,
         entry: &donthu_calendar::workdays::ScheduleEntry,
@@ -535,6 +540,36 @@ pub async fn register<T: Tx>(
     }
     tx.commit().await?;
     Ok(Registered { petition_id: id, created: true })
+}
+
+fn user_not_found() -> StoreError {
+    StoreError::not_found(ErrorCode::UserNotFound, "Không tìm thấy cán bộ.")
+}
+
+/// [`crate::Store::set_user_roles`].
+pub async fn set_user_roles<T: Tx>(mut tx: T, user_id: Uuid, roles: &[UnitRole]) -> Result<()> {
+    // Touching the account both checks it exists and keeps its state.
+    let Some(active) = tx.user_active(user_id).await? else { return Err(user_not_found()) };
+    tx.set_user_active(user_id, active).await?;
+    tx.delete_user_roles(user_id).await?;
+    for role in roles {
+        if tx.unit(role.unit_id).await?.is_none() {
+            return Err(StoreError::not_found(ErrorCode::UnitNotFound, "Không tìm thấy đơn vị."));
+        }
+        tx.insert_user_role(user_id, role).await?;
+    }
+    tx.commit().await
+}
+
+/// [`crate::Store::set_user_active`].
+pub async fn set_user_active<T: Tx>(mut tx: T, user_id: Uuid, active: bool) -> Result<()> {
+    if !tx.set_user_active(user_id, active).await? {
+        return Err(user_not_found());
+    }
+    if !active {
+        tx.delete_user_sessions(user_id).await?;
+    }
+    tx.commit().await
 }
 
 /// [`crate::Store::add_attachment`].

@@ -471,3 +471,86 @@ async fn a_head_approves_proposals_in_bulk() {
         assert_eq!(s.petition(id, &Scope::All).await.unwrap().unwrap().status, donthu_core::process::Status::Accepted);
     }
 }
+
+#[tokio::test]
+async fn an_administrator_manages_units_officials_and_the_calendar() {
+    let app = spawn(WebConfig::default()).await;
+    let mut officer = signed_in(&app, "lan").await;
+    for path in ["/quan-tri/don-vi", "/quan-tri/can-bo", "/quan-tri/lich", "/quan-tri/thoi-han"] {
+        assert_eq!(officer.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    assert!(!officer.get("/").await.body.contains("href=\"/quan-tri\""), "no admin menu for officers");
+    let mut admin = signed_in(&app, "quantri").await;
+    let page = admin.get("/quan-tri/don-vi").await;
+    assert!(page.body.contains("Ban Nội chính Tỉnh ủy"));
+    let token = csrf_of(&page.body);
+    let r = admin
+        .post(
+            "/quan-tri/don-vi",
+            &[
+                ("_csrf", &token),
+                ("code", "XA-MOI"),
+                ("name", "UBND xã Mới"),
+                ("kind", "commune"),
+                ("parent_code", "TU"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let dup = admin
+        .post("/quan-tri/don-vi", &[("_csrf", &token), ("code", "XA-MOI"), ("name", "Trùng mã"), ("kind", "commune")])
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let new_unit = app.store.units().await.unwrap().into_iter().find(|u| u.code.as_str() == "XA-MOI").unwrap();
+    // A new official with a role there, who can then sign in.
+    let r = admin
+        .post(
+            "/quan-tri/can-bo",
+            &[
+                ("_csrf", &token),
+                ("username", "moi"),
+                ("full_name", "Ngô Văn Mới"),
+                ("password", "mat-khau-ban-dau"),
+                ("unit_id", &new_unit.id.to_string()),
+                ("role", "officer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut newcomer = Client::new(&app);
+    assert_eq!(newcomer.sign_in("moi", "mat-khau-ban-dau").await.status, StatusCode::SEE_OTHER);
+    // Add the head role, then lock the account: its session ends.
+    let moi = app.store.users().await.unwrap().into_iter().find(|u| u.username == "moi").unwrap();
+    let r = admin
+        .post(
+            &format!("/quan-tri/can-bo/{}/vai-tro", moi.id),
+            &[("_csrf", &token), ("change", "add"), ("unit_id", &new_unit.id.to_string()), ("role", "head")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.store.user(moi.id).await.unwrap().unwrap().roles.len(), 2);
+    admin.post(&format!("/quan-tri/can-bo/{}/trang-thai", moi.id), &[("_csrf", &token), ("active", "false")]).await;
+    assert!(newcomer.get("/").await.location().starts_with("/dang-nhap"), "a locked account is signed out");
+    // A local day off moves the open deadlines and says so.
+    let id =
+        contract::register(&*app.store, &app.world.officer, contract::complaint(&app.world.internal_affairs)).await;
+    let due_before = app.store.deadlines(id).await.unwrap()[0].due_on.unwrap();
+    let r = admin
+        .post(
+            "/quan-tri/lich",
+            &[
+                ("_csrf", &token),
+                ("date", &due_before.format("%d/%m/%Y").to_string()),
+                ("kind", "off"),
+                ("reason", "Nghỉ theo Quyết định số 12/QĐ-UBND"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = admin.get(r.location()).await;
+    assert!(page.body.contains("1 thời hạn đang chạy đã được tính lại"), "{}", page.body);
+    assert!(page.body.contains("Nghỉ theo Quyết định số 12/QĐ-UBND"));
+    assert!(app.store.deadlines(id).await.unwrap()[0].due_on.unwrap() > due_before);
+    let rules = admin.get("/quan-tri/thoi-han").await;
+    assert!(rules.body.contains("complaint.accept") && rules.body.contains("Luật"));
+}

@@ -4,6 +4,7 @@
 //! rule is never written twice; they add only presentation in Vietnamese.
 
 pub mod account;
+pub mod admin;
 pub mod intake;
 pub mod petition;
 pub mod portal;
@@ -47,6 +48,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/tai-khoan", get(account::page).post(account::change_password))
         .route("/dang-xuat", post(account::sign_out))
+        .route("/quan-tri", get(|| async { axum::response::Redirect::to("/quan-tri/don-vi") }))
+        .route("/quan-tri/don-vi", get(admin::units).post(admin::create_unit))
+        .route("/quan-tri/don-vi/sap-xep", post(admin::reorganize))
+        .route("/quan-tri/can-bo", get(admin::users).post(admin::create_user))
+        .route("/quan-tri/can-bo/{id}/vai-tro", post(admin::change_roles))
+        .route("/quan-tri/can-bo/{id}/trang-thai", post(admin::set_active))
+        .route("/quan-tri/lich", get(admin::calendar).post(admin::save_calendar))
+        .route("/quan-tri/thoi-han", get(admin::rules))
         .layer(from_fn_with_state(state, session::require_csrf));
     Router::new()
         .merge(officials)
@@ -66,6 +75,8 @@ pub struct Layout {
     /// A confirmation carried over a redirect (`?tb=`).
     pub notice: Option<String>,
     pub asset_version: &'static str,
+    /// Shows the administration menu.
+    pub is_admin: bool,
 }
 
 impl Layout {
@@ -80,6 +91,7 @@ impl Layout {
             nav,
             notice: None,
             asset_version: ASSET_VERSION,
+            is_admin: admin::is_admin(official),
         }
     }
 

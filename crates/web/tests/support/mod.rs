@@ -48,6 +48,19 @@ pub async fn spawn(config: WebConfig) -> App {
     ] {
         store.set_password(user.id, &hash).await.unwrap();
     }
+    store
+        .create_user(donthu_store::model::NewUser {
+            username: "quantri".into(),
+            full_name: "Quản trị hệ thống".into(),
+            password_hash: hash.clone(),
+            email: None,
+            roles: vec![donthu_store::model::UnitRole {
+                unit_id: world.province.id,
+                role: donthu_core::unit::Role::Admin,
+            }],
+        })
+        .await
+        .unwrap();
     let blobs = Arc::new(LocalDirBlobStore::new(dir.join("blobs")));
     let state = AppState::new(store.clone(), blobs.clone(), sealer, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
