@@ -369,6 +369,27 @@ impl Store for PostgresStore {
         ops::set_user_active(self.begin_write().await?, user_id, active).await
     }
 
+    async fn totp_secret(&self, user_id: Uuid) -> Result<Option<String>> {
+        let id = user_id;
+        let row = sqlx::query!("SELECT totp_secret FROM users WHERE id = $1", id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(row.and_then(|r| r.totp_secret))
+    }
+
+    async fn set_totp_secret(&self, user_id: Uuid, sealed_secret: Option<&str>) -> Result<()> {
+        let id = user_id;
+        let done = sqlx::query!("UPDATE users SET totp_secret = $1 WHERE id = $2", sealed_secret, id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::not_found(donthu_core::ErrorCode::UserNotFound, "Không tìm thấy cán bộ."));
+        }
+        Ok(())
+    }
+
     async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()> {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let updated = sqlx::query!("UPDATE users SET password_hash = $1 WHERE id = $2", password_hash, user_id)

@@ -844,6 +844,12 @@ pub async fn web_sessions_end_on_password_change(store: Arc<dyn Store>) {
     assert!(s.web_session("digest-3").await.unwrap().is_some(), "other users stay signed in");
     let (_, hash) = s.user_by_username("lan").await.unwrap().unwrap();
     assert_eq!(hash, "$argon2id$new");
+    assert_eq!(s.totp_secret(w.officer.id).await.unwrap(), None);
+    s.set_totp_secret(w.officer.id, Some("sealed-hex")).await.unwrap();
+    assert_eq!(s.totp_secret(w.officer.id).await.unwrap().as_deref(), Some("sealed-hex"));
+    s.set_totp_secret(w.officer.id, None).await.unwrap();
+    assert_eq!(s.totp_secret(w.officer.id).await.unwrap(), None);
+    assert!(s.set_totp_secret(Uuid::new_v4(), None).await.is_err());
     let missing = s.set_password(Uuid::new_v4(), "x").await.unwrap_err();
     assert_eq!(code(missing), ErrorCode::NotFound);
 }

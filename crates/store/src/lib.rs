@@ -98,6 +98,10 @@ pub trait Store: Send + Sync + 'static {
     async fn set_user_roles(&self, user_id: Uuid, roles: &[UnitRole]) -> Result<()>;
     /// Enables or disables an account; disabling ends its web sessions.
     async fn set_user_active(&self, user_id: Uuid, active: bool) -> Result<()>;
+    /// The official's sealed TOTP secret, when the second factor is on.
+    async fn totp_secret(&self, user_id: Uuid) -> Result<Option<String>>;
+    /// Turns the second factor on (a sealed secret) or off (`None`).
+    async fn set_totp_secret(&self, user_id: Uuid, sealed_secret: Option<&str>) -> Result<()>;
     /// Replaces the password hash and ends every web session of the user (signing out
     /// everywhere), in one transaction.
     async fn set_password(&self, user_id: Uuid, password_hash: &str) -> Result<()>;

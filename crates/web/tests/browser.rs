@@ -77,8 +77,7 @@ async fn browser() -> Option<Browser> {
             ]
         }),
     );
-    let client = ClientBuilder::rustls()
-        .expect("TLS roots")
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await

@@ -554,3 +554,60 @@ async fn an_administrator_manages_units_officials_and_the_calendar() {
     let rules = admin.get("/quan-tri/thoi-han").await;
     assert!(rules.body.contains("complaint.accept") && rules.body.contains("Luật"));
 }
+
+#[tokio::test]
+async fn the_optional_second_factor_is_asked_once_turned_on() {
+    let app = spawn(WebConfig::default()).await;
+    let mut c = signed_in(&app, "lan").await;
+    let token = csrf_of(&c.get("/tai-khoan").await.body);
+    let setup = c.post("/tai-khoan/xac-thuc-hai-lop", &[("_csrf", &token), ("step", "start")]).await;
+    assert_eq!(setup.status, StatusCode::OK);
+    assert!(setup.body.contains("<svg"), "a QR code to scan");
+    let at = setup.body.find("id=\"khoa-bi-mat\">").unwrap() + 17;
+    let secret_text = setup.body[at..].split('<').next().unwrap().to_owned();
+    let secret = donthu_web::auth::from_base32(&secret_text).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let code = |t: i64| format!("{:06}", donthu_web::auth::totp_code(&secret, donthu_web::auth::totp_step(t)));
+    let wrong = c
+        .post(
+            "/tai-khoan/xac-thuc-hai-lop",
+            &[("_csrf", &token), ("step", "confirm"), ("secret", &secret_text), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.store.totp_secret(app.world.officer.id).await.unwrap().is_none());
+    let on = c
+        .post(
+            "/tai-khoan/xac-thuc-hai-lop",
+            &[("_csrf", &token), ("step", "confirm"), ("secret", &secret_text), ("code", &code(now))],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    let sealed = app.store.totp_secret(app.world.officer.id).await.unwrap().unwrap();
+    assert!(!sealed.contains(&secret_text) && !sealed.contains(&hex::encode(&secret)), "stored sealed");
+    // Signing in now needs the code: the password alone is not enough.
+    let mut other = Client::new(&app);
+    let page = other.get("/dang-nhap").await;
+    let login = csrf_of(&page.body);
+    let r = other.post("/dang-nhap", &[("_csrf", &login), ("username", "lan"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("xác thực hai lớp") && other.session().is_none());
+    let login = csrf_of(&r.body);
+    let r = other
+        .post("/dang-nhap", &[("_csrf", &login), ("username", "lan"), ("password", PASSWORD), ("code", "123456")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Mã xác thực không đúng"));
+    let login = csrf_of(&r.body);
+    let r = other
+        .post("/dang-nhap", &[("_csrf", &login), ("username", "lan"), ("password", PASSWORD), ("code", &code(now))])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(other.session().is_some());
+    // Turning it off needs a code too.
+    let off = c.post("/tai-khoan/xac-thuc-hai-lop", &[("_csrf", &token), ("step", "off"), ("code", "000000")]).await;
+    assert_eq!(off.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let off = c.post("/tai-khoan/xac-thuc-hai-lop", &[("_csrf", &token), ("step", "off"), ("code", &code(now))]).await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert!(app.store.totp_secret(app.world.officer.id).await.unwrap().is_none());
+}

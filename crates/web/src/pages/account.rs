@@ -22,6 +22,8 @@ struct SignInPage {
     error: Option<String>,
     expired: bool,
     asset_version: &'static str,
+    /// Shows the second-factor field first.
+    ask_code: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,6 +46,7 @@ pub async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap, Que
         error: None,
         expired: q.het_han.is_some(),
         asset_version: super::ASSET_VERSION,
+        ask_code: false,
     };
     sign_in_page(&headers, &state, page, StatusCode::OK)
 }
@@ -58,6 +61,9 @@ pub struct SignInForm {
     username: String,
     #[serde(default)]
     password: String,
+    /// The second factor's code, for accounts that have one.
+    #[serde(default)]
+    code: String,
 }
 
 pub async fn sign_in(
@@ -66,7 +72,7 @@ pub async fn sign_in(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let retry = |error: &str, status: StatusCode| {
+    let retry = |error: &str, status: StatusCode, ask_code: bool| {
         let page = SignInPage {
             csrf: session::random_token(),
             next: safe_next(Some(&form.next)),
@@ -74,15 +80,16 @@ pub async fn sign_in(
             error: Some(error.to_owned()),
             expired: false,
             asset_version: super::ASSET_VERSION,
+            ask_code,
         };
         sign_in_page(&headers, &state, page, status)
     };
     if !session::login_csrf_ok(&headers, &form._csrf) {
-        return retry("Biểu mẫu đăng nhập đã hết hạn; xin nhập lại.", StatusCode::FORBIDDEN);
+        return retry("Biểu mẫu đăng nhập đã hết hạn; xin nhập lại.", StatusCode::FORBIDDEN, false);
     }
     let client = session::client_ip(connect.as_ref().map(|e| &e.0));
     let previous = session::cookie(&headers, SESSION_COOKIE);
-    match session::sign_in(&state, &form.username, &form.password, client, previous, Utc::now()).await {
+    match session::sign_in(&state, &form.username, &form.password, &form.code, client, previous, Utc::now()).await {
         Ok(SignIn::Ok { cookie, user }) => {
             tracing::info!(user = %user.id, "signed in");
             let mut response = Redirect::to(&safe_next(Some(&form.next))).into_response();
@@ -91,13 +98,26 @@ pub async fn sign_in(
             h.append(header::SET_COOKIE, session::clear_cookie(&headers, &state.web, LOGIN_CSRF_COOKIE));
             response
         }
-        Ok(SignIn::WrongCredentials) => retry("Tên đăng nhập hoặc mật khẩu không đúng.", StatusCode::UNAUTHORIZED),
+        Ok(SignIn::WrongCredentials) => {
+            retry("Tên đăng nhập hoặc mật khẩu không đúng.", StatusCode::UNAUTHORIZED, false)
+        }
+        Ok(SignIn::CodeRequired) => retry(
+            "Tài khoản đã bật xác thực hai lớp: nhập lại mật khẩu và mã xác thực 6 chữ số trong ứng dụng trên điện thoại.",
+            StatusCode::UNAUTHORIZED,
+            true,
+        ),
+        Ok(SignIn::WrongCode) => retry(
+            "Mã xác thực không đúng hoặc đã hết hạn; nhập lại mật khẩu và mã mới.",
+            StatusCode::UNAUTHORIZED,
+            true,
+        ),
         Ok(SignIn::Locked) => retry(
             &format!(
                 "Đăng nhập sai quá nhiều lần; tài khoản tạm khóa. Xin thử lại sau {} phút hoặc liên hệ quản trị viên.",
                 state.web.lockout_window.num_minutes()
             ),
             StatusCode::TOO_MANY_REQUESTS,
+            false,
         ),
         Err(e) => PageError::from(e).into_response(),
     }
@@ -117,6 +137,15 @@ struct AccountPage {
     username: String,
     roles: Vec<String>,
     error: Option<String>,
+    totp_on: bool,
+    /// A second factor being set up: the secret (base 32) and its QR code.
+    totp_setup: Option<TotpSetup>,
+    totp_error: Option<String>,
+}
+
+pub struct TotpSetup {
+    pub secret: String,
+    pub qr_svg: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -130,6 +159,17 @@ async fn account_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    totp_page(state, official, notice, error, None, None).await
+}
+
+async fn totp_page(
+    state: &AppState,
+    official: &Official,
+    notice: Option<String>,
+    error: Option<String>,
+    totp_setup: Option<TotpSetup>,
+    totp_error: Option<String>,
+) -> Result<Response, PageError> {
     let units = UnitNames::load(state).await?;
     let roles = official.user.roles.iter().map(|r| format!("{} – {}", r.role.label(), units.name(r.unit_id))).collect();
     let page = AccountPage {
@@ -137,8 +177,12 @@ async fn account_page(
         username: official.user.username.clone(),
         roles,
         error: error.clone(),
+        totp_on: state.store.totp_secret(official.user.id).await?.is_some(),
+        totp_setup,
+        totp_error: totp_error.clone(),
     };
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status =
+        if error.is_some() || totp_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(status, &page))
 }
 
@@ -169,7 +213,6 @@ pub async fn change_password(
     State(state): State<AppState>,
     official: Official,
     headers: HeaderMap,
-    connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let Some((_, hash)) = state.store.user_by_username(&official.user.username).await? else {
@@ -188,14 +231,68 @@ pub async fn change_password(
         return account_page(&state, &official, None, Some(error.to_owned())).await;
     }
     state.store.set_password(official.user.id, &hash_password(&form.new_password)).await?;
-    let client = session::client_ip(connect.as_ref().map(|e| &e.0));
-    let SignIn::Ok { cookie, .. } =
-        session::sign_in(&state, &official.user.username, &form.new_password, client, None, Utc::now()).await?
-    else {
-        return Ok(Redirect::to("/dang-nhap").into_response());
-    };
+    let cookie = session::open_session(&state, official.user.id, Utc::now()).await?;
     let mut response =
         super::redirect_with_notice("/tai-khoan", "Đã đổi mật khẩu; các phiên đăng nhập khác đã bị đăng xuất.");
     response.headers_mut().append(header::SET_COOKIE, session::session_cookie(&headers, &state.web, &cookie));
     Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct TotpForm {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+fn setup_of(official: &Official, secret: &[u8]) -> TotpSetup {
+    let encoded = crate::auth::base32(secret);
+    let uri = format!(
+        "otpauth://totp/donthu:{}?secret={encoded}&issuer=donthu&algorithm=SHA1&digits=6&period=30",
+        super::url_encode(&official.user.username)
+    );
+    TotpSetup { qr_svg: super::portal::qr_svg(&uri), secret: encoded }
+}
+
+/// Turns the second factor on (scan, then confirm with a code) or off (with a code).
+pub async fn second_factor(
+    State(state): State<AppState>,
+    official: Official,
+    Form(form): Form<TotpForm>,
+) -> Result<Response, PageError> {
+    let now = Utc::now().timestamp();
+    match form.step.as_str() {
+        "start" => {
+            let setup = setup_of(&official, &crate::auth::new_totp_secret());
+            totp_page(&state, &official, None, None, Some(setup), None).await
+        }
+        "confirm" => {
+            let Some(secret) = crate::auth::from_base32(&form.secret).filter(|s| s.len() >= 16) else {
+                return Ok(super::error_page(StatusCode::BAD_REQUEST, "Khóa bí mật không hợp lệ; hãy bắt đầu lại."));
+            };
+            if !crate::auth::verify_totp(&secret, &form.code, now) {
+                let setup = setup_of(&official, &secret);
+                let error = "Mã xác thực không đúng; kiểm tra giờ trên điện thoại rồi nhập mã mới.".to_owned();
+                return totp_page(&state, &official, None, None, Some(setup), Some(error)).await;
+            }
+            let sealed = session::seal_totp(&state, official.user.id, &secret);
+            state.store.set_totp_secret(official.user.id, Some(&sealed)).await?;
+            Ok(super::redirect_with_notice("/tai-khoan", "Đã bật xác thực hai lớp; từ lần đăng nhập sau cần nhập mã."))
+        }
+        "off" => {
+            let Some(secret) = session::totp_secret(&state, official.user.id).await? else {
+                return Ok(super::redirect_with_notice("/tai-khoan", "Xác thực hai lớp chưa bật."));
+            };
+            if !crate::auth::verify_totp(&secret, &form.code, now) {
+                let error = "Mã xác thực không đúng.".to_owned();
+                return totp_page(&state, &official, None, None, None, Some(error)).await;
+            }
+            state.store.set_totp_secret(official.user.id, None).await?;
+            Ok(super::redirect_with_notice("/tai-khoan", "Đã tắt xác thực hai lớp."))
+        }
+        _ => Ok(super::error_page(StatusCode::BAD_REQUEST, "Yêu cầu không hợp lệ.")),
+    }
 }

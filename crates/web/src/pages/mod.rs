@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/vu-viec/{id}", get(petition::case_page))
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/tai-khoan", get(account::page).post(account::change_password))
+        .route("/tai-khoan/xac-thuc-hai-lop", post(account::second_factor))
         .route("/dang-xuat", post(account::sign_out))
         .route("/quan-tri", get(|| async { axum::response::Redirect::to("/quan-tri/don-vi") }))
         .route("/quan-tri/don-vi", get(admin::units).post(admin::create_unit))

@@ -245,8 +245,39 @@ pub enum SignIn {
         user: User,
     },
     WrongCredentials,
+    /// The password was right and the account has a second factor: its code is needed.
+    CodeRequired,
+    /// The second factor's code was wrong (counted as a failure).
+    WrongCode,
     /// Too many failures for the account or from the client; retry later.
     Locked,
+}
+
+/// Seals a TOTP secret with the identity key, bound to the official (hex for the store).
+pub fn seal_totp(state: &AppState, user_id: uuid::Uuid, secret: &[u8]) -> String {
+    hex::encode(state.sealer.seal_document(user_id, "totp", "application/octet-stream", secret))
+}
+
+/// The official's TOTP secret, if the second factor is on.
+pub async fn totp_secret(state: &AppState, user_id: uuid::Uuid) -> Result<Option<Vec<u8>>, donthu_store::StoreError> {
+    let Some(sealed) = state.store.totp_secret(user_id).await? else { return Ok(None) };
+    let bytes = hex::decode(&sealed).map_err(|e| donthu_store::StoreError::Backend(format!("totp secret: {e}")))?;
+    let (_, _, secret) = state
+        .sealer
+        .open_document(user_id, &bytes)
+        .map_err(|e| donthu_store::StoreError::Backend(format!("totp secret: {e}")))?;
+    Ok(Some(secret))
+}
+
+/// Opens a new session for the official and returns its cookie value.
+pub async fn open_session(
+    state: &AppState,
+    user_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Result<String, donthu_store::StoreError> {
+    let cookie = random_token();
+    state.store.create_web_session(&token_digest(&cookie), user_id, &random_token(), now).await?;
+    Ok(cookie)
 }
 
 /// Checks the credentials against the lockout counters, and on success opens a new
@@ -255,6 +286,7 @@ pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
+    code: &str,
     client: IpAddr,
     previous: Option<String>,
     now: DateTime<Utc>,
@@ -283,12 +315,20 @@ pub async fn sign_in(
         store.record_login_failure(&[account_key, client_key], now).await?;
         return Ok(SignIn::WrongCredentials);
     };
+    if let Some(secret) = totp_secret(state, user.id).await? {
+        if code.trim().is_empty() {
+            return Ok(SignIn::CodeRequired);
+        }
+        if !crate::auth::verify_totp(&secret, code, now.timestamp()) {
+            store.record_login_failure(&[account_key, client_key], now).await?;
+            return Ok(SignIn::WrongCode);
+        }
+    }
     store.clear_login_failures(&account_key).await?;
     if let Some(old) = previous {
         store.delete_web_session(&token_digest(&old)).await?;
     }
-    let cookie = random_token();
-    store.create_web_session(&token_digest(&cookie), user.id, &random_token(), now).await?;
+    let cookie = open_session(state, user.id, now).await?;
     Ok(SignIn::Ok { cookie, user })
 }
 
