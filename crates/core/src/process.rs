@@ -408,6 +408,7 @@ pub fn action_label(action: &str) -> &'static str {
         "report_to_forwarder" => "Báo cáo kết quả cho cơ quan đã chuyển đơn",
         "forwarding_result" => "Nhận báo cáo kết quả của đơn vị được chuyển đơn",
         "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
+        "assign" => "Giao cán bộ xử lý",
         _ => "Thao tác khác",
     }
 }

@@ -143,6 +143,7 @@ pub(crate) async fn load_record(conn: &mut PgConnection, id: Uuid) -> Result<Opt
             kind, field, status, petitioner_json, head_count AS "head_count!: i64", signed AS "signed!: bool",
             target_json, content, forwarded_from_json, reception_json, process_json,
             split_from AS "split_from?: Uuid", source_petition_id AS "source_petition_id?: Uuid",
+            assigned_to AS "assigned_to?: Uuid",
             version AS "version!: i64", updated_at AS "updated_at!: DateTime<Utc>"
          FROM petitions WHERE id = $1"#,
         id
@@ -174,7 +175,8 @@ pub(crate) async fn load_record(conn: &mut PgConnection, id: Uuid) -> Result<Opt
         reception_json: r.reception_json,
         process_json: r.process_json,
         split_from: (r.split_from),
-        source_petition_id: (r.source_petition_id),
+        source_petition_id: r.source_petition_id,
+        assigned_to: r.assigned_to,
         version: r.version,
         updated_at: r.updated_at,
     }))
@@ -481,6 +483,10 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn assign(&self, petition_id: Uuid, assignee: Option<Uuid>, actor: Uuid, now: DateTime<Utc>) -> Result<()> {
+        ops::assign(self.begin_write().await?, petition_id, assignee, actor, now).await
+    }
+
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
@@ -508,7 +514,8 @@ impl Store for PostgresStore {
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
                 CASE WHEN cardinality($13::text[]) = 0 THEN left(content, 400) ELSE content END AS "content!: String",
                 (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate"
+                    AS "next_due_on: NaiveDate",
+                assigned_to AS "assigned_to?: Uuid"
                FROM petitions p
                WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
                  AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
@@ -518,14 +525,15 @@ impl Store for PostgresStore {
                  AND ($10::text IS NULL OR field = $10)
                  AND ($11::text[] IS NULL OR status = ANY($11))
                  AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
+                 AND ($15::uuid IS NULL OR assigned_to = $15)
                  AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
                      WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)
-               ORDER BY CASE WHEN $15::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
+               ORDER BY CASE WHEN $16::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
                             WHERE d.petition_id = p.id AND d.state = 'open') END ASC NULLS LAST,
                         received_on DESC, ref_seq DESC
-               LIMIT $16 OFFSET $17"#,
+               LIMIT $17 OFFSET $18"#,
             all,
             &units,
             w.status,
@@ -540,6 +548,7 @@ impl Store for PostgresStore {
             w.ref_seq,
             &f.terms,
             w.ref_year,
+            f.assigned_to,
             by_deadline,
             limit,
             offset
@@ -564,6 +573,7 @@ impl Store for PostgresStore {
                     petitioner_json: r.petitioner_json,
                     content: r.content,
                     next_due_on: r.next_due_on,
+                    assigned_to: r.assigned_to,
                 }
                 .into_summary(&f.terms)
             })
@@ -583,6 +593,7 @@ impl Store for PostgresStore {
                  AND ($10::text IS NULL OR field = $10)
                  AND ($11::text[] IS NULL OR status = ANY($11))
                  AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
+                 AND ($15::uuid IS NULL OR assigned_to = $15)
                  AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
                      WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
@@ -600,7 +611,8 @@ impl Store for PostgresStore {
             w.open_statuses.as_deref(),
             w.ref_seq,
             &f.terms,
-            w.ref_year
+            w.ref_year,
+            f.assigned_to
         )
         .fetch_one(&self.pool)
         .await
@@ -617,7 +629,7 @@ impl Store for PostgresStore {
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
                 (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
                     AS "next_due_on: NaiveDate",
-                cccd_digest, petitioner_folded, target_folded
+                cccd_digest, petitioner_folded, target_folded, assigned_to AS "assigned_to?: Uuid"
                FROM petitions p
                WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
                  AND (($3::text IS NOT NULL AND cccd_digest = $3 AND ($4::bool OR petitioner_json IS NOT NULL))
@@ -660,6 +672,7 @@ impl Store for PostgresStore {
                 petitioner_json: r.petitioner_json,
                 content: r.content,
                 next_due_on: r.next_due_on,
+                assigned_to: r.assigned_to,
             };
             found.push(matched.rate(record, &keys, probe)?);
         }

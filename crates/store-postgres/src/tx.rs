@@ -86,6 +86,21 @@ impl Tx for PostgresTx {
         Ok(row.e)
     }
 
+    async fn set_assignee(&mut self, petition_id: Uuid, assignee: Option<Uuid>) -> Result<Option<Option<Uuid>>> {
+        let Some(row) = sqlx::query!("SELECT assigned_to FROM petitions WHERE id = $1 FOR UPDATE", petition_id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        sqlx::query!("UPDATE petitions SET assigned_to = $1 WHERE id = $2", assignee, petition_id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(Some(row.assigned_to))
+    }
+
     async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()> {
         sqlx::query!("DELETE FROM user_roles WHERE user_id = $1", user_id).execute(&mut *self.0).await.map_err(db)?;
         Ok(())

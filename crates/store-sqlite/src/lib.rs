@@ -99,6 +99,7 @@ struct FilterParams {
     terms: String,
     ref_seq: Option<i64>,
     ref_year: Option<i64>,
+    assigned_to: Option<Hyphenated>,
 }
 
 impl FilterParams {
@@ -114,6 +115,7 @@ impl FilterParams {
             terms: to_json(&f.terms),
             ref_seq: f.reference.map(|r| i64::from(r.0)),
             ref_year: f.reference.map(|r| i64::from(r.1)),
+            assigned_to: oh(f.assigned_to),
         }
     }
 }
@@ -174,6 +176,7 @@ pub(crate) async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result
             kind, field, status, petitioner_json, head_count AS "head_count!: i64", signed AS "signed!: bool",
             target_json, content, forwarded_from_json, reception_json, process_json,
             split_from AS "split_from?: Hyphenated", source_petition_id AS "source_petition_id?: Hyphenated",
+            assigned_to AS "assigned_to?: Hyphenated",
             version AS "version!: i64", updated_at AS "updated_at!: DateTime<Utc>"
          FROM petitions WHERE id = ?1"#,
         hid
@@ -206,6 +209,7 @@ pub(crate) async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result
         process_json: r.process_json,
         split_from: ou(r.split_from),
         source_petition_id: ou(r.source_petition_id),
+        assigned_to: ou(r.assigned_to),
         version: r.version,
         updated_at: r.updated_at,
     }))
@@ -518,6 +522,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn assign(&self, petition_id: Uuid, assignee: Option<Uuid>, actor: Uuid, now: DateTime<Utc>) -> Result<()> {
+        ops::assign(self.begin_write().await?, petition_id, assignee, actor, now).await
+    }
+
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
@@ -545,7 +553,8 @@ impl Store for SqliteStore {
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
                 CASE WHEN ?13 = '[]' THEN substr(content, 1, 400) ELSE content END AS "content!: String",
                 (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate"
+                    AS "next_due_on: NaiveDate",
+                assigned_to AS "assigned_to?: Hyphenated"
                FROM petitions p
                WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
@@ -554,6 +563,7 @@ impl Store for SqliteStore {
                  AND (?10 IS NULL OR field = ?10)
                  AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
                  AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
+                 AND (?18 IS NULL OR assigned_to = ?18)
                  AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
                      WHERE instr(' ' || content_folded, ' ' || t.value) = 0
                        AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
@@ -580,7 +590,8 @@ impl Store for SqliteStore {
             w.ref_year,
             by_deadline,
             limit,
-            offset
+            offset,
+            w.assigned_to
         )
         .fetch_all(&self.pool)
         .await
@@ -602,6 +613,7 @@ impl Store for SqliteStore {
                     petitioner_json: r.petitioner_json,
                     content: r.content,
                     next_due_on: r.next_due_on,
+                    assigned_to: ou(r.assigned_to),
                 }
                 .into_summary(&f.terms)
             })
@@ -620,6 +632,7 @@ impl Store for SqliteStore {
                  AND (?10 IS NULL OR field = ?10)
                  AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
                  AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
+                 AND (?15 IS NULL OR assigned_to = ?15)
                  AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
                      WHERE instr(' ' || content_folded, ' ' || t.value) = 0
                        AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
@@ -637,7 +650,8 @@ impl Store for SqliteStore {
             w.open_statuses,
             w.ref_seq,
             w.terms,
-            w.ref_year
+            w.ref_year,
+            w.assigned_to
         )
         .fetch_one(&self.pool)
         .await
@@ -655,7 +669,7 @@ impl Store for SqliteStore {
                 received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
                 (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
                     AS "next_due_on: NaiveDate",
-                cccd_digest, petitioner_folded, target_folded
+                cccd_digest, petitioner_folded, target_folded, assigned_to AS "assigned_to?: Hyphenated"
                FROM petitions p
                WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                  AND ((?3 IS NOT NULL AND cccd_digest = ?3 AND (?4 OR petitioner_json IS NOT NULL))
@@ -698,6 +712,7 @@ impl Store for SqliteStore {
                 petitioner_json: r.petitioner_json,
                 content: r.content,
                 next_due_on: r.next_due_on,
+                assigned_to: ou(r.assigned_to),
             };
             found.push(matched.rate(record, &keys, probe)?);
         }

@@ -84,6 +84,22 @@ impl Tx for SqliteTx {
         Ok(row.e)
     }
 
+    async fn set_assignee(&mut self, petition_id: Uuid, assignee: Option<Uuid>) -> Result<Option<Option<Uuid>>> {
+        let (id, to) = (h(petition_id), assignee.map(h));
+        let Some(row) = sqlx::query!(r#"SELECT assigned_to AS "a?: Hyphenated" FROM petitions WHERE id = ?1"#, id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        sqlx::query!("UPDATE petitions SET assigned_to = ?1 WHERE id = ?2", to, id)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(Some(row.a.map(u)))
+    }
+
     async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()> {
         let id = h(user_id);
         sqlx::query!("DELETE FROM user_roles WHERE user_id = ?1", id).execute(&mut *self.0).await.map_err(db)?;

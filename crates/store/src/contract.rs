@@ -57,7 +57,8 @@ macro_rules! contract_tests {
             the_worklist_orders_open_items_by_deadline,
             similar_petitions_are_suggested_without_revealing_denouncers,
             a_portal_submission_keeps_only_the_tracking_code_digest,
-            officials_are_listed_and_their_roles_replaced
+            officials_are_listed_and_their_roles_replaced,
+            a_head_assigns_petitions_to_officials
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1056,6 +1057,31 @@ pub async fn officials_are_listed_and_their_roles_replaced(store: Arc<dyn Store>
     s.set_user_active(w.officer.id, true).await.unwrap();
     assert!(s.user(w.officer.id).await.unwrap().unwrap().active);
     assert_eq!(code(s.set_user_active(Uuid::new_v4(), false).await.unwrap_err()), ErrorCode::UserNotFound);
+}
+
+pub async fn a_head_assigns_petitions_to_officials(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let other = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let refused = service::assign(s, &w.officer, id, Some(w.officer.id), now()).await.unwrap_err();
+    assert_eq!(code(refused), ErrorCode::Forbidden, "an officer does not assign");
+    let elsewhere = service::assign(s, &w.head, id, Some(w.office_officer.id), now()).await.unwrap_err();
+    assert_eq!(code(elsewhere), ErrorCode::InvalidValue, "only to an official of the unit");
+    service::assign(s, &w.head, id, Some(w.officer.id), now()).await.unwrap();
+    assert_eq!(s.petition(id, &Scope::All).await.unwrap().unwrap().assigned_to, Some(w.officer.id));
+    let mine = PetitionFilter { assigned_to: Some(w.officer.id), limit: 10, ..Default::default() };
+    let listed = s.list_petitions(&Scope::All, &mine).await.unwrap();
+    assert_eq!(listed.iter().map(|p| p.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(listed[0].assigned_to, Some(w.officer.id));
+    assert_eq!(s.count_petitions(&Scope::All, &mine).await.unwrap(), 1);
+    assert!(!listed.iter().any(|p| p.id == other));
+    let event = s.events(id).await.unwrap().pop().unwrap();
+    assert_eq!((event.action.as_str(), event.actor_id), ("assign", Some(w.head.id)));
+    service::assign(s, &w.head, id, None, now()).await.unwrap();
+    assert_eq!(s.petition(id, &Scope::All).await.unwrap().unwrap().assigned_to, None);
+    let missing = service::assign(s, &w.head, Uuid::new_v4(), None, now()).await.unwrap_err();
+    assert_eq!(code(missing), ErrorCode::NotFound);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {

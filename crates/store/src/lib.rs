@@ -151,6 +151,8 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
     async fn events(&self, petition_id: Uuid) -> Result<Vec<AuditEvent>>;
+    /// Gives the petition to an official (or takes it back), with an `assign` event.
+    async fn assign(&self, petition_id: Uuid, assignee: Option<Uuid>, actor: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn case(&self, id: Uuid, scope: &Scope) -> Result<Option<Case>>;
     async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>>;
     /// Forwardings between units in donthu, seen from one side, within the reader's

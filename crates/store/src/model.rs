@@ -157,6 +157,8 @@ pub struct Petition {
     pub split_from: Option<Uuid>,
     /// The petition of another unit that forwarded this one here.
     pub forwarded_from_petition: Option<Uuid>,
+    /// The official the head gave it to.
+    pub assigned_to: Option<Uuid>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -179,6 +181,7 @@ pub struct PetitionSummary {
     pub content_excerpt: String,
     /// The nearest due date among the petition's open deadlines.
     pub next_due_on: Option<NaiveDate>,
+    pub assigned_to: Option<Uuid>,
 }
 
 /// How a list is ordered.
@@ -201,6 +204,8 @@ pub struct PetitionFilter {
     pub channel: Option<Channel>,
     pub unit_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
+    /// Only items given to this official.
+    pub assigned_to: Option<Uuid>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Folded search terms (see `donthu_text::SearchQuery`): each must occur in the content,

@@ -119,6 +119,9 @@ pub trait Tx: Send {
     async fn insert_user(&mut self, id: Uuid, user: &NewUser, now: DateTime<Utc>) -> Result<()>;
     async fn insert_user_role(&mut self, user_id: Uuid, role: &UnitRole) -> Result<()>;
     async fn delete_user_roles(&mut self, user_id: Uuid) -> Result<()>;
+    /// Sets who handles the petition and returns who did before; `None` when there is no
+    /// such petition.
+    async fn set_assignee(&mut self, petition_id: Uuid, assignee: Option<Uuid>) -> Result<Option<Option<Uuid>>>;
     async fn user_active(&mut self, user_id: Uuid) -> Result<Option<bool>>;
     /// False when there is no such user.
     async fn set_user_active(&mut self, user_id: Uuid, active: bool) -> Result<bool>;
@@ -826,6 +829,33 @@ pub async fn reveal_identity<T: Tx>(
 }
 
 /// [`crate::Store::record_identity_access`].
+/// [`crate::Store::assign`].
+pub async fn assign<T: Tx>(
+    mut tx: T,
+    petition_id: Uuid,
+    assignee: Option<Uuid>,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Some(before) = tx.set_assignee(petition_id, assignee).await? else {
+        return Err(StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy đơn."));
+    };
+    tx.append_audit(&NewAuditEvent {
+        petition_id,
+        at: now,
+        actor: Some(actor),
+        action: "assign",
+        from_status: None,
+        to_status: None,
+        reason: None,
+        before: Some(serde_json::json!({ "assigned_to": before }).to_string()),
+        after: Some(serde_json::json!({ "assigned_to": assignee }).to_string()),
+        details: None,
+    })
+    .await?;
+    tx.commit().await
+}
+
 pub async fn record_identity_access<T: Tx>(
     mut tx: T,
     petition_id: Uuid,

@@ -177,6 +177,7 @@ pub struct PetitionRecord {
     pub process_json: String,
     pub split_from: Option<Uuid>,
     pub source_petition_id: Option<Uuid>,
+    pub assigned_to: Option<Uuid>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -217,6 +218,7 @@ impl PetitionRecord {
             process,
             split_from: self.split_from,
             forwarded_from_petition: self.source_petition_id,
+            assigned_to: self.assigned_to,
             version: self.version,
             updated_at: self.updated_at,
         })
@@ -241,6 +243,7 @@ pub struct SummaryRecord {
     /// The whole content in a text search (for the snippet), else its first characters.
     pub content: String,
     pub next_due_on: Option<NaiveDate>,
+    pub assigned_to: Option<Uuid>,
 }
 
 /// The first characters of a content, cut at a word boundary.
@@ -281,6 +284,7 @@ impl SummaryRecord {
                 donthu_text::snippet(&self.content, terms, 240)
             },
             next_due_on: self.next_due_on,
+            assigned_to: self.assigned_to,
         })
     }
 }

@@ -140,6 +140,36 @@ pub async fn execute(
     Err(StoreError::VersionConflict)
 }
 
+/// Gives a petition to an official of its unit (or takes it back): only the unit's head
+/// or a leader assigns, and only to an active official with an officer's or head's role
+/// there.
+pub async fn assign(
+    store: &dyn Store,
+    user: &User,
+    petition_id: Uuid,
+    assignee: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let petition = store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found)?;
+    if !roles_at(user, petition.unit_id).iter().any(|r| matches!(r, Role::Head | Role::Leader)) {
+        return Err(forbidden("Chỉ lãnh đạo đơn vị mới giao đơn cho cán bộ xử lý."));
+    }
+    if let Some(to) = assignee {
+        let official = store.user(to).await?.filter(|u| u.active);
+        let works_there = official
+            .is_some_and(|o| roles_at(&o, petition.unit_id).iter().any(|r| matches!(r, Role::Officer | Role::Head)));
+        if !works_there {
+            return Err(StoreError::Domain(DomainError::field(
+                "assignee",
+                ErrorCode::InvalidValue,
+                "Chỉ giao cho cán bộ đang làm việc tại đơn vị đang giữ đơn.",
+            )));
+        }
+    }
+    store.assign(petition_id, assignee, user.id, now).await
+}
+
 /// Opens a denouncer's identity for an identity custodian who gives a reason; the
 /// request is recorded on the petition's timeline.
 pub async fn reveal_identity(

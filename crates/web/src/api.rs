@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_petition, list_petitions))
         .routes(routes!(get_petition))
         .routes(routes!(run_command))
+        .routes(routes!(assign_petition))
         .routes(routes!(petition_events))
         .routes(routes!(petition_forwardings))
         .routes(routes!(reveal_identity))
@@ -154,6 +155,8 @@ pub struct PetitionOut {
     pub withdrawn_complainants: Vec<u32>,
     pub split_from: Option<Uuid>,
     pub forwarded_from_petition: Option<Uuid>,
+    /// The official the head gave it to.
+    pub assigned_to: Option<Uuid>,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
     /// The legal deadlines of the petition, each with how its date was reached.
@@ -214,6 +217,7 @@ pub struct SummaryOut {
     pub content_excerpt: String,
     /// The nearest due date among the open deadlines.
     pub next_due_on: Option<NaiveDate>,
+    pub assigned_to: Option<Uuid>,
 }
 
 impl From<PetitionSummary> for SummaryOut {
@@ -232,6 +236,7 @@ impl From<PetitionSummary> for SummaryOut {
             petitioner_name: p.petitioner_name,
             content_excerpt: p.content_excerpt,
             next_due_on: p.next_due_on,
+            assigned_to: p.assigned_to,
         }
     }
 }
@@ -332,6 +337,8 @@ pub struct ListQuery {
     pub channel: Option<Channel>,
     pub unit_id: Option<Uuid>,
     pub case_id: Option<Uuid>,
+    /// Only items given to this official.
+    pub assigned_to: Option<Uuid>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Search, with or without diacritics: words, "quoted phrases", a reference number.
@@ -469,6 +476,7 @@ async fn petition_view(state: &AppState, user: &User, p: Petition) -> Result<Pet
         withdrawn_complainants: p.process.withdrawn_complainants,
         split_from: p.split_from,
         forwarded_from_petition: p.forwarded_from_petition,
+        assigned_to: p.assigned_to,
         version: p.version,
         updated_at: p.updated_at,
     })
@@ -635,6 +643,7 @@ async fn list_petitions(
         channel: q.channel,
         unit_id: q.unit_id,
         case_id: q.case_id,
+        assigned_to: q.assigned_to,
         received_from: q.received_from,
         received_to: q.received_to,
         terms: search.terms,
@@ -681,6 +690,28 @@ async fn run_command(
     body: ApiJson<Command>,
 ) -> Result<Json<PetitionOut>, ApiError> {
     let petition = service::execute(&*state.store, &user, id, &body.value, Utc::now()).await?;
+    Ok(Json(petition_view(&state, &user, petition).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignRequest {
+    /// The official to give it to; `null` takes it back.
+    pub assignee: Option<Uuid>,
+}
+
+/// Gives the petition to an official of its unit (the unit's head or a leader).
+#[utoipa::path(post, path = "/petitions/{id}/assign", tag = "petitions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = AssignRequest,
+    responses((status = 200, body = PetitionOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn assign_petition(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath(id): ApiPath<Uuid>,
+    body: ApiJson<AssignRequest>,
+) -> Result<Json<PetitionOut>, ApiError> {
+    service::assign(&*state.store, &user, id, body.value.assignee, Utc::now()).await?;
+    let petition = visible_petition(&state, &user, id).await?;
     Ok(Json(petition_view(&state, &user, petition).await?))
 }
 

@@ -611,3 +611,46 @@ async fn the_optional_second_factor_is_asked_once_turned_on() {
     assert_eq!(off.status, StatusCode::SEE_OTHER);
     assert!(app.store.totp_secret(app.world.officer.id).await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_head_gives_items_to_an_official_who_finds_them_on_their_own_tab() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let a = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let b = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let mut officer = signed_in(&app, "lan").await;
+    let page = officer.get("/").await;
+    assert!(!page.body.contains("Giao các đơn đã chọn"), "officers do not assign");
+    let token = csrf_of(&page.body);
+    let refused = officer
+        .post("/giao", &[("_csrf", &token), ("id", &a.to_string()), ("assignee", &w.officer.id.to_string())])
+        .await;
+    let after = officer.get(refused.location()).await;
+    assert!(after.body.contains("Không giao được 1 đơn"), "{}", after.body);
+    let mut head = signed_in(&app, "hung").await;
+    let page = head.get("/").await;
+    assert!(page.body.contains("Giao các đơn đã chọn") && page.body.contains("Nguyễn Thị Lan"));
+    let token = csrf_of(&page.body);
+    let r = head
+        .post(
+            "/giao",
+            &[
+                ("_csrf", &token),
+                ("id", &a.to_string()),
+                ("id", &b.to_string()),
+                ("assignee", &w.officer.id.to_string()),
+            ],
+        )
+        .await;
+    assert!(head.get(r.location()).await.body.contains("Đã giao 2 đơn cho cán bộ xử lý."));
+    let mine = officer.get("/?tab=cua-toi").await;
+    assert!(mine.body.contains("Được giao cho tôi (2)") && mine.body.contains("trên tổng số 2"));
+    assert!(mine.body.contains("Giao: Nguyễn Thị Lan"));
+    // From the petition page: take one back.
+    let r = head.post(&format!("/don/{a}/giao"), &[("_csrf", &token), ("assignee", "")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = head.get(&format!("/don/{a}")).await;
+    assert!(page.body.contains("Chưa giao") && page.body.contains("Giao cán bộ xử lý"), "and on the timeline");
+    assert!(officer.get("/?tab=cua-toi").await.body.contains("Được giao cho tôi (1)"));
+}

@@ -38,6 +38,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/", get(worklist::page))
         .route("/tra-cuu", get(worklist::search))
         .route("/duyet", post(worklist::bulk_approve))
+        .route("/giao", post(worklist::bulk_assign))
+        .route("/don/{id}/giao", post(petition::assign))
         .route("/tiep-nhan", get(intake::form).post(intake::submit))
         .route("/tiep-nhan/goi-y", post(intake::suggestions))
         .route("/don/{id}", get(petition::page))

@@ -366,6 +366,9 @@ struct PetitionPage {
     events: Vec<EventRow>,
     case_size: usize,
     reveal_error: Option<String>,
+    assignee: Option<String>,
+    /// Officials the viewer (a head of the unit) may give it to.
+    assignees: Vec<Opt>,
 }
 
 async fn visible(state: &AppState, official: &Official, id: Uuid) -> Result<(Petition, Scope), PageError> {
@@ -619,6 +622,16 @@ async fn petition_page(
     if let Some(o) = p.process.outcome {
         facts.push(line("Kết quả giải quyết", o.label()));
     }
+    let (mut assignees, user_names) = super::worklist::assignees_for(state, official).await?;
+    let leads_unit = roles_at(user, p.unit_id)
+        .iter()
+        .any(|r| matches!(r, donthu_core::unit::Role::Head | donthu_core::unit::Role::Leader));
+    if !leads_unit || !p.status.is_open() {
+        assignees.clear();
+    }
+    for a in &mut assignees {
+        a.selected = p.assigned_to.is_some_and(|x| x.to_string() == a.value);
+    }
     let (sealed, petitioner) = match &p.petitioner {
         PetitionerView::Visible(x) => (false, petitioner_lines(x)),
         PetitionerView::Sealed => (true, Vec::new()),
@@ -646,6 +659,8 @@ async fn petition_page(
         events,
         case_size,
         reveal_error,
+        assignee: p.assigned_to.map(|a| user_names.get(&a).cloned().unwrap_or_default()),
+        assignees,
     };
     let status = if failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -708,6 +723,27 @@ pub async fn command(
             }
             petition_page(&state, &official, id, None, Some(fail(message)), None, None).await
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    assignee: String,
+}
+
+/// Gives this petition to an official of its unit (heads).
+pub async fn assign(
+    State(state): State<AppState>,
+    official: Official,
+    Path(id): Path<Uuid>,
+    axum::Form(form): axum::Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let assignee = Uuid::parse_str(form.assignee.trim()).ok();
+    match service::assign(&*state.store, &official.user, id, assignee, Utc::now()).await {
+        Ok(()) => Ok(redirect_with_notice(&format!("/don/{id}"), "Đã giao cán bộ xử lý.")),
+        Err(StoreError::Domain(e)) if e.code == donthu_core::ErrorCode::NotFound => Err(PageError::NotFound),
         Err(e) => Err(e.into()),
     }
 }
@@ -810,6 +846,8 @@ pub async fn case_page(
                 DueBadge { class: "none", label: "Đã xong".into() }
             },
             approvable: false,
+            assignable: false,
+            assignee: None,
         })
         .collect();
     let page = CasePage {

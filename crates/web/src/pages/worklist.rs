@@ -15,6 +15,7 @@ use donthu_core::unit::Role;
 use donthu_store::model::{ListOrder, PetitionFilter, Scope};
 use donthu_store::service;
 use serde::Deserialize;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 const PAGE_SIZE: u32 = 50;
@@ -71,6 +72,9 @@ pub struct Row {
     pub due: DueBadge,
     /// A proposal this official may approve in bulk.
     pub approvable: bool,
+    /// The official may give it to someone (a head of its unit).
+    pub assignable: bool,
+    pub assignee: Option<String>,
 }
 
 #[derive(Template)]
@@ -91,7 +95,11 @@ struct ListPage {
     prev_url: Option<String>,
     next_url: Option<String>,
     awaiting_approval: u64,
+    mine: u64,
     can_approve: bool,
+    can_assign: bool,
+    /// Officials the head may give items to.
+    assignees: Vec<Opt>,
     error: Option<String>,
 }
 
@@ -119,6 +127,25 @@ fn can_approve_at(official: &Official, unit: Uuid) -> bool {
     donthu_store::access::roles_at(&official.user, unit).iter().any(|r| matches!(r, Role::Head | Role::Leader))
 }
 
+/// The officials a head may give items to: officers and heads of the units they lead.
+pub async fn assignees_for(
+    state: &AppState,
+    official: &Official,
+) -> Result<(Vec<Opt>, HashMap<Uuid, String>), PageError> {
+    let users = state.store.users().await?;
+    let names = users.iter().map(|u| (u.id, u.full_name.clone())).collect();
+    let led: Vec<Uuid> =
+        official.user.roles.iter().filter(|r| matches!(r.role, Role::Head | Role::Leader)).map(|r| r.unit_id).collect();
+    let options = users
+        .iter()
+        .filter(|u| {
+            u.active && u.roles.iter().any(|r| led.contains(&r.unit_id) && matches!(r.role, Role::Officer | Role::Head))
+        })
+        .map(|u| Opt { value: u.id.to_string(), label: u.full_name.clone(), selected: false })
+        .collect();
+    Ok((options, names))
+}
+
 async fn list(
     state: AppState,
     official: Official,
@@ -143,6 +170,7 @@ async fn list(
     let received_from = date(&params.from, "Ngày bắt đầu");
     let received_to = date(&params.to, "Ngày kết thúc");
     let awaiting = params.tab == "cho-duyet";
+    let mine_tab = params.tab == "cua-toi";
     let filter = PetitionFilter {
         status: if awaiting { Some(Status::Proposed) } else { Status::from_code(&params.status) },
         open_only: !search_mode,
@@ -151,6 +179,7 @@ async fn list(
         channel: Channel::from_code(&params.channel),
         unit_id: Uuid::parse_str(&params.unit).ok(),
         case_id: None,
+        assigned_to: mine_tab.then_some(official.user.id),
         received_from,
         received_to,
         terms: query.terms.clone(),
@@ -163,6 +192,10 @@ async fn list(
     let total = state.store.count_petitions(&scope, &filter).await?;
     let awaiting_filter = PetitionFilter { status: Some(Status::Proposed), limit: 1, ..Default::default() };
     let awaiting_approval = state.store.count_petitions(&scope, &awaiting_filter).await?;
+    let mine_filter =
+        PetitionFilter { open_only: true, assigned_to: Some(official.user.id), limit: 1, ..Default::default() };
+    let mine = state.store.count_petitions(&scope, &mine_filter).await?;
+    let (assignees, user_names) = assignees_for(&state, &official).await?;
     let today = today();
     let rows: Vec<Row> = items
         .into_iter()
@@ -184,6 +217,8 @@ async fn list(
                 DueBadge { class: "none", label: "Đã xong".into() }
             },
             approvable: p.status == Status::Proposed && can_approve_at(&official, p.unit_id),
+            assignable: p.status.is_open() && can_approve_at(&official, p.unit_id),
+            assignee: p.assigned_to.map(|a| user_names.get(&a).cloned().unwrap_or_default()),
         })
         .collect();
     let visible_units: Vec<Opt> = {
@@ -226,6 +261,9 @@ async fn list(
         channels: options(Channel::ALL, &params.channel, Channel::code, Channel::label),
         units: visible_units,
         can_approve: rows.iter().any(|r| r.approvable),
+        can_assign: rows.iter().any(|r| r.assignable) && !assignees.is_empty(),
+        assignees,
+        mine,
         rows,
         total,
         first: if shown == 0 { 0 } else { offset + 1 },
@@ -268,6 +306,39 @@ pub async fn bulk_approve(
         notice.push_str(&format!(" Không duyệt được {} đơn ({}).", refused.len(), refused.join("; ")));
     }
     Ok(redirect_with_notice("/?tab=cho-duyet", &notice))
+}
+
+/// Gives several items to one official (or takes them back).
+pub async fn bulk_assign(
+    State(state): State<AppState>,
+    official: Official,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let pairs = form_pairs(std::str::from_utf8(&body).unwrap_or(""));
+    let ids: Vec<Uuid> = pairs.iter().filter(|(k, _)| k == "id").filter_map(|(_, v)| Uuid::parse_str(v).ok()).collect();
+    let assignee = pairs.iter().find(|(k, _)| k == "assignee").and_then(|(_, v)| Uuid::parse_str(v).ok());
+    if ids.is_empty() {
+        return Ok(redirect_with_notice("/", "Chưa chọn đơn nào để giao."));
+    }
+    let now = chrono::Utc::now();
+    let (mut done, mut refused) = (0, Vec::new());
+    for id in ids {
+        match service::assign(&*state.store, &official.user, id, assignee, now).await {
+            Ok(()) => done += 1,
+            Err(donthu_store::StoreError::Backend(e)) => return Err(PageError::Internal(e)),
+            Err(e) => refused.push(PageError::from(e).message()),
+        }
+    }
+    let mut notice = if assignee.is_some() {
+        format!("Đã giao {done} đơn cho cán bộ xử lý.")
+    } else {
+        format!("Đã thu hồi việc giao {done} đơn.")
+    };
+    if !refused.is_empty() {
+        refused.dedup();
+        notice.push_str(&format!(" Không giao được {} đơn: {}", refused.len(), refused.join("; ")));
+    }
+    Ok(redirect_with_notice("/", &notice))
 }
 
 /// Reading `a=1&a=2` query strings and form bodies as pairs.
