@@ -654,3 +654,34 @@ async fn a_head_gives_items_to_an_official_who_finds_them_on_their_own_tab() {
     assert!(page.body.contains("Chưa giao") && page.body.contains("Giao cán bộ xử lý"), "and on the timeline");
     assert!(officer.get("/?tab=cua-toi").await.body.contains("Được giao cho tôi (1)"));
 }
+
+#[tokio::test]
+async fn a_denunciation_from_the_portal_keeps_the_denouncer_sealed() {
+    let app = spawn(WebConfig::default()).await;
+    let http = reqwest::Client::new();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "denunciation")
+        .text("unit_id", app.world.internal_affairs.id.to_string())
+        .text("petitioner.full_name", "Vũ Thị Thanh Hương")
+        .text("petitioner.address", "Tổ 5, phường Đông")
+        .text("petitioner.phone", "0912000111")
+        .text("target.kind", "person")
+        .text("target.name", "Đinh Văn Quý")
+        .text("target.position", "Phó Chủ tịch UBND xã")
+        .text("content", "Tố cáo ông Đinh Văn Quý nhận tiền để bố trí tái định cư sai đối tượng.")
+        .text("commitment", "on")
+        .part("files", reqwest::multipart::Part::bytes(png_with_text("Huong")).file_name("don-viet-tay.png"));
+    let r = http.post(format!("{}/cong-dan/gui-don", app.base)).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(r.text().await.unwrap().contains("được niêm phong"));
+    let all = PetitionFilter { limit: 10, ..Default::default() };
+    let item = app.store.list_petitions(&Scope::All, &all).await.unwrap().pop().unwrap();
+    assert!(app.store.attachments(item.id).await.unwrap().iter().all(|a| a.sealed), "every file sealed");
+    let mut officer = signed_in(&app, "lan").await;
+    for path in ["/".to_owned(), format!("/don/{}", item.id), "/tra-cuu?q=huong".to_owned()] {
+        let page = officer.get(&path).await;
+        assert!(!page.body.contains("Hương") && !page.body.contains("0912000111"), "{path}");
+    }
+    let page = officer.get(&format!("/don/{}", item.id)).await;
+    assert!(page.body.contains("Danh tính người tố cáo được bảo mật") && page.body.contains("Đinh Văn Quý"));
+}
