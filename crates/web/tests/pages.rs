@@ -685,3 +685,33 @@ async fn a_denunciation_from_the_portal_keeps_the_denouncer_sealed() {
     let page = officer.get(&format!("/don/{}", item.id)).await;
     assert!(page.body.contains("Danh tính người tố cáo được bảo mật") && page.body.contains("Đinh Văn Quý"));
 }
+
+#[tokio::test]
+async fn officials_add_documents_to_a_petition() {
+    let app = spawn(WebConfig::default()).await;
+    let id =
+        contract::register(&*app.store, &app.world.officer, contract::complaint(&app.world.internal_affairs)).await;
+    let mut c = signed_in(&app, "lan").await;
+    let token = csrf_of(&c.get(&format!("/don/{id}")).await.body);
+    let file = || {
+        reqwest::multipart::Form::new()
+            .part("files", reqwest::multipart::Part::bytes(png_with_text("x")).file_name("ban-chup-quyet-dinh.png"))
+    };
+    let url = format!("{}/don/{id}/tep", c.base);
+    let no_token = c.http.post(&url).multipart(file());
+    assert_eq!(c.send(no_token).await.status, StatusCode::FORBIDDEN);
+    let with_token = c.http.post(format!("{url}?_csrf={token}")).multipart(file());
+    let r = c.send(with_token).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let files = app.store.attachments(id).await.unwrap();
+    assert_eq!(files.iter().map(|a| a.file_name.as_str()).collect::<Vec<_>>(), ["ban-chup-quyet-dinh.png"]);
+    let page = c.get(&format!("/don/{id}")).await;
+    assert!(page.body.contains("Đã thêm 1 tệp.") || page.body.contains("ban-chup-quyet-dinh.png"));
+    let download = c.get(&format!("/don/{id}/tep/{}", files[0].id)).await;
+    assert_eq!(download.status, StatusCode::OK);
+    let exe = reqwest::multipart::Form::new()
+        .part("files", reqwest::multipart::Part::bytes(b"MZ".to_vec()).file_name("a.exe"));
+    let r = c.send(c.http.post(format!("{url}?_csrf={token}")).multipart(exe)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.store.attachments(id).await.unwrap().len(), 1);
+}

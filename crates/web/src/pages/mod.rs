@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/don/{id}/lenh", post(petition::command))
         .route("/don/{id}/danh-tinh", post(petition::reveal))
         .route("/don/{id}/tep/{attachment_id}", get(petition::download))
+        .route(
+            "/don/{id}/tep",
+            post(petition::upload).layer(axum::extract::DefaultBodyLimit::max(portal::MAX_SUBMISSION_BYTES)),
+        )
         .route("/vu-viec/{id}", get(petition::case_page))
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/tai-khoan", get(account::page).post(account::change_password))

@@ -727,6 +727,54 @@ pub async fn command(
     }
 }
 
+/// Adds files to a petition (officers, heads and leaders of its unit). For a
+/// denunciation, files marked as identifying the denouncer are sealed.
+pub async fn upload(
+    State(state): State<AppState>,
+    official: Official,
+    Path(id): Path<Uuid>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let (p, _) = visible(&state, &official, id).await?;
+    let may = roles_at(&official.user, p.unit_id).iter().any(|r| {
+        matches!(r, donthu_core::unit::Role::Officer | donthu_core::unit::Role::Head | donthu_core::unit::Role::Leader)
+    });
+    if !may {
+        return Ok(super::error_page(StatusCode::FORBIDDEN, "Bạn không có quyền bổ sung tài liệu cho đơn này."));
+    }
+    let (mut files, mut identity) = (Vec::new(), false);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "identity" => identity = true,
+            "files" => {
+                let name = field.file_name().unwrap_or_default().trim().to_owned();
+                let Ok(bytes) = field.bytes().await else {
+                    return Ok(super::error_page(StatusCode::BAD_REQUEST, "Không đọc được tệp gửi lên. Xin gửi lại."));
+                };
+                if !bytes.is_empty() {
+                    files.push((name, bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+    let sealed = identity && matches!(p.petitioner, PetitionerView::Sealed);
+    if files.is_empty() {
+        return Ok(redirect_with_notice(&format!("/don/{id}"), "Chưa chọn tệp nào."));
+    }
+    let now = Utc::now();
+    for (name, bytes) in &files {
+        let Some(file_type) = donthu_files::FileType::detect(bytes) else {
+            let message = donthu_files::Refusal::UnsupportedType.message(name);
+            return Ok(super::error_page(StatusCode::UNPROCESSABLE_ENTITY, &message));
+        };
+        let name = if name.is_empty() { "tai-lieu" } else { name.rsplit(['/', '\\']).next().unwrap_or(name) };
+        let a = super::portal::store_file(&state, name, file_type.content_type(), bytes, sealed, now).await?;
+        state.store.add_attachment(&donthu_store::model::Attachment { petition_id: id, ..a }, official.user.id).await?;
+    }
+    Ok(redirect_with_notice(&format!("/don/{id}"), &format!("Đã thêm {} tệp.", files.len())))
+}
+
 #[derive(Deserialize)]
 pub struct AssignForm {
     #[serde(default)]

@@ -385,7 +385,9 @@ async fn register(
     Ok(render(StatusCode::CREATED, &page))
 }
 
-async fn store_file(
+/// Puts a file in the blob store — sealed when it may identify a denouncer — and
+/// returns its attachment record (the store sets the petition).
+pub(crate) async fn store_file(
     state: &AppState,
     file_name: &str,
     content_type: &str,
