@@ -284,6 +284,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 secure_cookies,
                 idle_timeout: chrono::Duration::minutes(session_idle_minutes.max(1)),
                 absolute_timeout: chrono::Duration::hours(session_max_hours.max(1)),
+                demo_notice: demo.then(|| {
+                    "Máy chủ dữ liệu mẫu: đăng nhập bằng canbo.btcd (cán bộ), lanhdao.btcd (lãnh đạo), baomat \
+                     (giữ bí mật danh tính) hoặc quantri (quản trị); mật khẩu chung donthu-demo-2026."
+                        .to_owned()
+                }),
                 ..Default::default()
             };
             let state = AppState::new(store, Arc::new(LocalDirBlobStore::new(blob_dir)), sealer, web);

@@ -24,6 +24,7 @@ struct SignInPage {
     asset_version: &'static str,
     /// Shows the second-factor field first.
     ask_code: bool,
+    demo_notice: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -47,6 +48,7 @@ pub async fn sign_in_form(State(state): State<AppState>, headers: HeaderMap, Que
         expired: q.het_han.is_some(),
         asset_version: super::ASSET_VERSION,
         ask_code: false,
+        demo_notice: state.web.demo_notice.clone(),
     };
     sign_in_page(&headers, &state, page, StatusCode::OK)
 }
@@ -81,6 +83,7 @@ pub async fn sign_in(
             expired: false,
             asset_version: super::ASSET_VERSION,
             ask_code,
+            demo_notice: state.web.demo_notice.clone(),
         };
         sign_in_page(&headers, &state, page, status)
     };

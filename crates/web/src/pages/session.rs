@@ -47,6 +47,8 @@ pub struct WebConfig {
     pub portal_submissions_per_hour: u32,
     /// Portal status lookups per client per hour.
     pub portal_lookups_per_hour: u32,
+    /// Shown on the sign-in page of a demo server (the demo logins).
+    pub demo_notice: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             lockout_window: Duration::minutes(15),
             portal_submissions_per_hour: 10,
             portal_lookups_per_hour: 60,
+            demo_notice: None,
         }
     }
 }
