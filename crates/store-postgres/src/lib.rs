@@ -526,14 +526,16 @@ impl Store for PostgresStore {
                  AND ($11::text[] IS NULL OR status = ANY($11))
                  AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
                  AND ($15::uuid IS NULL OR assigned_to = $15)
+                 AND ($16::date IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d
+                     WHERE d.petition_id = p.id AND d.state = 'open') <= $16)
                  AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
                      WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)
-               ORDER BY CASE WHEN $16::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
+               ORDER BY CASE WHEN $17::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
                             WHERE d.petition_id = p.id AND d.state = 'open') END ASC NULLS LAST,
                         received_on DESC, ref_seq DESC
-               LIMIT $17 OFFSET $18"#,
+               LIMIT $18 OFFSET $19"#,
             all,
             &units,
             w.status,
@@ -549,6 +551,7 @@ impl Store for PostgresStore {
             &f.terms,
             w.ref_year,
             f.assigned_to,
+            f.due_by,
             by_deadline,
             limit,
             offset
@@ -584,7 +587,7 @@ impl Store for PostgresStore {
         let (all, units) = scope_params(scope);
         let w = FilterParams::of(f);
         let row = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
+            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions p
                WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
                  AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
                  AND ($5::text IS NULL OR channel = $5) AND ($6::uuid IS NULL OR unit_id = $6)
@@ -594,6 +597,8 @@ impl Store for PostgresStore {
                  AND ($11::text[] IS NULL OR status = ANY($11))
                  AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
                  AND ($15::uuid IS NULL OR assigned_to = $15)
+                 AND ($16::date IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d
+                     WHERE d.petition_id = p.id AND d.state = 'open') <= $16)
                  AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
                      WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
@@ -612,7 +617,8 @@ impl Store for PostgresStore {
             w.ref_seq,
             &f.terms,
             w.ref_year,
-            f.assigned_to
+            f.assigned_to,
+            f.due_by
         )
         .fetch_one(&self.pool)
         .await

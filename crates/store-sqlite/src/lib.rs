@@ -564,6 +564,7 @@ impl Store for SqliteStore {
                  AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
                  AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
                  AND (?18 IS NULL OR assigned_to = ?18)
+                 AND (?19 IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open') <= ?19)
                  AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
                      WHERE instr(' ' || content_folded, ' ' || t.value) = 0
                        AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
@@ -591,7 +592,8 @@ impl Store for SqliteStore {
             by_deadline,
             limit,
             offset,
-            w.assigned_to
+            w.assigned_to,
+            f.due_by
         )
         .fetch_all(&self.pool)
         .await
@@ -624,7 +626,7 @@ impl Store for SqliteStore {
         let (all, units) = scope_params(scope);
         let w = FilterParams::of(f);
         let row = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions
+            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions p
                WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                  AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
                  AND (?6 IS NULL OR unit_id = ?6) AND (?7 IS NULL OR case_id = ?7)
@@ -633,6 +635,7 @@ impl Store for SqliteStore {
                  AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
                  AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
                  AND (?15 IS NULL OR assigned_to = ?15)
+                 AND (?16 IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open') <= ?16)
                  AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
                      WHERE instr(' ' || content_folded, ' ' || t.value) = 0
                        AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
@@ -651,7 +654,8 @@ impl Store for SqliteStore {
             w.ref_seq,
             w.terms,
             w.ref_year,
-            w.assigned_to
+            w.assigned_to,
+            f.due_by
         )
         .fetch_one(&self.pool)
         .await

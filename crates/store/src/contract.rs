@@ -938,6 +938,11 @@ pub async fn the_worklist_orders_open_items_by_deadline(store: Arc<dyn Store>) {
     assert_eq!(items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![older, newer], "nearest deadline first");
     assert!(items[0].next_due_on.unwrap() < items[1].next_due_on.unwrap());
     assert_eq!(s.count_petitions(&Scope::All, &worklist).await.unwrap(), 2);
+    let first_due = items[0].next_due_on.unwrap();
+    let due_soon = PetitionFilter { due_by: Some(first_due), ..worklist.clone() };
+    let soon = s.list_petitions(&Scope::All, &due_soon).await.unwrap();
+    assert_eq!(soon.iter().map(|p| p.id).collect::<Vec<_>>(), vec![older], "only the nearer deadline");
+    assert_eq!(s.count_petitions(&Scope::All, &due_soon).await.unwrap(), 1);
     let register_order = s.list_petitions(&Scope::All, &PetitionFilter { limit: 100, ..Default::default() }).await;
     assert_eq!(register_order.unwrap().len(), 3);
 }

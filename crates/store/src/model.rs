@@ -206,6 +206,9 @@ pub struct PetitionFilter {
     pub case_id: Option<Uuid>,
     /// Only items given to this official.
     pub assigned_to: Option<Uuid>,
+    /// Only items whose nearest open deadline falls on or before this day (overdue:
+    /// yesterday; due within three days: three days ahead).
+    pub due_by: Option<NaiveDate>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Folded search terms (see `donthu_text::SearchQuery`): each must occur in the content,

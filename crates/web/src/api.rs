@@ -339,6 +339,8 @@ pub struct ListQuery {
     pub case_id: Option<Uuid>,
     /// Only items given to this official.
     pub assigned_to: Option<Uuid>,
+    /// Only items whose nearest open deadline is on or before this day.
+    pub due_by: Option<NaiveDate>,
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     /// Search, with or without diacritics: words, "quoted phrases", a reference number.
@@ -644,6 +646,7 @@ async fn list_petitions(
         unit_id: q.unit_id,
         case_id: q.case_id,
         assigned_to: q.assigned_to,
+        due_by: q.due_by,
         received_from: q.received_from,
         received_to: q.received_to,
         terms: search.terms,

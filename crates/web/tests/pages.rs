@@ -332,6 +332,10 @@ async fn pages_speak_vietnamese_with_vietnamese_dates_and_safe_headers() {
     let mut c = signed_in(&app, "lan").await;
     let list = c.get("/").await;
     assert!(list.body.contains("Việc cần làm") && list.body.contains("16/11/2026"), "received 16/11/2026");
+    assert!(list.body.contains("đơn quá hạn") && list.body.contains("đơn được giao cho tôi"), "the summary");
+    for han in ["qua-han", "sap-den-han"] {
+        assert_eq!(c.get(&format!("/?han={han}")).await.status, StatusCode::OK);
+    }
     let csp = list.headers.get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"));
     let page = c.get(&format!("/don/{id}")).await;

@@ -32,8 +32,10 @@ pub struct ListParams {
     /// From / to (received), `yyyy-mm-dd`.
     pub from: String,
     pub to: String,
-    /// `cho-duyet`: proposals awaiting the head's approval.
+    /// `cho-duyet`: proposals awaiting the head's approval; `cua-toi`: given to me.
     pub tab: String,
+    /// `qua-han`: overdue; `sap-den-han`: due within three days (or overdue).
+    pub han: String,
     pub page: u32,
     pub tb: Option<String>,
 }
@@ -96,6 +98,10 @@ struct ListPage {
     next_url: Option<String>,
     awaiting_approval: u64,
     mine: u64,
+    overdue: u64,
+    due_soon: u64,
+    /// The last day counted as "due soon".
+    soon_until: String,
     can_approve: bool,
     can_assign: bool,
     /// Officials the head may give items to.
@@ -180,6 +186,11 @@ async fn list(
         unit_id: Uuid::parse_str(&params.unit).ok(),
         case_id: None,
         assigned_to: mine_tab.then_some(official.user.id),
+        due_by: match params.han.as_str() {
+            "qua-han" => Some(today() - chrono::Duration::days(1)),
+            "sap-den-han" => Some(today() + chrono::Duration::days(super::DUE_SOON_DAYS)),
+            _ => None,
+        },
         received_from,
         received_to,
         terms: query.terms.clone(),
@@ -196,6 +207,10 @@ async fn list(
         PetitionFilter { open_only: true, assigned_to: Some(official.user.id), limit: 1, ..Default::default() };
     let mine = state.store.count_petitions(&scope, &mine_filter).await?;
     let (assignees, user_names) = assignees_for(&state, &official).await?;
+    let open_by = |day| PetitionFilter { open_only: true, due_by: Some(day), limit: 1, ..Default::default() };
+    let soon_until = today() + chrono::Duration::days(super::DUE_SOON_DAYS);
+    let overdue = state.store.count_petitions(&scope, &open_by(today() - chrono::Duration::days(1))).await?;
+    let due_soon = state.store.count_petitions(&scope, &open_by(soon_until)).await? - overdue;
     let today = today();
     let rows: Vec<Row> = items
         .into_iter()
@@ -264,6 +279,9 @@ async fn list(
         can_assign: rows.iter().any(|r| r.assignable) && !assignees.is_empty(),
         assignees,
         mine,
+        overdue,
+        due_soon,
+        soon_until: dmy(soon_until),
         rows,
         total,
         first: if shown == 0 { 0 } else { offset + 1 },
