@@ -1012,6 +1012,38 @@ impl Store for PostgresStore {
         rows.into_iter().map(|d| rows::DeadlineRow::from(d).into_deadline()).collect()
     }
 
+    async fn letter_templates(&self) -> Result<Vec<donthu_store::documents::LetterTemplate>> {
+        let rows = sqlx::query!("SELECT template_json FROM letter_templates ORDER BY code, effective_from")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(|r| from_json("letter template", &r.template_json)).collect()
+    }
+
+    async fn save_letter_template(
+        &self,
+        t: &donthu_store::documents::LetterTemplate,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let json = rows::to_json(t);
+        sqlx::query!(
+            "INSERT INTO letter_templates (code, effective_from, template_json, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (code, effective_from) DO UPDATE SET template_json = excluded.template_json,
+                created_by = excluded.created_by, created_at = excluded.created_at",
+            t.code,
+            t.effective_from,
+            json,
+            actor,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         ops::add_attachment(self.begin_write().await?, a, actor).await
     }

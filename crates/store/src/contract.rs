@@ -58,7 +58,8 @@ macro_rules! contract_tests {
             similar_petitions_are_suggested_without_revealing_denouncers,
             a_portal_submission_keeps_only_the_tracking_code_digest,
             officials_are_listed_and_their_roles_replaced,
-            a_head_assigns_petitions_to_officials
+            a_head_assigns_petitions_to_officials,
+            office_versions_of_letter_templates_are_kept
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1087,6 +1088,24 @@ pub async fn a_head_assigns_petitions_to_officials(store: Arc<dyn Store>) {
     assert_eq!(s.petition(id, &Scope::All).await.unwrap().unwrap().assigned_to, None);
     let missing = service::assign(s, &w.head, Uuid::new_v4(), None, now()).await.unwrap_err();
     assert_eq!(code(missing), ErrorCode::NotFound);
+}
+
+pub async fn office_versions_of_letter_templates_are_kept(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    assert!(s.letter_templates().await.unwrap().is_empty());
+    let shipped = donthu_documents::TemplateBook::shipped();
+    let mut mine = shipped.in_force("don_doc", date(2026, 11, 1)).unwrap().clone();
+    mine.effective_from = date(2027, 1, 1);
+    mine.title = "V/v đôn đốc giải quyết đơn (mẫu của Văn phòng)".into();
+    s.save_letter_template(&mine, w.leader.id, now()).await.unwrap();
+    mine.body = "Kính gửi {{don_vi_nhan}}: sửa lại trong ngày.".into();
+    s.save_letter_template(&mine, w.leader.id, now()).await.unwrap();
+    let saved = s.letter_templates().await.unwrap();
+    assert_eq!(saved, vec![mine.clone()], "the same template and date is replaced");
+    let book = shipped.with_office_versions(saved);
+    assert_eq!(book.in_force("don_doc", date(2027, 1, 2)).unwrap().body, mine.body);
+    assert_ne!(book.in_force("don_doc", date(2026, 12, 31)).unwrap().body, mine.body);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {

@@ -10,6 +10,8 @@
 //!   never into the folded search columns;
 //! - every read of petitions applies the reader's [`model::Scope`] in the query.
 
+pub use donthu_documents as documents;
+
 pub mod access;
 pub mod blob;
 pub mod clock;
@@ -194,6 +196,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<CalendarChange>;
     /// The deadlines of a petition, open and past.
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>>;
+
+    // --- letter templates ------------------------------------------------------------------
+
+    /// The office's own versions of letters and forms.
+    async fn letter_templates(&self) -> Result<Vec<donthu_documents::LetterTemplate>>;
+    /// Saves a version (replacing one of the same template and date).
+    async fn save_letter_template(
+        &self,
+        template: &donthu_documents::LetterTemplate,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     // --- reminders ---------------------------------------------------------------------
 

@@ -719,3 +719,54 @@ async fn officials_add_documents_to_a_petition() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.store.attachments(id).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn an_administrator_issues_the_offices_version_of_a_letter() {
+    let app = spawn(WebConfig::default()).await;
+    let mut officer = signed_in(&app, "lan").await;
+    assert_eq!(officer.get("/quan-tri/mau-van-ban").await.status, StatusCode::FORBIDDEN);
+    let mut admin = signed_in(&app, "quantri").await;
+    let list = admin.get("/quan-tri/mau-van-ban").await;
+    assert!(list.body.contains("Phiếu chuyển đơn") && list.body.contains("Mẫu 02/TCD"));
+    let page = admin.get("/quan-tri/mau-van-ban/don_doc").await;
+    assert!(
+        page.body.contains("Nguyễn Văn An") || page.body.contains("UBND xã Tân Lập"),
+        "a preview with sample values"
+    );
+    let token = csrf_of(&page.body);
+    let bad = admin
+        .post(
+            "/quan-tri/mau-van-ban/don_doc",
+            &[
+                ("_csrf", &token),
+                ("effective_from", "01/01/2027"),
+                ("title", "V/v đôn đốc"),
+                ("body", "Kính gửi {{ten_sai}}."),
+                ("recipients", "- Như trên;"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("ten_sai") && bad.body.contains("Kính gửi {{ten_sai}}."), "the error and what was typed");
+    assert!(app.store.letter_templates().await.unwrap().is_empty());
+    let ok = admin
+        .post(
+            "/quan-tri/mau-van-ban/don_doc",
+            &[
+                ("_csrf", &token),
+                ("effective_from", "01/01/2027"),
+                ("title", "V/v đôn đốc giải quyết đơn số {{so_don}}"),
+                ("body", "Kính gửi: {{don_vi_nhan}}.\r\n\r\nĐề nghị báo cáo trước ngày {{han_tra_loi}}."),
+                ("recipients", "- Như trên;\r\n- Lưu: VT."),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let saved = app.store.letter_templates().await.unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].effective_from, chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
+    assert_eq!(saved[0].name, "Văn bản đôn đốc giải quyết đơn");
+    assert!(!saved[0].body.contains('\r'));
+    let page = admin.get(ok.location()).await;
+    assert!(page.body.contains("Đã lưu mẫu") && page.body.contains("Bản của đơn vị"));
+}

@@ -583,3 +583,200 @@ pub async fn rules(State(state): State<AppState>, official: Official) -> Result<
     };
     Ok(render(StatusCode::OK, &page))
 }
+
+pub struct TemplateRow {
+    pub code: String,
+    pub name: String,
+    pub form: String,
+    pub in_force: String,
+    pub office: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_templates.html")]
+struct TemplatesPage {
+    layout: Layout,
+    rows: Vec<TemplateRow>,
+    error: Option<String>,
+}
+
+async fn template_book(
+    state: &AppState,
+) -> Result<(donthu_documents::TemplateBook, Vec<donthu_documents::LetterTemplate>), PageError> {
+    let office = state.store.letter_templates().await?;
+    Ok((donthu_documents::TemplateBook::shipped().with_office_versions(office.clone()), office))
+}
+
+pub async fn templates(
+    State(state): State<AppState>,
+    official: Official,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    if !is_admin(&official) {
+        return Ok(forbidden());
+    }
+    let names = UnitNames::load(&state).await?;
+    let (book, office) = template_book(&state).await?;
+    let today = today();
+    let rows = book
+        .codes()
+        .into_iter()
+        .filter_map(|code| {
+            let t = book.in_force(code, today).or_else(|| book.versions(code).into_iter().next())?;
+            Some(TemplateRow {
+                code: code.to_owned(),
+                name: t.name.clone(),
+                form: t.form.clone(),
+                in_force: dmy(t.effective_from),
+                office: office.iter().any(|o| o == t),
+            })
+        })
+        .collect();
+    let page = TemplatesPage {
+        layout: Layout::new(&official, &names, "Quản trị – Mẫu văn bản", "admin").with_notice(q.tb),
+        rows,
+        error: None,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub struct VersionRow {
+    pub effective_from: String,
+    pub title: String,
+    pub office: bool,
+    pub in_force: bool,
+}
+
+pub struct FieldHelp {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin_template.html")]
+struct TemplatePage {
+    layout: Layout,
+    code: String,
+    name: String,
+    form: String,
+    basis: String,
+    versions: Vec<VersionRow>,
+    effective_from: String,
+    title: String,
+    body: String,
+    recipients: String,
+    errors: HashMap<String, String>,
+    preview: donthu_documents::Letter,
+    fields: Vec<FieldHelp>,
+    error: Option<String>,
+}
+
+impl TemplatePage {
+    pub fn err(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+}
+
+async fn template_page(
+    state: &AppState,
+    official: &Official,
+    code: &str,
+    draft: Option<(donthu_documents::LetterTemplate, String, HashMap<String, String>)>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let names = UnitNames::load(state).await?;
+    let (book, office) = template_book(state).await?;
+    let today = today();
+    let versions = book.versions(code);
+    let Some(current) = book.in_force(code, today).or_else(|| versions.first().copied()).cloned() else {
+        return Err(PageError::NotFound);
+    };
+    let rows = versions
+        .iter()
+        .map(|v| VersionRow {
+            effective_from: dmy(v.effective_from),
+            title: v.title.replace('\n', " – "),
+            office: office.iter().any(|o| o == *v),
+            in_force: *v == &current,
+        })
+        .collect();
+    let (shown, effective_from, errors) = match draft {
+        Some((t, date, errors)) => (t, date, errors),
+        None => (current.clone(), dmy(today), HashMap::new()),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = TemplatePage {
+        layout: Layout::new(official, &names, "Quản trị – Mẫu văn bản", "admin").with_notice(notice),
+        code: code.to_owned(),
+        name: current.name.clone(),
+        form: current.form.clone(),
+        basis: current.basis.clone(),
+        versions: rows,
+        effective_from,
+        preview: donthu_documents::render(&current, &donthu_documents::sample_values()),
+        title: shown.title,
+        body: shown.body,
+        recipients: shown.recipients,
+        errors,
+        fields: donthu_documents::FIELDS.iter().map(|(name, label)| FieldHelp { name, label }).collect(),
+        error: None,
+    };
+    Ok(render(status, &page))
+}
+
+pub async fn template(
+    State(state): State<AppState>,
+    official: Official,
+    Path(code): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    if !is_admin(&official) {
+        return Ok(forbidden());
+    }
+    template_page(&state, &official, &code, None, q.tb).await
+}
+
+/// Saves the office's version of a template from a date on.
+pub async fn save_template(
+    State(state): State<AppState>,
+    official: Official,
+    Path(code): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    if !is_admin(&official) {
+        return Ok(forbidden());
+    }
+    let f = form_map(&body);
+    let v = |k: &str| f.get(k).map(|s| s.replace("\r\n", "\n").trim().to_owned()).unwrap_or_default();
+    let (book, _) = template_book(&state).await?;
+    let Some(base) = book.versions(&code).last().map(|t| (*t).clone()) else { return Err(PageError::NotFound) };
+    let date_text = v("effective_from");
+    let mut errors = HashMap::new();
+    let effective_from = super::parse_date(&date_text).unwrap_or_else(|| {
+        errors.insert(
+            "effective_from".to_owned(),
+            "Ngày hiệu lực không hợp lệ; nhập theo dạng ngày/tháng/năm.".to_owned(),
+        );
+        today()
+    });
+    let draft = donthu_documents::LetterTemplate {
+        effective_from,
+        title: v("title"),
+        body: v("body"),
+        recipients: v("recipients"),
+        ..base
+    };
+    if let Err(problems) = donthu_documents::validate(&draft) {
+        for p in problems {
+            errors.entry(p.field.to_owned()).or_insert(p.message);
+        }
+    }
+    if !errors.is_empty() {
+        return template_page(&state, &official, &code, Some((draft, date_text, errors)), None).await;
+    }
+    state.store.save_letter_template(&draft, official.user.id, Utc::now()).await?;
+    Ok(redirect_with_notice(
+        &format!("/quan-tri/mau-van-ban/{code}"),
+        &format!("Đã lưu mẫu \"{}\" áp dụng từ ngày {}.", draft.name, dmy(effective_from)),
+    ))
+}

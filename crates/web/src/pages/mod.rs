@@ -63,6 +63,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/quan-tri/can-bo/{id}/trang-thai", post(admin::set_active))
         .route("/quan-tri/lich", get(admin::calendar).post(admin::save_calendar))
         .route("/quan-tri/thoi-han", get(admin::rules))
+        .route("/quan-tri/mau-van-ban", get(admin::templates))
+        .route("/quan-tri/mau-van-ban/{code}", get(admin::template).post(admin::save_template))
         .layer(from_fn_with_state(state, session::require_csrf));
     Router::new()
         .merge(officials)
