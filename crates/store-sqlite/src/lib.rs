@@ -854,8 +854,12 @@ impl Store for SqliteStore {
                 f.forwarded_on AS "forwarded_on!: NaiveDate", f.result_reported_on AS "reported_on?: NaiveDate",
                 f.result_summary AS "result_summary?: String",
                 da.due_on AS "ack_due?: NaiveDate", da.state AS "ack_state?: String", da.met_on AS "ack_met?: NaiveDate",
-                dr.due_on AS "result_due?: NaiveDate", dr.state AS "result_state?: String", dr.met_on AS "result_met?: NaiveDate"
+                dr.due_on AS "result_due?: NaiveDate", dr.state AS "result_state?: String", dr.met_on AS "result_met?: NaiveDate",
+                pf.ref_seq AS "ref_seq!: i64", pf.ref_year AS "ref_year!: i64", pf.ref_unit_code AS "ref_unit!: String",
+                pc.ref_seq AS "copy_seq!: i64", pc.ref_year AS "copy_year!: i64", pc.ref_unit_code AS "copy_unit!: String"
                FROM forwardings f
+               JOIN petitions pf ON pf.id = f.petition_id
+               JOIN petitions pc ON pc.id = f.copy_petition_id
                LEFT JOIN deadlines da ON da.petition_id = f.copy_petition_id AND da.rule_id = 'forwarding.acknowledge'
                LEFT JOIN deadlines dr ON dr.petition_id = f.copy_petition_id AND dr.rule_id = 'forwarding.result'
                WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
@@ -886,6 +890,8 @@ impl Store for SqliteStore {
                     result_due: r.result_due,
                     result_state: r.result_state,
                     result_met: r.result_met,
+                    reference: (r.ref_seq, r.ref_year, r.ref_unit),
+                    copy_reference: (r.copy_seq, r.copy_year, r.copy_unit),
                 }
                 .into_obligation()
             })

@@ -1275,6 +1275,8 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     let sent = s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.office_head).await).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].petition_id, sent[0].copy_petition_id, sent[0].to_unit_id), (id, copy, w.internal_affairs.id));
+    let reference = |p| async move { s.petition(p, &Scope::All).await.unwrap().unwrap().reference };
+    assert_eq!((&sent[0].reference, &sent[0].copy_reference), (&reference(id).await, &reference(copy).await));
     assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 20)), Standing::Owed);
     assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 26)), Standing::Overdue);
     assert_eq!(Owed::standing(sent[0].result.as_ref(), date(2026, 11, 20)), Standing::NotYetOwed);

@@ -442,6 +442,10 @@ pub struct ForwardingObligation {
     pub result: Option<Owed>,
     pub result_reported_on: Option<NaiveDate>,
     pub result_summary: Option<String>,
+    /// The forwarder's reference number.
+    pub reference: ReferenceNumber,
+    /// The reference number of the copy registered at the receiving unit.
+    pub copy_reference: ReferenceNumber,
 }
 
 /// A deadline that may need a reminder, with what the message needs.

@@ -468,6 +468,18 @@ pub struct ObligationRow {
     pub result_due: Option<NaiveDate>,
     pub result_state: Option<String>,
     pub result_met: Option<NaiveDate>,
+    /// The forwarder's reference number (sequence, year, unit code).
+    pub reference: (i64, i64, String),
+    /// The copy's reference number at the receiving unit.
+    pub copy_reference: (i64, i64, String),
+}
+
+fn reference_of((sequence, year, unit_code): (i64, i64, String)) -> Result<ReferenceNumber> {
+    Ok(ReferenceNumber {
+        sequence: u32::try_from(sequence).map_err(|_| corrupt("ref_seq"))?,
+        year: i32::try_from(year).map_err(|_| corrupt("ref_year"))?,
+        unit_code,
+    })
 }
 
 impl ObligationRow {
@@ -490,6 +502,8 @@ impl ObligationRow {
             result: owed(self.result_state, self.result_due, self.result_met)?,
             result_reported_on: self.result_reported_on,
             result_summary: self.result_summary,
+            reference: reference_of(self.reference)?,
+            copy_reference: reference_of(self.copy_reference)?,
         })
     }
 }

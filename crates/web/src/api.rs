@@ -1014,6 +1014,9 @@ fn owed_out(o: Option<&Owed>, today: NaiveDate) -> OwedOut {
 #[derive(Serialize, ToSchema)]
 pub struct ObligationOut {
     pub forwarding_id: Uuid,
+    /// The forwarder's reference number, and the copy's at the receiving unit.
+    pub reference: String,
+    pub copy_reference: String,
     pub petition_id: Uuid,
     pub copy_petition_id: Uuid,
     pub from_unit_id: Uuid,
@@ -1050,6 +1053,8 @@ async fn obligations(state: &AppState, user: &User, direction: Direction) -> Res
         .into_iter()
         .map(|o| ObligationOut {
             forwarding_id: o.forwarding_id,
+            reference: o.reference.to_string(),
+            copy_reference: o.copy_reference.to_string(),
             petition_id: o.petition_id,
             copy_petition_id: o.copy_petition_id,
             from_unit_id: o.from_unit_id,

@@ -917,6 +917,8 @@ struct ForwardingsPage {
 pub struct ObligationItem {
     /// The item on this side (the forwarder's petition, or the copy received).
     pub petition_id: Uuid,
+    /// Its reference number on this side.
+    pub reference: String,
     /// This side's unit.
     pub unit: String,
     pub row: ForwardingRow,
@@ -934,6 +936,7 @@ pub async fn forwardings_page(State(state): State<AppState>, official: Official)
         .iter()
         .map(|o| ObligationItem {
             petition_id: o.petition_id,
+            reference: o.reference.to_string(),
             unit: units.name(o.from_unit_id),
             row: obligation_row(o, &units, o.to_unit_id),
         })
@@ -945,6 +948,7 @@ pub async fn forwardings_page(State(state): State<AppState>, official: Official)
         .iter()
         .map(|o| ObligationItem {
             petition_id: o.copy_petition_id,
+            reference: o.copy_reference.to_string(),
             unit: units.name(o.to_unit_id),
             row: obligation_row(o, &units, o.from_unit_id),
         })
