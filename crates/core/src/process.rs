@@ -409,6 +409,7 @@ pub fn action_label(action: &str) -> &'static str {
         "forwarding_result" => "Nhận báo cáo kết quả của đơn vị được chuyển đơn",
         "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
         "assign" => "Giao cán bộ xử lý",
+        "issue_document" => "Ban hành văn bản",
         _ => "Thao tác khác",
     }
 }

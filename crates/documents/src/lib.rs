@@ -8,6 +8,8 @@
 //! and date, title, body, signature, recipients); turning those parts into PDF and DOCX is
 //! the document generator's business.
 
+pub mod docx;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -54,6 +56,9 @@ pub const BLANK: &str = "……………";
 pub struct LetterTemplate {
     /// Stable identifier, e.g. `phieu_chuyen_don`.
     pub code: String,
+    /// The abbreviation of the kind of document in its number ("QĐ", "TB", "PC"); empty
+    /// for a letter (công văn).
+    pub symbol: String,
     pub name: String,
     /// The legal form implemented ("Mẫu 02/TCD").
     pub form: String,

@@ -1018,6 +1018,44 @@ impl Store for PostgresStore {
         rows.into_iter().map(|d| rows::DeadlineRow::from(d).into_deadline()).collect()
     }
 
+    async fn issue_document(
+        &self,
+        document: NewDocument,
+        blobs: &dyn donthu_store::blob::BlobStore,
+        sealer: &IdentitySealer,
+        render: &dyn RenderDocument,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedDocument> {
+        ops::issue_document(self.begin_write().await?, document, blobs, sealer, render, actor, now).await
+    }
+
+    async fn documents(&self, petition_id: Uuid) -> Result<Vec<IssuedDocument>> {
+        let rows = sqlx::query!(
+            "SELECT id, unit_id, attachment_id, template_code, number, title, sha256, created_by, created_at
+             FROM issued_documents WHERE petition_id = $1 ORDER BY created_at, seq",
+            petition_id
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| IssuedDocument {
+                id: r.id,
+                petition_id,
+                unit_id: r.unit_id,
+                attachment_id: r.attachment_id,
+                template_code: r.template_code,
+                number: r.number,
+                title: r.title,
+                sha256: r.sha256,
+                created_by: r.created_by,
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+
     async fn letter_templates(&self) -> Result<Vec<donthu_store::documents::LetterTemplate>> {
         let rows = sqlx::query!("SELECT template_json FROM letter_templates ORDER BY code, effective_from")
             .fetch_all(&self.pool)

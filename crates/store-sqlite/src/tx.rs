@@ -4,7 +4,7 @@ use crate::{db, h, oh, u};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
-use donthu_store::model::{Attachment, IdempotencyKey, NewUser, Unit, UnitRole};
+use donthu_store::model::{Attachment, IdempotencyKey, IssuedDocument, NewUser, Unit, UnitRole};
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
 use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord, to_json};
 use donthu_store::seal::SealedIdentity;
@@ -127,6 +127,46 @@ impl Tx for SqliteTx {
     async fn delete_user_sessions(&mut self, user_id: Uuid) -> Result<()> {
         let id = h(user_id);
         sqlx::query!("DELETE FROM web_sessions WHERE user_id = ?1", id).execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn next_document_number(&mut self, unit_id: Uuid, year: i64) -> Result<i64> {
+        let unit = h(unit_id);
+        let row = sqlx::query!(
+            r#"INSERT INTO document_counters (unit_id, year, last_value) VALUES (?1, ?2, 1)
+               ON CONFLICT (unit_id, year) DO UPDATE SET last_value = document_counters.last_value + 1
+               RETURNING last_value AS "last_value!: i64""#,
+            unit,
+            year
+        )
+        .fetch_one(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(row.last_value)
+    }
+
+    async fn insert_document(&mut self, d: &IssuedDocument, year: i64, seq: i64) -> Result<()> {
+        let (id, pid, unit, att, by) = (h(d.id), h(d.petition_id), h(d.unit_id), h(d.attachment_id), oh(d.created_by));
+        sqlx::query!(
+            "INSERT INTO issued_documents (id, petition_id, unit_id, attachment_id, template_code, year, seq, number,
+                title, sha256, created_by, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            id,
+            pid,
+            unit,
+            att,
+            d.template_code,
+            year,
+            seq,
+            d.number,
+            d.title,
+            d.sha256,
+            by,
+            d.created_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

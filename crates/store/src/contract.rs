@@ -11,6 +11,7 @@ use donthu_core::person::{Cccd, Person};
 use donthu_core::petition::*;
 use donthu_core::process::{Command, DecisionContext, Handling, Outcome, SplitPart, Status, decide};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
+use sha2::Digest;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -59,7 +60,8 @@ macro_rules! contract_tests {
             a_portal_submission_keeps_only_the_tracking_code_digest,
             officials_are_listed_and_their_roles_replaced,
             a_head_assigns_petitions_to_officials,
-            office_versions_of_letter_templates_are_kept
+            office_versions_of_letter_templates_are_kept,
+            issued_documents_are_numbered_stored_and_logged
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1106,6 +1108,56 @@ pub async fn office_versions_of_letter_templates_are_kept(store: Arc<dyn Store>)
     let book = shipped.with_office_versions(saved);
     assert_eq!(book.in_force("don_doc", date(2027, 1, 2)).unwrap().body, mine.body);
     assert_ne!(book.in_force("don_doc", date(2026, 12, 31)).unwrap().body, mine.body);
+}
+
+pub async fn issued_documents_are_numbered_stored_and_logged(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let dir = std::env::temp_dir().join(format!("donthu-contract-blobs-{}", Uuid::new_v4()));
+    let blobs = crate::blob::LocalDirBlobStore::new(&dir);
+    let sealer = crate::seal::IdentitySealer::from_key(&crate::seal::IdentitySealer::generate_key());
+    let new = |symbol: &str, sealed: bool| NewDocument {
+        petition_id: id,
+        unit_id: w.internal_affairs.id,
+        template_code: "phieu_chuyen_don".into(),
+        symbol: symbol.into(),
+        title: "Phiếu chuyển đơn".into(),
+        file_name: "phieu-chuyen-don.docx".into(),
+        sealed,
+    };
+    let render = |number: &str| format!("Số: {number}").into_bytes();
+    let first = s.issue_document(new("PC", false), &blobs, &sealer, &render, w.officer.id, now()).await.unwrap();
+    let second = s.issue_document(new("", true), &blobs, &sealer, &render, w.officer.id, now()).await.unwrap();
+    assert_eq!(
+        (first.number.as_str(), second.number.as_str()),
+        ("1/PC-BNC", "2/BNC"),
+        "one sequence per unit and year"
+    );
+    let listed = s.documents(id).await.unwrap();
+    assert_eq!(listed, vec![first.clone(), second.clone()]);
+    let files = s.attachments(id).await.unwrap();
+    let file = files.iter().find(|a| a.id == first.attachment_id).unwrap();
+    assert!(!file.sealed);
+    let bytes = crate::blob::BlobStore::get(&blobs, &file.sha256).await.unwrap().unwrap();
+    assert_eq!(bytes, "Số: 1/PC-BNC".as_bytes(), "the number is printed in the file");
+    assert_eq!(first.sha256, hex::encode(sha2::Sha256::digest(&bytes)));
+    assert!(
+        files.iter().find(|a| a.id == second.attachment_id).unwrap().sealed,
+        "a document naming a denouncer is sealed"
+    );
+    let events = s.events(id).await.unwrap();
+    let issued: Vec<_> = events.iter().filter(|e| e.action == "issue_document").collect();
+    assert_eq!(issued.len(), 2);
+    assert_eq!(issued[0].details.as_ref().unwrap()["number"], "1/PC-BNC");
+    // Another unit has its own sequence.
+    let other = register(s, &w.office_officer, complaint(&w.office)).await;
+    let mut elsewhere = new("PC", false);
+    elsewhere.petition_id = other;
+    elsewhere.unit_id = w.office.id;
+    let theirs = s.issue_document(elsewhere, &blobs, &sealer, &render, w.office_officer.id, now()).await.unwrap();
+    assert_eq!(theirs.number, "1/PC-VPTU");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 pub async fn attachments_are_recorded(store: Arc<dyn Store>) {

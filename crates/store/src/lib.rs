@@ -197,6 +197,23 @@ pub trait Store: Send + Sync + 'static {
     /// The deadlines of a petition, open and past.
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>>;
 
+    // --- issued documents ------------------------------------------------------------------
+
+    /// Issues a document: takes the unit's next number for the year, has `render` print
+    /// it into the file, stores the file (sealed when it names a denouncer), and records
+    /// the document, its attachment and an `issue_document` event — the row and the event
+    /// in one transaction, so a number is never given twice nor skipped by a failure.
+    async fn issue_document(
+        &self,
+        document: NewDocument,
+        blobs: &dyn blob::BlobStore,
+        sealer: &seal::IdentitySealer,
+        render: &dyn RenderDocument,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedDocument>;
+    async fn documents(&self, petition_id: Uuid) -> Result<Vec<IssuedDocument>>;
+
     // --- letter templates ------------------------------------------------------------------
 
     /// The office's own versions of letters and forms.

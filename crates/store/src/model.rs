@@ -531,3 +531,45 @@ pub struct SimilarPetition {
     /// The full content, for the similarity score.
     pub content: String,
 }
+
+/// A letter or form issued on a petition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuedDocument {
+    pub id: Uuid,
+    pub petition_id: Uuid,
+    pub unit_id: Uuid,
+    /// The file, kept as an attachment of the petition.
+    pub attachment_id: Uuid,
+    pub template_code: String,
+    /// Số, ký hiệu: "15/PC-BTCD".
+    pub number: String,
+    pub title: String,
+    pub sha256: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A document about to be issued: everything but its number, which the store gives
+/// (per unit and year) and `render` prints into the file.
+pub struct NewDocument {
+    pub petition_id: Uuid,
+    pub unit_id: Uuid,
+    pub template_code: String,
+    /// The kind's abbreviation in the number ("PC"); empty for a letter.
+    pub symbol: String,
+    pub title: String,
+    pub file_name: String,
+    /// Seal the file: it names a denouncer.
+    pub sealed: bool,
+}
+
+/// Prints a document once its number is known (the store gives the number).
+pub trait RenderDocument: Send + Sync {
+    fn render(&self, number: &str) -> Vec<u8>;
+}
+
+impl<F: Fn(&str) -> Vec<u8> + Send + Sync> RenderDocument for F {
+    fn render(&self, number: &str) -> Vec<u8> {
+        self(number)
+    }
+}

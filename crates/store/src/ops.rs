@@ -17,6 +17,7 @@ use donthu_calendar::workdays::WorkCalendar;
 use donthu_core::petition::{Channel, ForwardedFrom, Kind, Petitioner};
 use donthu_core::process::{Decision, Effect, Handling, Status};
 use donthu_core::{DomainError, ErrorCode};
+use sha2::Digest;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -82,6 +83,8 @@ pub trait Tx: Send {
     async fn next_reference(&mut self, unit_id: Uuid, year: i64) -> Result<i64>;
     async fn case_exists(&mut self, id: Uuid) -> Result<bool>;
     async fn insert_attachment(&mut self, attachment: &Attachment, actor: Option<Uuid>) -> Result<()>;
+    async fn next_document_number(&mut self, unit_id: Uuid, year: i64) -> Result<i64>;
+    async fn insert_document(&mut self, document: &IssuedDocument, year: i64, seq: i64) -> Result<()>;
     async fn insert_tracking_code(&mut self, code_digest: &str, petition_id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_case(&mut self, id: Uuid, now: DateTime<Utc>) -> Result<()>;
     async fn insert_petition_row(
@@ -573,6 +576,83 @@ pub async fn set_user_active<T: Tx>(mut tx: T, user_id: Uuid, active: bool) -> R
         tx.delete_user_sessions(user_id).await?;
     }
     tx.commit().await
+}
+
+/// The number of a document: "15/PC-BTCD", or "15/BTCD" for a letter (Decree 30/2020
+/// appendix III).
+pub fn document_number(seq: i64, symbol: &str, unit_code: &str) -> String {
+    if symbol.is_empty() { format!("{seq}/{unit_code}") } else { format!("{seq}/{symbol}-{unit_code}") }
+}
+
+/// [`crate::Store::issue_document`].
+#[allow(clippy::too_many_arguments)]
+pub async fn issue_document<T: Tx>(
+    mut tx: T,
+    new: NewDocument,
+    blobs: &dyn crate::blob::BlobStore,
+    sealer: &IdentitySealer,
+    render: &dyn RenderDocument,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<IssuedDocument> {
+    let unit_code = active_unit_code(&mut tx, new.unit_id).await?;
+    let year = i64::from(chrono::Datelike::year(&vietnam_today(now)));
+    let seq = tx.next_document_number(new.unit_id, year).await?;
+    let number = document_number(seq, &new.symbol, &unit_code);
+    let bytes = render.render(&number);
+    let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
+    let attachment_id = Uuid::new_v4();
+    let content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let (stored, file_name, stored_type) = if new.sealed {
+        let sealed = sealer.seal_document(attachment_id, &new.file_name, content_type, &bytes);
+        (sealed, rows::SEALED_DOCUMENT_NAME.to_owned(), "application/octet-stream".to_owned())
+    } else {
+        (bytes, new.file_name.clone(), content_type.to_owned())
+    };
+    // Written before the transaction commits: a failure leaves an unreferenced blob
+    // (content-addressed, harmless), never a document without its file.
+    let blob = blobs.put(&stored).await.map_err(|e| StoreError::Backend(format!("blob store: {e}")))?;
+    let attachment = Attachment {
+        id: attachment_id,
+        petition_id: new.petition_id,
+        file_name,
+        content_type: stored_type,
+        size_bytes: stored.len() as i64,
+        sha256: blob,
+        uploaded_at: now,
+        sealed: new.sealed,
+    };
+    tx.insert_attachment(&attachment, Some(actor)).await?;
+    let document = IssuedDocument {
+        id: Uuid::new_v4(),
+        petition_id: new.petition_id,
+        unit_id: new.unit_id,
+        attachment_id,
+        template_code: new.template_code.clone(),
+        number: number.clone(),
+        title: new.title.clone(),
+        sha256: sha256.clone(),
+        created_by: Some(actor),
+        created_at: now,
+    };
+    tx.insert_document(&document, year, seq).await?;
+    tx.append_audit(&NewAuditEvent {
+        petition_id: new.petition_id,
+        at: now,
+        actor: Some(actor),
+        action: "issue_document",
+        from_status: None,
+        to_status: None,
+        reason: Some(&new.title),
+        before: None,
+        after: None,
+        details: Some(
+            serde_json::json!({ "number": number, "template": new.template_code, "sha256": sha256 }).to_string(),
+        ),
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(document)
 }
 
 /// [`crate::Store::add_attachment`].
