@@ -770,3 +770,78 @@ async fn an_administrator_issues_the_offices_version_of_a_letter() {
     let page = admin.get(ok.location()).await;
     assert!(page.body.contains("Đã lưu mẫu") && page.body.contains("Bản của đơn vị"));
 }
+
+#[tokio::test]
+async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let complaint = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let denunciation = contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    let mut c = signed_in(&app, "lan").await;
+    let token = csrf_of(&c.get(&format!("/don/{complaint}")).await.body);
+    let issue = |id: uuid::Uuid, template: &'static str| {
+        let token = token.clone();
+        (
+            format!("/don/{id}/van-ban"),
+            [
+                ("_csrf", token),
+                ("template", template.to_owned()),
+                ("don_vi_nhan", "UBND xã Tân Lập".to_owned()),
+                ("han_tra_loi", "10".to_owned()),
+                ("nguoi_ky", "Trần Văn Hùng".to_owned()),
+                ("chuc_vu_nguoi_ky", "Trưởng ban".to_owned()),
+            ],
+        )
+    };
+    let (path, form) = issue(complaint, "phieu_chuyen_don");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = c.post(&path, &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = c.get(r.location()).await;
+    assert!(page.body.contains("Đã lập văn bản số 1/PC-BNC") && page.body.contains("Ban hành văn bản"));
+    let doc = s.documents(complaint).await.unwrap().pop().unwrap();
+    let download = c
+        .http
+        .get(format!("{}/don/{complaint}/tep/{}", c.base, doc.attachment_id))
+        .header("cookie", c.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    let bytes = download.bytes().await.unwrap();
+    let text = donthu_documents::docx::docx_text(&bytes).unwrap();
+    for expected in [
+        "Số: 1/PC-BNC",
+        "PHIẾU CHUYỂN ĐƠN",
+        "Kính gửi: UBND xã Tân Lập.",
+        "Nguyễn Văn An",
+        "TRƯỞNG BAN",
+        "Trần Văn Hùng",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    // A denunciation's forwarding slip names no one; the notice to the denouncer is the custodian's.
+    let (path, form) = issue(denunciation, "phieu_chuyen_don");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(c.post(&path, &form).await.status, StatusCode::SEE_OTHER);
+    let slip = s.documents(denunciation).await.unwrap().pop().unwrap();
+    let file = s.attachments(denunciation).await.unwrap().into_iter().find(|a| a.id == slip.attachment_id).unwrap();
+    assert!(!file.sealed);
+    let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &file.sha256).await.unwrap().unwrap();
+    let text = donthu_documents::docx::docx_text(&bytes).unwrap();
+    assert!(!text.contains("Bích Ngọc") && !text.contains("079090001234"), "{text}");
+    assert!(text.contains("danh tính được giữ bí mật") && text.contains("2/PC-BNC"));
+    let (path, form) = issue(denunciation, "tb_thu_ly_nguoi_to_cao_05");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(c.post(&path, &form).await.status, StatusCode::FORBIDDEN);
+    let mut custodian = signed_in(&app, "bao").await;
+    let token = csrf_of(&custodian.get(&format!("/don/{denunciation}")).await.body);
+    let mut form = form.clone();
+    form[0] = ("_csrf", &token);
+    assert_eq!(custodian.post(&path, &form).await.status, StatusCode::SEE_OTHER);
+    let notice = s.documents(denunciation).await.unwrap().pop().unwrap();
+    let file = s.attachments(denunciation).await.unwrap().into_iter().find(|a| a.id == notice.attachment_id).unwrap();
+    assert!(file.sealed, "a letter naming the denouncer is stored sealed");
+    let events = s.events(denunciation).await.unwrap();
+    assert!(events.iter().any(|e| e.action == "reveal_identity"), "the custodian's opening is logged");
+}

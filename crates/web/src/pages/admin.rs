@@ -4,7 +4,7 @@
 
 use super::session::Official;
 use super::worklist::Opt;
-use super::{Layout, PageError, UnitNames, dmy, error_page, redirect_with_notice, render, today};
+use super::{Layout, PageError, UnitNames, dmy, error_page, form_map, redirect_with_notice, render, today};
 use crate::AppState;
 use crate::auth::hash_password;
 use askama::Template;
@@ -25,10 +25,6 @@ pub fn is_admin(official: &Official) -> bool {
 
 fn forbidden() -> Response {
     error_page(StatusCode::FORBIDDEN, "Chỉ quản trị hệ thống mới được dùng chức năng này.")
-}
-
-fn form_map(body: &[u8]) -> HashMap<String, String> {
-    serde_html_form::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
 fn form_list(body: &[u8], key: &str) -> Vec<String> {

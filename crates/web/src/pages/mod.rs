@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/duyet", post(worklist::bulk_approve))
         .route("/giao", post(worklist::bulk_assign))
         .route("/don/{id}/giao", post(petition::assign))
+        .route("/don/{id}/van-ban", post(petition::issue_document))
         .route("/tiep-nhan", get(intake::form).post(intake::submit))
         .route("/tiep-nhan/goi-y", post(intake::suggestions))
         .route("/don/{id}", get(petition::page))
@@ -247,6 +248,18 @@ fn content_type_static(t: &str) -> &'static str {
         "text/css; charset=utf-8" => "text/css; charset=utf-8",
         _ => "text/javascript; charset=utf-8",
     }
+}
+
+/// A form body as field → value (the last value of a repeated field).
+pub fn form_map(body: &[u8]) -> HashMap<String, String> {
+    serde_html_form::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
+}
+
+/// Whether the official works on the unit's items (officer, head or leader there).
+pub fn works_at(user: &donthu_store::model::User, unit: Uuid) -> bool {
+    donthu_store::access::roles_at(user, unit).iter().any(|r| {
+        matches!(r, donthu_core::unit::Role::Officer | donthu_core::unit::Role::Head | donthu_core::unit::Role::Leader)
+    })
 }
 
 /// Percent-encodes a query value.

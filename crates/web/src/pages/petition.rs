@@ -369,6 +369,10 @@ struct PetitionPage {
     assignee: Option<String>,
     /// Officials the viewer (a head of the unit) may give it to.
     assignees: Vec<Opt>,
+    documents: Vec<DocumentRow>,
+    templates: Vec<TemplateChoice>,
+    letter_fields: Vec<(&'static str, &'static str)>,
+    signer: String,
 }
 
 async fn visible(state: &AppState, official: &Official, id: Uuid) -> Result<(Petition, Scope), PageError> {
@@ -661,6 +665,29 @@ async fn petition_page(
         reveal_error,
         assignee: p.assigned_to.map(|a| user_names.get(&a).cloned().unwrap_or_default()),
         assignees,
+        documents: state
+            .store
+            .documents(p.id)
+            .await?
+            .into_iter()
+            .map(|d| DocumentRow {
+                number: d.number,
+                title: d.title,
+                at: dmy_hm(d.created_at),
+                attachment_id: d.attachment_id,
+            })
+            .collect(),
+        templates: {
+            let book =
+                donthu_documents::TemplateBook::shipped().with_office_versions(state.store.letter_templates().await?);
+            book.codes()
+                .into_iter()
+                .filter_map(|c| book.in_force(c, today))
+                .map(|t| TemplateChoice { code: t.code.clone(), label: format!("{} ({})", t.name, t.form) })
+                .collect()
+        },
+        letter_fields: LETTER_FIELDS.to_vec(),
+        signer: user.full_name.clone(),
     };
     let status = if failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -686,8 +713,7 @@ pub async fn command(
     Path(id): Path<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    let form: HashMap<String, String> =
-        serde_html_form::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default().into_iter().collect();
+    let form = super::form_map(&body);
     let action = form.get("action").cloned().unwrap_or_default();
     let (_, scope) = visible(&state, &official, id).await?;
     let lookup_case = match form.get("case_reference") {
@@ -736,10 +762,7 @@ pub async fn upload(
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let (p, _) = visible(&state, &official, id).await?;
-    let may = roles_at(&official.user, p.unit_id).iter().any(|r| {
-        matches!(r, donthu_core::unit::Role::Officer | donthu_core::unit::Role::Head | donthu_core::unit::Role::Leader)
-    });
-    if !may {
+    if !super::works_at(&official.user, p.unit_id) {
         return Ok(super::error_page(StatusCode::FORBIDDEN, "Bạn không có quyền bổ sung tài liệu cho đơn này."));
     }
     let (mut files, mut identity) = (Vec::new(), false);
@@ -773,6 +796,143 @@ pub async fn upload(
         state.store.add_attachment(&donthu_store::model::Attachment { petition_id: id, ..a }, official.user.id).await?;
     }
     Ok(redirect_with_notice(&format!("/don/{id}"), &format!("Đã thêm {} tệp.", files.len())))
+}
+
+/// The templates an official may issue from, for the "Lập văn bản" form.
+pub struct TemplateChoice {
+    pub code: String,
+    pub label: String,
+}
+
+pub struct DocumentRow {
+    pub number: String,
+    pub title: String,
+    pub at: String,
+    pub attachment_id: Uuid,
+}
+
+/// What the issuing form adds to the petition's own facts.
+const LETTER_FIELDS: &[(&str, &str)] = &[
+    ("don_vi_nhan", "Kính gửi / cơ quan được chuyển đơn"),
+    ("ly_do", "Lý do"),
+    ("han_tra_loi", "Thời hạn trả lời, báo cáo"),
+    ("ket_qua", "Kết quả giải quyết"),
+    ("kien_nghi", "Biện pháp xử lý, kiến nghị"),
+    ("danh_muc_tai_lieu", "Danh mục tài liệu nhận"),
+    ("nguoi_ky", "Người ký"),
+    ("chuc_vu_nguoi_ky", "Chức vụ người ký"),
+];
+
+/// Fills a letter from the petition and the form, and issues it: numbered, stored on
+/// the petition, on its timeline. A letter that names the petitioner of a denunciation
+/// is drawn up only by the identity custodian (the identity is opened with a logged
+/// reason) and stored sealed; any other letter about a denunciation names no one.
+pub async fn issue_document(
+    State(state): State<AppState>,
+    official: Official,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let form = super::form_map(&body);
+    let (p, _) = visible(&state, &official, id).await?;
+    let user = &official.user;
+    if !super::works_at(user, p.unit_id) && !is_custodian(user) {
+        return Ok(super::error_page(StatusCode::FORBIDDEN, "Bạn không có quyền lập văn bản cho đơn này."));
+    }
+    let today = today();
+    let book = donthu_documents::TemplateBook::shipped().with_office_versions(state.store.letter_templates().await?);
+    let code = form.get("template").cloned().unwrap_or_default();
+    let Some(template) = book.in_force(&code, today).cloned() else {
+        return Ok(super::error_page(StatusCode::UNPROCESSABLE_ENTITY, "Chọn mẫu văn bản có hiệu lực."));
+    };
+    let units = UnitNames::load(&state).await?;
+    let unit = units.0.get(&p.unit_id).cloned().ok_or(PageError::NotFound)?;
+    let mut values: HashMap<String, String> = HashMap::new();
+    let mut set = |k: &str, v: String| {
+        values.insert(k.to_owned(), v);
+    };
+    set("co_quan", unit.name.clone());
+    set("co_quan_cap_tren", unit.parent_id.map(|x| units.name(x)).unwrap_or_default());
+    set("ngay", dmy(today));
+    set("gio", (Utc::now() + chrono::Duration::hours(7)).format("%H:%M").to_string());
+    set("so_don", p.reference.to_string());
+    set("ngay_nhan", dmy(p.received_on));
+    set("loai_don", p.kind.label().to_lowercase());
+    set("noi_dung", p.content.clone());
+    set("ket_qua_xu_ly", p.status.label().to_lowercase());
+    if let Some(t) = &p.target {
+        let position = t.position.as_ref().map(|x| format!(", {x}")).unwrap_or_default();
+        set("doi_tuong", format!("{}{position}", t.name));
+    }
+    if let Some(o) = p.process.outcome {
+        set("ket_qua", o.label().to_lowercase());
+    }
+    if let Some(due) =
+        state.store.deadlines(p.id).await?.iter().filter_map(|d| d.due_on).filter(|d| *d >= p.received_on).max()
+    {
+        set("han_giai_quyet", dmy(due));
+    }
+    let petitioner = match &p.petitioner {
+        PetitionerView::Visible(x) => Some(x.clone()),
+        PetitionerView::Sealed if template.identifies_petitioner => {
+            if !is_custodian(user) {
+                return Ok(super::error_page(
+                    StatusCode::FORBIDDEN,
+                    "Văn bản này ghi danh tính người tố cáo: chỉ người được giao giữ bí mật danh tính mới được lập.",
+                ));
+            }
+            let reason = format!("Lập văn bản \"{}\" gửi người tố cáo", template.name);
+            service::reveal_identity(&*state.store, user, id, &reason, Utc::now()).await?
+        }
+        PetitionerView::Sealed => {
+            set("nguoi_gui", "người tố cáo (danh tính được giữ bí mật)".into());
+            None
+        }
+    };
+    let sealed = matches!(p.petitioner, PetitionerView::Sealed) && petitioner.is_some();
+    if let Some(x) = &petitioner {
+        set("nguoi_gui", x.display_name());
+        if let Some(person) = x.people().first() {
+            set("dia_chi_nguoi_gui", person.address.clone().unwrap_or_default());
+            set("cccd", person.cccd.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default());
+        }
+    }
+    for (field, _) in LETTER_FIELDS {
+        if let Some(v) = form.get(*field).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            set(field, v.to_owned());
+        }
+    }
+    let letter = donthu_documents::render(&template, &values);
+    let issue = donthu_documents::docx::Issue {
+        parent_body: values.get("co_quan_cap_tren").cloned().unwrap_or_default(),
+        issuing_body: unit.name.clone(),
+        number: String::new(),
+        place: form
+            .get("dia_danh")
+            .map(|x| x.trim().to_owned())
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| "……".into()),
+        date: today,
+        signer_title: values.get("chuc_vu_nguoi_ky").cloned().unwrap_or_else(|| "THỦ TRƯỞNG ĐƠN VỊ".into()),
+        signer_name: values.get("nguoi_ky").cloned().unwrap_or_default(),
+    };
+    let render = move |number: &str| {
+        donthu_documents::docx::docx(
+            &donthu_documents::docx::Issue { number: number.to_owned(), ..issue.clone() },
+            &letter,
+        )
+    };
+    let new = donthu_store::model::NewDocument {
+        petition_id: id,
+        unit_id: p.unit_id,
+        template_code: template.code.clone(),
+        symbol: template.symbol.clone(),
+        title: template.name.clone(),
+        file_name: format!("{}-{}.docx", template.code, p.reference.to_string().replace('/', "-")),
+        sealed,
+    };
+    let doc = state.store.issue_document(new, &*state.blobs, &state.sealer, &render, user.id, Utc::now()).await?;
+    Ok(redirect_with_notice(&format!("/don/{id}"), &format!("Đã lập văn bản số {}: {}.", doc.number, doc.title)))
 }
 
 #[derive(Deserialize)]
