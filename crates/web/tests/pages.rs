@@ -845,3 +845,53 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
     let events = s.events(denunciation).await.unwrap();
     assert!(events.iter().any(|e| e.action == "reveal_identity"), "the custodian's opening is logged");
 }
+
+#[tokio::test]
+async fn registers_export_to_excel_within_scope_and_without_denouncers() {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    let visit = donthu_core::petition::NewPetition {
+        channel: donthu_core::petition::Channel::WalkIn,
+        written_on: None,
+        reception: Some(donthu_core::petition::Reception {
+            form: donthu_core::petition::ReceptionForm::Regular,
+            head_in_person: false,
+            previously_resolved_by: Some("UBND xã Tân Lập".into()),
+        }),
+        ..contract::complaint(&w.internal_affairs)
+    };
+    contract::register(s, &w.officer, visit).await;
+    contract::register(s, &w.office_officer, contract::complaint(&w.office)).await;
+    let c = signed_in(&app, "lan").await;
+    let cells = |bytes: Vec<u8>, sheet: &str| {
+        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect::<Vec<_>>()
+    };
+    let fetch = |path: &'static str| {
+        let req = c.http.get(format!("{}{path}", c.base)).header("cookie", c.cookie_header());
+        async move {
+            let r = req.send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+            r.bytes().await.unwrap().to_vec()
+        }
+    };
+    let register = cells(fetch("/xuat/so-theo-doi-don.xlsx").await, "So theo doi don");
+    let lines: Vec<&Vec<String>> = register.iter().skip(6).filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(lines.len(), 3, "the unit's three petitions, not the other unit's");
+    let all_text = register.iter().flatten().cloned().collect::<Vec<_>>().join(" | ");
+    assert!(all_text.contains("(bảo mật)") && !all_text.contains("Bích Ngọc"), "no denouncer in the export");
+    assert!(all_text.contains("Nguyễn Văn An"));
+    let filtered = cells(fetch("/xuat/so-theo-doi-don.xlsx?kind=denunciation").await, "So theo doi don");
+    assert_eq!(filtered.iter().skip(6).filter(|r| !r[0].is_empty()).count(), 1, "the filters apply");
+    let log = cells(fetch("/xuat/so-tiep-cong-dan.xlsx").await, "So tiep cong dan");
+    let visits: Vec<&Vec<String>> = log.iter().skip(7).filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(visits.len(), 1, "walk-in visits only");
+    assert_eq!(visits[0][7], "UBND xã Tân Lập", "column (8): the body that resolved it before");
+    assert_eq!(visits[0][3], "001203012345");
+}

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod exports;
 pub mod intake;
 pub mod petition;
 pub mod portal;
@@ -53,6 +54,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/vu-viec/{id}", get(petition::case_page))
         .route("/chuyen-don", get(petition::forwardings_page))
+        .route("/xuat/so-theo-doi-don.xlsx", get(exports::register))
+        .route("/xuat/so-tiep-cong-dan.xlsx", get(exports::reception_log))
         .route("/tai-khoan", get(account::page).post(account::change_password))
         .route("/tai-khoan/xac-thuc-hai-lop", post(account::second_factor))
         .route("/dang-xuat", post(account::sign_out))

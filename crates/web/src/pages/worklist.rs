@@ -107,6 +107,8 @@ struct ListPage {
     /// Officials the head may give items to.
     assignees: Vec<Opt>,
     error: Option<String>,
+    /// The filters, for the export links.
+    query_string: String,
 }
 
 /// `Việc cần làm`: open items, nearest deadline first.
@@ -152,15 +154,8 @@ pub async fn assignees_for(
     Ok((options, names))
 }
 
-async fn list(
-    state: AppState,
-    official: Official,
-    params: ListParams,
-    raw: Option<String>,
-    search_mode: bool,
-) -> Result<Response, PageError> {
-    let units = UnitNames::load(&state).await?;
-    let scope = service::scope(&*state.store, &official.user).await?;
+/// The list filter the URL describes, and the complaint about a date that does not parse.
+pub fn filter_of(params: &ListParams, official: &Official, search_mode: bool) -> (PetitionFilter, Option<String>) {
     let query = donthu_text::parse_search(&params.q);
     let mut error = None;
     let mut date = |s: &str, what: &str| {
@@ -193,12 +188,26 @@ async fn list(
         },
         received_from,
         received_to,
-        terms: query.terms.clone(),
+        terms: query.terms,
         reference: query.reference,
         order: if search_mode { ListOrder::Newest } else { ListOrder::Deadline },
         limit: PAGE_SIZE,
         offset: params.page.saturating_mul(PAGE_SIZE),
     };
+    (filter, error)
+}
+
+async fn list(
+    state: AppState,
+    official: Official,
+    params: ListParams,
+    raw: Option<String>,
+    search_mode: bool,
+) -> Result<Response, PageError> {
+    let units = UnitNames::load(&state).await?;
+    let scope = service::scope(&*state.store, &official.user).await?;
+    let query = donthu_text::parse_search(&params.q);
+    let (filter, error) = filter_of(&params, &official, search_mode);
     let items = state.store.list_petitions(&scope, &filter).await?;
     let total = state.store.count_petitions(&scope, &filter).await?;
     let awaiting_filter = PetitionFilter { status: Some(Status::Proposed), limit: 1, ..Default::default() };
@@ -290,6 +299,12 @@ async fn list(
         next_url: (offset + shown < total).then(|| page_url(params.page + 1)),
         awaiting_approval,
         error,
+        query_string: form_pairs(raw.as_deref().unwrap_or(""))
+            .into_iter()
+            .filter(|(k, _)| k != "page" && k != "tb")
+            .map(|(k, v)| format!("{}={}", super::url_encode(&k), super::url_encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&"),
         params,
     };
     let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
