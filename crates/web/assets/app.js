@@ -51,6 +51,15 @@
       note.textContent = "Đơn này sẽ được gộp vào vụ việc của đơn " + btn.getAttribute("data-reference") + ".";
     }
   });
+  // A form is sent once: a second click while the first is on its way would register
+  // the same petition twice.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("form[method=post]")) return;
+    if (form.dataset.sent === "1") { e.preventDefault(); return; }
+    form.dataset.sent = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) { b.setAttribute("aria-busy", "true"); });
+  });
   // Printing the portal receipt.
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
