@@ -554,9 +554,9 @@ fn user_not_found() -> StoreError {
 
 /// [`crate::Store::set_user_roles`].
 pub async fn set_user_roles<T: Tx>(mut tx: T, user_id: Uuid, roles: &[UnitRole]) -> Result<()> {
-    // Touching the account both checks it exists and keeps its state.
-    let Some(active) = tx.user_active(user_id).await? else { return Err(user_not_found()) };
-    tx.set_user_active(user_id, active).await?;
+    if tx.user_active(user_id).await?.is_none() {
+        return Err(user_not_found());
+    }
     tx.delete_user_roles(user_id).await?;
     for role in roles {
         if tx.unit(role.unit_id).await?.is_none() {

@@ -8,9 +8,11 @@ use super::{Layout, PageError, UnitNames, dmy, error_page, form_map, redirect_wi
 use crate::AppState;
 use crate::auth::hash_password;
 use askama::Template;
+use axum::extract::FromRequestParts;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Utc};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
 use donthu_store::StoreError;
@@ -23,8 +25,19 @@ pub fn is_admin(official: &Official) -> bool {
     official.user.roles.iter().any(|r| r.role == Role::Admin)
 }
 
-fn forbidden() -> Response {
-    error_page(StatusCode::FORBIDDEN, "Chỉ quản trị hệ thống mới được dùng chức năng này.")
+/// A signed-in official with the administrator's role; anyone else gets a 403 page.
+pub struct Administrator(pub Official);
+
+impl FromRequestParts<AppState> for Administrator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Administrator, Response> {
+        let official = Official::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        if !is_admin(&official) {
+            return Err(error_page(StatusCode::FORBIDDEN, "Chỉ quản trị hệ thống mới được dùng chức năng này."));
+        }
+        Ok(Administrator(official))
+    }
 }
 
 fn form_list(body: &[u8], key: &str) -> Vec<String> {
@@ -125,23 +138,17 @@ pub struct NoticeQuery {
 
 pub async fn units(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     units_page(&state, &official, q.tb, None).await
 }
 
 pub async fn create_unit(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let v = |k: &str| f.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let unit = (|| -> Result<NewUnit, donthu_core::DomainError> {
@@ -167,12 +174,9 @@ pub async fn create_unit(
 
 pub async fn reorganize(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let id = |k: &str| f.get(k).and_then(|s| Uuid::parse_str(s.trim()).ok());
     let ids = |k: &str| form_list(&body, k).iter().filter_map(|s| Uuid::parse_str(s).ok()).collect::<Vec<_>>();
@@ -286,23 +290,17 @@ async fn users_page(
 
 pub async fn users(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     users_page(&state, &official, q.tb, None).await
 }
 
 pub async fn create_user(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let v = |k: &str| f.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let password = f.get("password").cloned().unwrap_or_default();
@@ -338,13 +336,10 @@ pub async fn create_user(
 /// Adds or removes one role of an official.
 pub async fn change_roles(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Path(id): Path<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let user = state.store.user(id).await?.ok_or(PageError::NotFound)?;
     let role = match (
@@ -384,13 +379,10 @@ pub async fn change_roles(
 
 pub async fn set_active(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Path(id): Path<Uuid>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let active = form_map(&body).get("active").map(String::as_str) == Some("true");
     if id == official.user.id && !active {
         return users_page(&state, &official, None, Some("Không thể tự khóa tài khoản của mình.".into())).await;
@@ -474,24 +466,18 @@ async fn calendar_page(
 
 pub async fn calendar(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let year = q.nam.filter(|y| (1990..=2199).contains(y)).unwrap_or_else(|| today().year());
     calendar_page(&state, &official, year, q.tb, None).await
 }
 
 pub async fn save_calendar(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let v = |k: &str| f.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
     let date = super::parse_date(&v("date"));
@@ -542,10 +528,10 @@ struct RulesPage {
     error: Option<String>,
 }
 
-pub async fn rules(State(state): State<AppState>, official: Official) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
+pub async fn rules(
+    State(state): State<AppState>,
+    Administrator(official): Administrator,
+) -> Result<Response, PageError> {
     let names = UnitNames::load(&state).await?;
     let book = donthu_calendar::rules::RuleBook::shipped();
     let rules = book
@@ -605,12 +591,9 @@ async fn template_book(
 
 pub async fn templates(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let names = UnitNames::load(&state).await?;
     let (book, office) = template_book(&state).await?;
     let today = today();
@@ -722,26 +705,20 @@ async fn template_page(
 
 pub async fn template(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Path(code): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     template_page(&state, &official, &code, None, q.tb).await
 }
 
 /// Saves the office's version of a template from a date on.
 pub async fn save_template(
     State(state): State<AppState>,
-    official: Official,
+    Administrator(official): Administrator,
     Path(code): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Response, PageError> {
-    if !is_admin(&official) {
-        return Ok(forbidden());
-    }
     let f = form_map(&body);
     let v = |k: &str| f.get(k).map(|s| s.replace("\r\n", "\n").trim().to_owned()).unwrap_or_default();
     let (book, _) = template_book(&state).await?;
