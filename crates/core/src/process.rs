@@ -126,6 +126,33 @@ impl Outcome {
     }
 }
 
+/// What a decision or conclusion orders, as the result tables count it (01/KQGQ,
+/// 02/KQGQ [S: columns as implemented by a deployed product, legal.md §3]): money and land
+/// to recover for the State or to give back, rights restored, people referred for
+/// administrative handling or to the investigating authorities. Money in đồng, land in m².
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResultFigures {
+    pub money_to_state_vnd: u64,
+    pub land_to_state_m2: u64,
+    pub money_returned_vnd: u64,
+    pub land_returned_m2: u64,
+    pub organisations_restored: u32,
+    pub individuals_restored: u32,
+    pub persons_disciplined: u32,
+    pub officials_disciplined: u32,
+    pub cases_to_investigation: u32,
+    pub persons_to_investigation: u32,
+    pub officials_to_investigation: u32,
+}
+
+impl ResultFigures {
+    pub fn is_zero(&self) -> bool {
+        *self == ResultFigures::default()
+    }
+}
+
 /// A handling proposal waiting for the head's approval.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +199,8 @@ pub struct ProcessState {
     pub extensions: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    #[serde(default, skip_serializing_if = "ResultFigures::is_zero")]
+    pub figures: ResultFigures,
 }
 
 impl ProcessState {
@@ -192,6 +221,7 @@ impl ProcessState {
             dialogue_held: false,
             extensions: 0,
             outcome: None,
+            figures: ResultFigures::default(),
         }
     }
 
@@ -256,6 +286,9 @@ pub enum Command {
     Conclude {
         outcome: Outcome,
         summary: String,
+        /// What the decision orders (recoveries, restitution, referrals), for the reports.
+        #[serde(default, skip_serializing_if = "ResultFigures::is_zero")]
+        figures: ResultFigures,
     },
     StartEnforcement {
         #[serde(default)]
@@ -624,7 +657,7 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
             }
             after.dialogue_held = true;
         }
-        Command::Conclude { outcome, summary } => {
+        Command::Conclude { outcome, summary, figures } => {
             require_status(state, cmd, &[S::Accepted, S::Verifying])?;
             check_text("summary", "nội dung quyết định, kết luận", summary)?;
             if !Outcome::allowed_for(state.kind).contains(outcome) {
@@ -651,6 +684,7 @@ pub fn decide(state: &ProcessState, cmd: &Command, ctx: &DecisionContext) -> Res
             }
             after.status = S::Concluded;
             after.outcome = Some(*outcome);
+            after.figures = *figures;
         }
         Command::StartEnforcement { note } => {
             require_status(state, cmd, &[S::Concluded])?;
@@ -824,8 +858,11 @@ fn sample_commands(state: &ProcessState, today: NaiveDate) -> Vec<Command> {
         reason: Some(reason()),
         reply_within_days: None,
     }));
-    commands
-        .extend(Outcome::allowed_for(state.kind).iter().map(|o| Command::Conclude { outcome: *o, summary: reason() }));
+    commands.extend(Outcome::allowed_for(state.kind).iter().map(|o| Command::Conclude {
+        outcome: *o,
+        summary: reason(),
+        figures: ResultFigures::default(),
+    }));
     commands
 }
 

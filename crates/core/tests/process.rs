@@ -94,7 +94,9 @@ fn complaint_walks_from_intake_to_close() {
             ),
             (
                 Command::Conclude {
-                    outcome: Outcome::PartlyCorrect, summary: "Quyết định số 12/QĐ-UBND".into()
+                    outcome: Outcome::PartlyCorrect,
+                    summary: "Quyết định số 12/QĐ-UBND".into(),
+                    figures: Default::default(),
                 },
                 HEAD,
             ),
@@ -145,7 +147,7 @@ fn refusals_carry_stable_codes() {
     let classified = run(received.clone(), &[(classify(Kind::Complaint), OFFICER)]);
     let proposed = run(classified.clone(), &[(propose(Handling::Accept), OFFICER)]);
     let verifying = run(accepted(Kind::Complaint), &[(Command::StartVerification { note: None }, OFFICER)]);
-    let conclude = |o| Command::Conclude { outcome: o, summary: "Kết luận".into() };
+    let conclude = |o| Command::Conclude { outcome: o, summary: "Kết luận".into(), figures: Default::default() };
     let mut anonymous = state(Kind::Denunciation);
     anonymous.facts.anonymous = true;
     let anonymous = run(anonymous, &[(classify(Kind::Denunciation), OFFICER)]);
@@ -313,8 +315,11 @@ fn second_round_complaints_need_dialogue_from_july_2026() {
             (Command::StartVerification { note: None }, OFFICER),
         ],
     );
-    let conclude =
-        Command::Conclude { outcome: Outcome::Wrong, summary: "Giữ nguyên quyết định lần đầu".into() };
+    let conclude = Command::Conclude {
+        outcome: Outcome::Wrong,
+        summary: "Giữ nguyên quyết định lần đầu".into(),
+        figures: Default::default(),
+    };
     assert_eq!(decide(&s, &conclude, &ctx(HEAD)).unwrap_err().code, ErrorCode::DialogueRequired);
     let mut before = ctx(HEAD);
     before.today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
@@ -370,7 +375,9 @@ fn any_command() -> impl Strategy<Value = Command> {
             held_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             summary: "Đối thoại".into()
         }),
-        outcome.prop_map(|o| Command::Conclude { outcome: o, summary: "Kết luận".into() }),
+        outcome.prop_map(|o| Command::Conclude {
+            outcome: o, summary: "Kết luận".into(), figures: Default::default()
+        }),
         Just(Command::StartEnforcement { note: None }),
         Just(Command::Close { note: None }),
         (prop::option::of(0u32..3), any::<bool>()).prop_map(|(c, k)| Command::Withdraw {

@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use donthu_core::person::{Cccd, Person};
 use donthu_core::petition::*;
-use donthu_core::process::{Command, Handling, Outcome, SplitPart};
+use donthu_core::process::{Command, Handling, Outcome, ResultFigures, SplitPart};
 use donthu_core::unit::{Role, UnitCode, UnitKind};
 use donthu_store::Store;
 use donthu_store::model::{Intake, NewUnit, NewUser, Unit, UnitRole, User};
@@ -718,6 +718,7 @@ impl Demo {
             Command::Conclude {
                 outcome,
                 summary: format!("Ban hành văn bản giải quyết số {}/QĐ-{}", rng.gen_range(10..400), code),
+                figures: demo_figures(rng, outcome),
             },
             day,
         )
@@ -740,6 +741,27 @@ impl Demo {
             .await
             .map(|_| Vec::new())
     }
+}
+
+/// What a demo decision orders: a wrong complaint or a false denunciation orders nothing;
+/// a correct one sometimes gives money or land back and refers officials for discipline.
+fn demo_figures(rng: &mut StdRng, outcome: Outcome) -> ResultFigures {
+    if !matches!(outcome, Outcome::Correct | Outcome::PartlyCorrect) {
+        return ResultFigures::default();
+    }
+    let mut figures = ResultFigures::default();
+    if rng.gen_bool(0.5) {
+        figures.money_returned_vnd = rng.gen_range(5..400) * 1_000_000;
+        figures.individuals_restored = rng.gen_range(1..4);
+    }
+    if rng.gen_bool(0.3) {
+        figures.land_to_state_m2 = rng.gen_range(20..900);
+    }
+    if rng.gen_bool(0.4) {
+        figures.persons_disciplined = rng.gen_range(1..3);
+        figures.officials_disciplined = figures.persons_disciplined;
+    }
+    figures
 }
 
 fn err(e: donthu_store::StoreError) -> anyhow::Error {

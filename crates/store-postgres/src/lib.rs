@@ -856,6 +856,71 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_store::reports::Fact>> {
+        let (all, units) = scope_params(scope);
+        let rows = sqlx::query!(
+            r#"SELECT p.id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.head_count,
+                p.reception_json, p.eligible, p.process_json,
+                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id
+                    AND (e.action = 'approve' OR (e.action = 'withdraw' AND e.to_status = 'withdrawn')))
+                    AS processed_at,
+                (SELECT e.to_status FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'approve'
+                    ORDER BY e.id LIMIT 1) AS approved_to,
+                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'conclude') AS concluded_at,
+                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'withdraw'
+                    AND e.to_status = 'withdrawn') AS withdrawn_at,
+                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'start_enforcement')
+                    AS enforcement_at,
+                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'close') AS closed_at,
+                EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
+                    AND q.status <> 'split' AND q.id <> p.id
+                    AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
+                    AS "earlier_in_case!",
+                (SELECT d.due_on FROM deadlines d WHERE d.petition_id = p.id
+                    AND d.rule_id IN ('complaint.resolve.first', 'complaint.resolve.second', 'denunciation.resolve')
+                    ORDER BY d.start_on DESC LIMIT 1) AS resolution_due_on,
+                ARRAY(SELECT f.result_reported_on FROM forwardings f
+                    WHERE f.petition_id = p.id AND f.result_reported_on IS NOT NULL) AS "replies!: Vec<NaiveDate>"
+               FROM petitions p
+               WHERE ($1::bool OR p.unit_id = ANY($2::uuid[]))
+                 AND p.status <> 'split' AND p.received_on <= $3
+               ORDER BY p.received_on, p.ref_seq"#,
+            all,
+            &units,
+            until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                rows::FactRecord {
+                    id: r.id,
+                    unit_id: r.unit_id,
+                    case_id: r.case_id,
+                    received_on: r.received_on,
+                    channel: r.channel,
+                    kind: r.kind,
+                    field: r.field,
+                    head_count: r.head_count,
+                    reception_json: r.reception_json,
+                    eligible: r.eligible,
+                    process_json: r.process_json,
+                    processed_at: r.processed_at,
+                    approved_to: r.approved_to,
+                    concluded_at: r.concluded_at,
+                    withdrawn_at: r.withdrawn_at,
+                    enforcement_at: r.enforcement_at,
+                    closed_at: r.closed_at,
+                    earlier_in_case: r.earlier_in_case,
+                    resolution_due_on: r.resolution_due_on,
+                    replies_on: r.replies,
+                }
+                .into_fact()
+            })
+            .collect()
+    }
+
     async fn run_reminders(
         &self,
         policy: &donthu_calendar::reminders::ReminderPolicy,

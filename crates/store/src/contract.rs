@@ -61,7 +61,8 @@ macro_rules! contract_tests {
             officials_are_listed_and_their_roles_replaced,
             a_head_assigns_petitions_to_officials,
             office_versions_of_letter_templates_are_kept,
-            issued_documents_are_numbered_stored_and_logged
+            issued_documents_are_numbered_stored_and_logged,
+            report_facts_follow_the_register_and_the_timeline
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -446,7 +447,11 @@ pub async fn a_complaint_walks_to_close_with_its_audit_trail(store: Arc<dyn Stor
         s,
         &w.head,
         id,
-        Command::Conclude { outcome: Outcome::PartlyCorrect, summary: "Quyết định số 12/QĐ-UBND".into() },
+        Command::Conclude {
+            outcome: Outcome::PartlyCorrect,
+            summary: "Quyết định số 12/QĐ-UBND".into(),
+            figures: Default::default(),
+        },
     )
     .await;
     exec(s, &w.officer, id, Command::StartEnforcement { note: None }).await;
@@ -509,7 +514,7 @@ pub async fn illegal_commands_write_nothing(store: Arc<dyn Store>) {
     let refusals = [
         (
             &w.head,
-            Command::Conclude { outcome: Outcome::Correct, summary: "x".into() },
+            Command::Conclude { outcome: Outcome::Correct, summary: "x".into(), figures: Default::default() },
             ErrorCode::TransitionNotAllowed,
         ),
         (&w.officer, approve(), ErrorCode::RoleNotPermitted),
@@ -1263,7 +1268,13 @@ pub async fn deadlines_follow_the_processing(store: Arc<dyn Store>) {
     assert_eq!(resolve.due_on, Some(date(2026, 12, 21)), "counted again from the resume decision (20/11)");
     assert_eq!(resolve.pauses.len(), 1);
     exec(s, &w.officer, id, Command::RecordDialogue { held_on: date(2026, 11, 20), summary: "Đối thoại".into() }).await;
-    exec(s, &w.head, id, Command::Conclude { outcome: Outcome::Correct, summary: "Quyết định".into() }).await;
+    exec(
+        s,
+        &w.head,
+        id,
+        Command::Conclude { outcome: Outcome::Correct, summary: "Quyết định".into(), figures: Default::default() },
+    )
+    .await;
     let done = s.deadlines(id).await.unwrap();
     assert_eq!(deadline(&done, "complaint.resolve.first").state, DeadlineState::Met);
     assert!(done.iter().all(|d| d.state != DeadlineState::Open));
@@ -1347,8 +1358,17 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     exec(s, &w.officer, copy, Command::StartVerification { note: None }).await;
     exec(s, &w.officer, copy, Command::RecordDialogue { held_on: date(2026, 11, 20), summary: "Đối thoại".into() })
         .await;
-    exec(s, &w.head, copy, Command::Conclude { outcome: Outcome::PartlyCorrect, summary: "Quyết định số 7/QĐ".into() })
-        .await;
+    exec(
+        s,
+        &w.head,
+        copy,
+        Command::Conclude {
+            outcome: Outcome::PartlyCorrect,
+            summary: "Quyết định số 7/QĐ".into(),
+            figures: Default::default(),
+        },
+    )
+    .await;
     let result = deadline(&s.deadlines(copy).await.unwrap(), "forwarding.result").clone();
     assert_eq!(result.due_on, Some(date(2026, 12, 1)), "7 working days after the resolution (LTCD Art.27(2))");
     exec(s, &w.officer, copy, report("Đã ban hành Quyết định số 7/QĐ giải quyết khiếu nại; khiếu nại đúng một phần."))
@@ -1507,4 +1527,102 @@ pub async fn the_outbox_retries_then_dead_letters(store: Arc<dyn Store>) {
     assert_eq!(fresh.len(), 1);
     s.finish_email(fresh[0].id, Ok(()), vn(2026, 11, 24, 9)).await.unwrap();
     assert_eq!(s.outbox_counts().await.unwrap(), (0, 1, 1));
+}
+
+pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn Store>) {
+    use donthu_reports::{Period, PeriodKind, drill_down, evaluate, shipped_tables};
+    let s = &*store;
+    let w = world(s).await;
+    // Month 12/2026 runs 15/11 – 14/12/2026.
+    let period = Period::of(PeriodKind::Month, 2026, 12).unwrap();
+    // The Party office: a complaint received in October and still waiting (carried over),
+    // and one received on 16/11 forwarded to the Internal Affairs Board on 20/11.
+    let waiting = register(
+        s,
+        &w.office_officer,
+        NewPetition { received_on: date(2026, 10, 1), written_on: None, ..complaint(&w.office) },
+    )
+    .await;
+    let forwarded = register(s, &w.office_officer, complaint(&w.office)).await;
+    exec(s, &w.office_officer, forwarded, classify(Kind::Complaint)).await;
+    exec(s, &w.office_officer, forwarded, propose(Handling::Forward, Some(w.internal_affairs.id))).await;
+    exec(s, &w.office_head, forwarded, approve()).await;
+    // The board accepts the copy, decides it with money given back, and reports back.
+    let copy = s.forwardings(forwarded).await.unwrap()[0].copy_petition_id.unwrap();
+    exec(s, &w.officer, copy, classify(Kind::Complaint)).await;
+    exec(s, &w.officer, copy, propose(Handling::Accept, None)).await;
+    exec(s, &w.head, copy, approve()).await;
+    let figures = donthu_core::process::ResultFigures {
+        money_returned_vnd: 125_500_000,
+        individuals_restored: 1,
+        ..Default::default()
+    };
+    exec(
+        s,
+        &w.head,
+        copy,
+        Command::Conclude { outcome: Outcome::PartlyCorrect, summary: "Quyết định số 7/QĐ".into(), figures },
+    )
+    .await;
+    exec(s, &w.officer, copy, Command::ReportToForwarder { summary: "Đã giải quyết".into() }).await;
+    // The board also receives a crowd of six at its reception office, and a letter it splits.
+    let crowd = NewPetition {
+        channel: Channel::WalkIn,
+        received_on: date(2026, 11, 17),
+        petitioner: Petitioner::Group {
+            head_count: 6,
+            members: vec![GroupMember { person: citizen("Nguyễn Văn Ba", "001203099999"), representative: true }],
+        },
+        reception: Some(Reception {
+            form: ReceptionForm::Regular,
+            head_in_person: false,
+            previously_resolved_by: None,
+        }),
+        ..complaint(&w.internal_affairs)
+    };
+    let crowd = register(s, &w.officer, crowd).await;
+    let mixed = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let part =
+        |kind| SplitPart {
+            kind, field: Field::AdminLand, content: "Một phần nội dung của đơn".into(), target: None
+        };
+    exec(s, &w.officer, mixed, Command::Split { parts: vec![part(Kind::Complaint), part(Kind::Recommendation)] }).await;
+
+    let facts = s.report_facts(&Scope::All, period.to).await.unwrap();
+    assert!(facts.iter().all(|f| f.petition_id != mixed), "a split letter is counted through its parts");
+    assert_eq!(facts.len(), 6);
+    let fact = |id| facts.iter().find(|f| f.petition_id == id).unwrap();
+    assert_eq!(fact(forwarded).processed_on, Some(date(2026, 11, 20)));
+    assert_eq!(fact(forwarded).handling, Some(Handling::Forward));
+    assert_eq!(fact(forwarded).replies_on, vec![date(2026, 11, 20)]);
+    assert_eq!((fact(copy).concluded_on, fact(copy).outcome), (Some(date(2026, 11, 20)), Some(Outcome::PartlyCorrect)));
+    assert_eq!(fact(copy).figures.money_returned_vnd, 125_500_000);
+    assert!(fact(copy).resolution_due_on.is_some());
+    assert!(!fact(copy).repeat, "the copy shares the office's case but is the board's first letter of it");
+    assert_eq!((fact(crowd).people, fact(crowd).reception), (6, Some(ReceptionForm::Regular)));
+    assert_eq!(fact(waiting).processed_on, None);
+
+    let tables = shipped_tables();
+    let table = |code: &str| tables.iter().find(|t| t.code == code).unwrap();
+    let units = vec![(w.office.id, w.office.name.clone()), (w.internal_affairs.id, w.internal_affairs.name.clone())];
+    let xld = evaluate(table("01/XLD"), &period, &units, &facts);
+    assert!(xld.violations.is_empty(), "{:?}", xld.violations);
+    let office = &xld.rows[0].values;
+    // Total, carried over, received, processed, not processed; forwarded; answers received.
+    assert_eq!((office[0], office[1], office[2], office[3], office[4]), (2.0, 1.0, 1.0, 1.0, 1.0));
+    assert_eq!((office[18], office[21]), (1.0, 1.0));
+    assert_eq!(drill_down(table("01/XLD"), 5, &period, Some(w.office.id), &facts), vec![waiting]);
+    assert_eq!(drill_down(table("01/XLD"), 19, &period, None, &facts), vec![forwarded]);
+    let kqgq = evaluate(table("01/KQGQ"), &period, &units, &facts);
+    let board = &kqgq.rows[1].values;
+    assert_eq!((board[0], board[5], board[10], board[15], board[18]), (1.0, 1.0, 1.0, 125.5, 1.0));
+    let tcd = evaluate(table("01/TCD"), &period, &units, &facts);
+    let board = &tcd.rows[1].values;
+    assert_eq!((board[0], board[1], board[7], board[8]), (1.0, 6.0, 1.0, 6.0), "one visit of a crowd of six");
+
+    // A head of the board sees only the board's petitions.
+    let mine = s.report_facts(&scope(s, &w.head).await, period.to).await.unwrap();
+    assert!(mine.iter().all(|f| f.unit_id == w.internal_affairs.id) && mine.len() == 4);
+    // Nothing received after the period's end is read.
+    assert!(s.report_facts(&Scope::All, date(2026, 10, 31)).await.unwrap().iter().all(|f| f.petition_id == waiting));
 }

@@ -11,6 +11,7 @@
 //! - every read of petitions applies the reader's [`model::Scope`] in the query.
 
 pub use donthu_documents as documents;
+pub use donthu_reports as reports;
 
 pub mod access;
 pub mod blob;
@@ -196,6 +197,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<CalendarChange>;
     /// The deadlines of a petition, open and past.
     async fn deadlines(&self, petition_id: Uuid) -> Result<Vec<Deadline>>;
+
+    // --- reports -------------------------------------------------------------------------
+
+    /// What the report tables need to know about every petition within `scope` received
+    /// on or before `until` (split petitions are counted through their parts).
+    async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_reports::Fact>>;
 
     // --- issued documents ------------------------------------------------------------------
 

@@ -572,3 +572,83 @@ pub fn rank_similar(mut found: Vec<SimilarPetition>, limit: u32) -> Vec<SimilarP
     found.truncate(limit as usize);
     found
 }
+
+/// A petition as the reports read it, in database-neutral types: the register's columns
+/// and the timestamps of the timeline events that matter to the report tables.
+#[derive(Debug, Clone)]
+pub struct FactRecord {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub case_id: Uuid,
+    pub received_on: NaiveDate,
+    pub channel: String,
+    pub kind: String,
+    pub field: String,
+    pub head_count: i64,
+    pub reception_json: Option<String>,
+    pub eligible: bool,
+    pub process_json: String,
+    /// The head's first approval of a handling, or a withdrawal before it.
+    pub processed_at: Option<DateTime<Utc>>,
+    /// The status the first approval led to (the handling decided).
+    pub approved_to: Option<String>,
+    pub concluded_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub enforcement_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub earlier_in_case: bool,
+    pub resolution_due_on: Option<NaiveDate>,
+    pub replies_on: Vec<NaiveDate>,
+}
+
+impl FactRecord {
+    pub fn into_fact(self) -> Result<donthu_reports::Fact> {
+        use donthu_core::petition::ReceptionForm;
+        use donthu_core::process::Handling;
+        let bad = |what: &str| StoreError::Backend(format!("unknown {what} in the register"));
+        let process: ProcessState = from_json("process", &self.process_json)?;
+        let reception: Option<Reception> =
+            self.reception_json.as_deref().map(|j| from_json("reception", j)).transpose()?;
+        let channel = Channel::from_code(&self.channel).ok_or_else(|| bad("channel"))?;
+        let day = |at: Option<DateTime<Utc>>| at.map(crate::service::vietnam_today);
+        let handling = match self.approved_to.as_deref().and_then(Status::from_code) {
+            Some(Status::Accepted) => Some(Handling::Accept),
+            Some(Status::Forwarded) => Some(Handling::Forward),
+            Some(Status::Guided) => Some(Handling::Guide),
+            Some(Status::Returned) => Some(Handling::Return),
+            Some(Status::Archived) => Some(Handling::Archive),
+            Some(Status::ChasedUp) => Some(Handling::ChaseUp),
+            Some(Status::Refused) => Some(Handling::Refuse),
+            _ => None,
+        };
+        Ok(donthu_reports::Fact {
+            petition_id: self.id,
+            unit_id: self.unit_id,
+            case_id: self.case_id,
+            received_on: self.received_on,
+            channel,
+            kind: Kind::from_code(&self.kind).ok_or_else(|| bad("kind"))?,
+            field: Field::from_code(&self.field).ok_or_else(|| bad("field"))?,
+            people: u32::try_from(self.head_count.max(1)).unwrap_or(u32::MAX),
+            // A walk-in registered without reception details was a regular reception.
+            reception: (channel == Channel::WalkIn)
+                .then(|| reception.as_ref().map_or(ReceptionForm::Regular, |r| r.form)),
+            head_in_person: reception.as_ref().is_some_and(|r| r.head_in_person),
+            previously_resolved: reception.as_ref().is_some_and(|r| r.previously_resolved_by.is_some())
+                || process.complaint_round == Some(donthu_core::petition::ComplaintRound::Second),
+            complaint_round: process.complaint_round,
+            eligible: self.eligible,
+            repeat: self.earlier_in_case,
+            processed_on: day(self.processed_at),
+            handling,
+            concluded_on: day(self.concluded_at),
+            outcome: process.outcome,
+            figures: process.figures,
+            withdrawn_on: day(self.withdrawn_at),
+            enforcement_started_on: day(self.enforcement_at),
+            closed_on: day(self.closed_at),
+            resolution_due_on: self.resolution_due_on,
+            replies_on: self.replies_on,
+        })
+    }
+}

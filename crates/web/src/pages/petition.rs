@@ -12,7 +12,8 @@ use axum::response::Response;
 use chrono::Utc;
 use donthu_core::petition::{ComplaintRound, Complexity, Field, Kind, Petitioner};
 use donthu_core::process::{
-    Command, DecisionContext, Handling, Outcome, SplitPart, action_label, available_actions, available_handlings,
+    Command, DecisionContext, Handling, Outcome, ResultFigures, SplitPart, action_label, available_actions,
+    available_handlings,
 };
 use donthu_store::StoreError;
 use donthu_store::access::{is_custodian, roles_at};
@@ -136,7 +137,15 @@ fn action_inputs(code: &str, p: &Petition, ctx: &DecisionContext, units: &UnitNa
                     .collect(),
             ),
             Input::new("summary", "Tóm tắt quyết định, kết luận", "textarea", true),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            (matches!(p.kind, Kind::Complaint | Kind::Denunciation))
+                .then(|| FIGURE_INPUTS.iter().map(|(name, label)| Input::new(*name, *label, "number", false)))
+                .into_iter()
+                .flatten(),
+        )
+        .collect(),
         "withdraw" => vec![
             reason("Lý do rút đơn"),
             Input::new(
@@ -187,6 +196,49 @@ fn action_inputs(code: &str, p: &Petition, ctx: &DecisionContext, units: &UnitNa
     }
 }
 
+/// The figures of a decision or conclusion the result reports count (01/KQGQ, 02/KQGQ).
+const FIGURE_INPUTS: &[(&str, &str)] = &[
+    ("money_to_state_vnd", "Kiến nghị thu hồi cho Nhà nước: tiền (đồng)"),
+    ("land_to_state_m2", "Kiến nghị thu hồi cho Nhà nước: đất (m²)"),
+    ("money_returned_vnd", "Trả lại cho tổ chức, cá nhân: tiền (đồng)"),
+    ("land_returned_m2", "Trả lại cho tổ chức, cá nhân: đất (m²)"),
+    ("organisations_restored", "Số tổ chức được trả lại quyền lợi"),
+    ("individuals_restored", "Số cá nhân được trả lại quyền lợi"),
+    ("persons_disciplined", "Kiến nghị xử lý hành chính: số người"),
+    ("officials_disciplined", "… trong đó cán bộ, công chức, viên chức"),
+    ("cases_to_investigation", "Chuyển cơ quan điều tra: số vụ"),
+    ("persons_to_investigation", "Chuyển cơ quan điều tra: số người"),
+    ("officials_to_investigation", "… trong đó cán bộ, công chức, viên chức"),
+];
+
+fn figures_of(v: &dyn Fn(&str) -> String) -> Result<ResultFigures, String> {
+    let number = |name: &str| -> Result<u64, String> {
+        let raw = v(name).replace(['.', ' '], "");
+        if raw.is_empty() {
+            return Ok(0);
+        }
+        raw.parse::<u64>().map_err(|_| {
+            let label = FIGURE_INPUTS.iter().find(|(n, _)| *n == name).map_or(name, |(_, l)| l);
+            format!("“{label}” phải là số nguyên không âm.")
+        })
+    };
+    let count =
+        |name: &str| number(name).and_then(|n| u32::try_from(n).map_err(|_| "Số người, số vụ quá lớn.".to_owned()));
+    Ok(ResultFigures {
+        money_to_state_vnd: number("money_to_state_vnd")?,
+        land_to_state_m2: number("land_to_state_m2")?,
+        money_returned_vnd: number("money_returned_vnd")?,
+        land_returned_m2: number("land_returned_m2")?,
+        organisations_restored: count("organisations_restored")?,
+        individuals_restored: count("individuals_restored")?,
+        persons_disciplined: count("persons_disciplined")?,
+        officials_disciplined: count("officials_disciplined")?,
+        cases_to_investigation: count("cases_to_investigation")?,
+        persons_to_investigation: count("persons_to_investigation")?,
+        officials_to_investigation: count("officials_to_investigation")?,
+    })
+}
+
 /// The form's fields as a command.
 fn command_of(code: &str, form: &HashMap<String, String>, lookup_case: Option<Uuid>) -> Result<Command, String> {
     let v = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
@@ -221,6 +273,7 @@ fn command_of(code: &str, form: &HashMap<String, String>, lookup_case: Option<Uu
         "conclude" => Command::Conclude {
             outcome: Outcome::from_code(&v("outcome")).ok_or("Chọn kết quả giải quyết.")?,
             summary: required("summary", "tóm tắt quyết định, kết luận")?,
+            figures: figures_of(&v)?,
         },
         "start_enforcement" => Command::StartEnforcement { note: opt("note") },
         "close" => Command::Close { note: opt("note") },
