@@ -203,6 +203,88 @@ pub fn reception_log(unit: &str, period: &str, rows: &[ReceptionRow]) -> Result<
     build().map_err(|e| e.to_string())
 }
 
+/// A report table of TT 01/2024/TT-TTCP as its official form lays it out: form number and
+/// title, the period, the merged multi-row header built from the table's column groups, a
+/// row of column markers (A, B, 1, 2, …), one row per unit and the total row.
+pub fn report_table(
+    table: &donthu_reports::Table,
+    filled: &donthu_reports::Filled,
+    issuing_unit: &str,
+    period: &str,
+) -> Result<Vec<u8>, String> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        let f = Formats::new();
+        let bold_number = f.center.clone().set_bold();
+        let decimal = f.center.clone().set_num_format("#,##0.###");
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet_name(&table.code))?;
+        let columns = table.columns.len() as u16 + 2;
+        ws.write_string_with_format(0, 0, &table.form, &f.subtitle.clone().set_align(FormatAlign::Left))?;
+        ws.merge_range(1, 0, 1, columns - 1, &table.title, &f.title)?;
+        ws.merge_range(2, 0, 2, columns - 1, issuing_unit, &f.subtitle)?;
+        ws.merge_range(3, 0, 3, columns - 1, &format!("Kỳ báo cáo: {period}"), &f.subtitle)?;
+        let top = 5u32;
+        let depth = table.header_depth() as u32;
+        let bottom = top + depth - 1;
+        for (c, label, width) in [(0u16, "STT", 5.0), (1, "Đơn vị", 28.0)] {
+            if depth > 1 {
+                ws.merge_range(top, c, bottom, c, label, &f.header)?;
+            } else {
+                ws.write_string_with_format(top, c, label, &f.header)?;
+            }
+            ws.set_column_width(c, width)?;
+        }
+        for cell in table.header_cells() {
+            let (row, col) = (top + cell.row as u32, cell.first_column as u16 + 2);
+            let (last_row, last_col) = (row + cell.rows as u32 - 1, col + cell.columns as u16 - 1);
+            if (row, col) == (last_row, last_col) {
+                ws.write_string_with_format(row, col, &cell.label, &f.header)?;
+            } else {
+                ws.merge_range(row, col, last_row, last_col, &cell.label, &f.header)?;
+            }
+        }
+        for c in 0..table.columns.len() as u16 {
+            ws.set_column_width(c + 2, 11.0)?;
+        }
+        let markers = bottom + 1;
+        ws.write_string_with_format(markers, 0, "A", &f.number)?;
+        ws.write_string_with_format(markers, 1, "B", &f.number)?;
+        for column in &table.columns {
+            ws.write_number_with_format(markers, column.number as u16 + 1, f64::from(column.number), &f.number)?;
+        }
+        for (r, line) in filled.rows.iter().enumerate() {
+            let row = markers + 1 + r as u32;
+            let total = line.unit_id.is_none();
+            if total {
+                ws.write_string_with_format(row, 0, "", &f.center)?;
+                ws.write_string_with_format(row, 1, &line.label, &f.header)?;
+            } else {
+                ws.write_number_with_format(row, 0, (r + 1) as f64, &f.center)?;
+                ws.write_string_with_format(row, 1, &line.label, &f.cell)?;
+            }
+            for (c, (column, value)) in table.columns.iter().zip(&line.values).enumerate() {
+                let format = if total {
+                    &bold_number
+                } else if column.decimal {
+                    &decimal
+                } else {
+                    &f.center
+                };
+                ws.write_number_with_format(row, c as u16 + 2, *value, format)?;
+            }
+        }
+        ws.set_freeze_panes(markers + 1, 2)?;
+        wb.save_to_buffer()
+    };
+    build().map_err(|e| e.to_string())
+}
+
+/// A sheet name from a form code ("01/XLD" → "01-XLD"): Excel refuses slashes.
+pub fn sheet_name(code: &str) -> String {
+    code.replace(['/', '\\', '?', '*', '[', ']', ':'], "-")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +357,39 @@ mod tests {
         assert_eq!(cell(&range, 7, 4), "(bảo mật)");
         assert_eq!(cell(&range, 8, 12), "25/11/2026");
         assert_eq!(cell(&range, 9, 0), "", "nothing after the last petition");
+    }
+
+    #[test]
+    fn a_report_table_has_the_forms_merged_headers_markers_and_totals() {
+        use donthu_reports::{Period, PeriodKind, evaluate, shipped_tables};
+        let tables = shipped_tables();
+        let table = tables.iter().find(|t| t.code == "01/TCD").unwrap();
+        let period = Period::of(PeriodKind::Year, 2026, 0).unwrap();
+        let units = vec![(uuid::Uuid::from_u128(1), "Ban Tiếp công dân tỉnh".to_owned())];
+        let filled = evaluate(table, &period, &units, &[]);
+        let bytes = report_table(table, &filled, "Thanh tra tỉnh", &period.title()).unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range("01-TCD").unwrap();
+        assert_eq!(cell(&range, 0, 0), "Biểu số 01/TCD");
+        assert!(cell(&range, 3, 0).contains("15/12/2025"));
+        // Depth 5: header rows 5–9, markers on row 10, the unit on 11, the total on 12.
+        assert_eq!(cell(&range, 5, 1), "Đơn vị");
+        assert_eq!(cell(&range, 5, 2), "Tổng số");
+        assert_eq!(cell(&range, 6, 2), "Lượt");
+        assert_eq!(cell(&range, 5, 5), "Tiếp thường xuyên");
+        assert_eq!(cell(&range, 5, 13), "Tiếp định kỳ và đột xuất của Thủ trưởng");
+        assert_eq!(
+            (cell(&range, 10, 0), cell(&range, 10, 2), cell(&range, 10, 30)),
+            ("A".into(), "1".into(), "29".into())
+        );
+        assert_eq!(cell(&range, 11, 1), "Ban Tiếp công dân tỉnh");
+        assert_eq!((cell(&range, 12, 1), cell(&range, 12, 2)), ("Tổng cộng".into(), "0".into()));
+        let merged = wb.merge_cells_by_sheet_name("01-TCD").unwrap();
+        let spans: Vec<((u32, u32), (u32, u32))> = merged.iter().map(|d| (d.start, d.end)).collect();
+        assert!(spans.contains(&((5, 2), (5, 4))), "“Tổng số” spans its three columns: {spans:?}");
+        assert!(spans.contains(&((5, 5), (5, 12))), "regular reception spans columns 4–11");
+        assert!(spans.contains(&((5, 13), (5, 30))), "the head's sessions span columns 12–29");
+        assert!(spans.contains(&((6, 2), (9, 2))), "a leaf label reaches the last header row");
+        assert!(spans.contains(&((5, 0), (9, 0))));
     }
 }

@@ -9,7 +9,7 @@ pub mod table;
 
 pub use fact::Fact;
 pub use period::{Period, PeriodKind};
-pub use table::{Column, Formula, Measure, SHIPPED_TABLES, Table, parse_tables};
+pub use table::{Column, Formula, HeaderCell, Measure, SHIPPED_TABLES, Table, parse_tables};
 
 use std::collections::{BTreeSet, HashMap};
 use uuid::Uuid;

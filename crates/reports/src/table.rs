@@ -307,6 +307,17 @@ pub struct Column {
     pub formula: Formula,
 }
 
+/// One cell of a table's header: its label and the block of header rows and columns it
+/// covers (column indexes count the table's columns from 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderCell {
+    pub label: String,
+    pub row: usize,
+    pub first_column: usize,
+    pub columns: usize,
+    pub rows: usize,
+}
+
 /// An identity: every side is a sum of columns, and all sides are equal on every row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -356,6 +367,53 @@ impl Table {
     /// How many header rows the table needs.
     pub fn header_depth(&self) -> usize {
         self.columns.iter().map(|c| c.header.len()).max().unwrap_or(1)
+    }
+
+    /// The cells of the multi-row header, row by row and left to right: a group label spans
+    /// the consecutive columns of its group; a column's own label reaches down to the last
+    /// header row.
+    pub fn header_cells(&self) -> Vec<HeaderCell> {
+        let depth = self.header_depth();
+        let mut cells = Vec::new();
+        for level in 0..depth {
+            let mut i = 0;
+            while i < self.columns.len() {
+                let header = &self.columns[i].header;
+                if header.len() <= level {
+                    i += 1;
+                    continue;
+                }
+                if level + 1 == header.len() {
+                    cells.push(HeaderCell {
+                        label: header[level].clone(),
+                        row: level,
+                        first_column: i,
+                        columns: 1,
+                        rows: depth - level,
+                    });
+                    i += 1;
+                    continue;
+                }
+                let prefix = &header[..=level];
+                let mut end = i;
+                while let Some(next) = self.columns.get(end + 1).map(|c| &c.header) {
+                    if next.len() > level + 1 && &next[..=level] == prefix {
+                        end += 1;
+                    } else {
+                        break;
+                    }
+                }
+                cells.push(HeaderCell {
+                    label: header[level].clone(),
+                    row: level,
+                    first_column: i,
+                    columns: end - i + 1,
+                    rows: 1,
+                });
+                i = end + 1;
+            }
+        }
+        cells
     }
 
     /// The counting columns a column stands for (itself, or the leaves of a sum).

@@ -528,6 +528,7 @@ impl Store for PostgresStore {
                  AND ($15::uuid IS NULL OR assigned_to = $15)
                  AND ($16::date IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d
                      WHERE d.petition_id = p.id AND d.state = 'open') <= $16)
+                 AND ($20::uuid[] IS NULL OR id = ANY($20))
                  AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
                      WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
                        AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
@@ -554,7 +555,8 @@ impl Store for PostgresStore {
             f.due_by,
             by_deadline,
             limit,
-            offset
+            offset,
+            f.ids.as_deref()
         )
         .fetch_all(&self.pool)
         .await

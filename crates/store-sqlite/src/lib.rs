@@ -100,6 +100,7 @@ struct FilterParams {
     ref_seq: Option<i64>,
     ref_year: Option<i64>,
     assigned_to: Option<Hyphenated>,
+    ids: Option<String>,
 }
 
 impl FilterParams {
@@ -116,6 +117,7 @@ impl FilterParams {
             ref_seq: f.reference.map(|r| i64::from(r.0)),
             ref_year: f.reference.map(|r| i64::from(r.1)),
             assigned_to: oh(f.assigned_to),
+            ids: f.ids.as_ref().map(|ids| to_json(&ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())),
         }
     }
 }
@@ -565,6 +567,7 @@ impl Store for SqliteStore {
                  AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
                  AND (?18 IS NULL OR assigned_to = ?18)
                  AND (?19 IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open') <= ?19)
+                 AND (?20 IS NULL OR id IN (SELECT value FROM json_each(?20)))
                  AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
                      WHERE instr(' ' || content_folded, ' ' || t.value) = 0
                        AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
@@ -593,7 +596,8 @@ impl Store for SqliteStore {
             limit,
             offset,
             w.assigned_to,
-            f.due_by
+            f.due_by,
+            w.ids
         )
         .fetch_all(&self.pool)
         .await

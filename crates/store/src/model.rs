@@ -217,6 +217,8 @@ pub struct PetitionFilter {
     pub terms: Vec<String>,
     /// A reference number's sequence and year ("15/2026").
     pub reference: Option<(u32, i32)>,
+    /// Only these petitions (a report cell's drill-down); used by lists, not counts.
+    pub ids: Option<Vec<Uuid>>,
     pub order: ListOrder,
     /// Page size; at most 500.
     pub limit: u32,

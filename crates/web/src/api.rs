@@ -651,6 +651,7 @@ async fn list_petitions(
         received_to: q.received_to,
         terms: search.terms,
         reference: search.reference,
+        ids: None,
         order: match q.order {
             Some(ListOrderParam::Deadline) => ListOrder::Deadline,
             _ => ListOrder::Newest,

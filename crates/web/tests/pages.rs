@@ -895,3 +895,62 @@ async fn registers_export_to_excel_within_scope_and_without_denouncers() {
     assert_eq!(visits[0][7], "UBND xã Tân Lập", "column (8): the body that resolved it before");
     assert_eq!(visits[0][3], "001203012345");
 }
+
+/// The hrefs of the links in a page whose address starts with `prefix`, unescaped.
+fn links(html: &str, prefix: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.starts_with(prefix))
+        .map(|href| href.replace("&amp;", "&").replace("&#38;", "&").replace("&#x2f;", "/"))
+        .collect()
+}
+
+#[tokio::test]
+async fn statutory_reports_count_within_scope_and_drill_down_to_the_petitions() {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    contract::register(s, &w.office_officer, contract::complaint(&w.office)).await;
+    let mut c = signed_in(&app, "hung").await;
+
+    let page = c.get("/bao-cao?bieu=01%2FXLD&ky=year&nam=2026").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN") && page.body.contains("15/12/2025"));
+    assert!(page.body.contains("Ban Nội chính Tỉnh ủy"));
+    assert!(!page.body.contains("Văn phòng Tỉnh ủy</th>"), "another unit's row is not shown");
+    assert!(page.body.contains("✓ Cột 1 = 4 + 5") && !page.body.contains("✗"), "the identities hold");
+    // Column 3 (received in the period) of the board's row counts its three letters.
+    let all = links(&page.body, "/bao-cao/chi-tiet");
+    let received = all.iter().find(|l| l.contains("cot=3&don-vi=")).unwrap_or_else(|| panic!("{all:?}")).clone();
+    let list = c.get(&received).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("<span id=\"so-don\">3</span>"), "{}", list.body);
+    assert_eq!(list.body.matches("href=\"/don/").count(), 3);
+    assert!(list.body.contains("(bảo mật)") && !list.body.contains("Bích Ngọc"), "no denouncer in a drill-down");
+    let other_unit = format!("/bao-cao/chi-tiet?bieu=01%2FXLD&ky=year&nam=2026&cot=3&don-vi={}", w.office.id);
+    assert_eq!(c.get(&other_unit).await.status, StatusCode::NOT_FOUND);
+
+    let bad = c.get("/bao-cao?bieu=01%2FXLD&ky=month&nam=2026&thang=13").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("Tháng báo cáo phải từ 1 đến 12."));
+
+    let req = c
+        .http
+        .get(format!("{}/bao-cao/bieu.xlsx?bieu=01%2FXLD&ky=year&nam=2026", c.base))
+        .header("cookie", c.cookie_header());
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let range = wb.worksheet_range("01-XLD").unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][0], "Biểu số 01/XLD");
+    let board = rows.iter().find(|r| r[1] == "Ban Nội chính Tỉnh ủy").expect("the board's row");
+    assert_eq!((board[2].as_str(), board[4].as_str()), ("3", "3"), "total and received this period");
+    let total = rows.iter().find(|r| r[1] == "Tổng cộng").expect("the total row");
+    assert_eq!(total[4], "3");
+}

@@ -53,7 +53,8 @@ fn period(filter: &PetitionFilter) -> String {
     }
 }
 
-fn xlsx(bytes: Result<Vec<u8>, String>, file_name: &str) -> Response {
+/// A spreadsheet as a download, or the error page when it could not be made.
+pub(super) fn xlsx(bytes: Result<Vec<u8>, String>, file_name: &str) -> Response {
     match bytes {
         Ok(bytes) => (
             [

@@ -9,6 +9,7 @@ pub mod exports;
 pub mod intake;
 pub mod petition;
 pub mod portal;
+pub mod reports;
 pub mod session;
 pub mod worklist;
 
@@ -55,6 +56,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/vu-viec/{id}", get(petition::case_page))
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/xuat/so-theo-doi-don.xlsx", get(exports::register))
+        .route("/bao-cao", get(reports::page))
+        .route("/bao-cao/bieu.xlsx", get(reports::export))
+        .route("/bao-cao/chi-tiet", get(reports::drill))
         .route("/xuat/so-tiep-cong-dan.xlsx", get(exports::reception_log))
         .route("/tai-khoan", get(account::page).post(account::change_password))
         .route("/tai-khoan/xac-thuc-hai-lop", post(account::second_factor))

@@ -190,6 +190,7 @@ pub fn filter_of(params: &ListParams, official: &Official, search_mode: bool) ->
         received_to,
         terms: query.terms,
         reference: query.reference,
+        ids: None,
         order: if search_mode { ListOrder::Newest } else { ListOrder::Deadline },
         limit: PAGE_SIZE,
         offset: params.page.saturating_mul(PAGE_SIZE),
