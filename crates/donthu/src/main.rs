@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod import;
 mod units_csv;
 
 use anyhow::{Context, bail};
@@ -100,6 +101,30 @@ enum Command {
     },
     /// Nạp dữ liệu mẫu của một tỉnh vào cơ sở dữ liệu trống và in các tài khoản mẫu
     Demo,
+    /// Nhập sổ đơn thư cũ từ tệp Excel (.xlsx) vào sổ của một đơn vị
+    Import {
+        /// Tệp Excel; dòng đầu tiên có dữ liệu là dòng tiêu đề
+        #[arg(value_name = "TỆP")]
+        file: std::path::PathBuf,
+        /// Mã đơn vị nhận các đơn
+        #[arg(long, value_name = "MÃ")]
+        unit: String,
+        /// Tên đăng nhập của cán bộ thực hiện (ghi vào quá trình xử lý)
+        #[arg(long = "as", value_name = "TÊN_ĐĂNG_NHẬP")]
+        username: String,
+        /// Chỉ kiểm tra, không nhập
+        #[arg(long)]
+        dry_run: bool,
+        /// Nhập các dòng hợp lệ và bỏ qua các dòng lỗi
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Nơi ghi danh sách lỗi (mặc định: cạnh tệp nhập, đuôi .loi.xlsx)
+        #[arg(long, value_name = "TỆP")]
+        errors: Option<std::path::PathBuf>,
+        /// Ghép cột, dạng trường=Tiêu đề cột (ví dụ received_on="Ngày nhận"); lặp lại được
+        #[arg(long = "column", value_name = "TRƯỜNG=CỘT")]
+        columns: Vec<String>,
+    },
     /// Lịch làm việc, âm lịch và thời hạn theo luật
     Calendar {
         #[command(subcommand)]
@@ -314,6 +339,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
         Command::Demo => demo::run(&*store).await?,
+        Command::Import { file, unit, username, dry_run, skip_bad_rows, errors, columns } => {
+            import::run(&*store, import::ImportArgs { file, unit, username, dry_run, skip_bad_rows, errors, columns })
+                .await?
+        }
         Command::Calendar { command } => calendar(&*store, command).await?,
     }
     Ok(())

@@ -90,7 +90,7 @@ pub fn evaluate(table: &Table, period: &Period, units: &[(Uuid, String)], facts:
             }
         })
         .collect();
-    let totals = (0..table.columns.len()).map(|i| rows.iter().map(|r| r.values[i]).sum()).collect();
+    let totals = (0..table.columns.len()).map(|i| rows.iter().map(|r| r.values[i]).sum::<f64>() + 0.0).collect();
     rows.push(Row { unit_id: None, label: "Tổng cộng".into(), values: totals });
     let mut violations = Vec::new();
     for row in &rows {
@@ -119,6 +119,7 @@ pub fn drill_down(table: &Table, column: u32, period: &Period, unit: Option<Uuid
 /// A value as the tables print it: whole numbers without decimals, money with up to three
 /// (million đồng), a Vietnamese decimal comma.
 pub fn format_value(value: f64) -> String {
+    let value = value + 0.0;
     if value.fract().abs() < 1e-9 {
         format!("{value:.0}")
     } else {

@@ -79,6 +79,11 @@ impl Measure {
 
     /// Adds up the matching facts.
     pub fn measure(self, facts: &[&Fact], period: &Period) -> f64 {
+        // An empty float sum is -0.0; adding 0.0 makes it the 0 officials expect to read.
+        self.raw(facts, period) + 0.0
+    }
+
+    fn raw(self, facts: &[&Fact], period: &Period) -> f64 {
         let sum = |f: fn(&Fact) -> f64| facts.iter().map(|x| f(x)).sum::<f64>();
         match self {
             Measure::Petitions => facts.len() as f64,

@@ -274,3 +274,14 @@ fn a_small_register_by_hand() {
     assert_eq!((v[24], v[25]), (0.0, 1.0), "decided a day after the deadline");
     assert!(kqgq.violations.is_empty());
 }
+
+#[test]
+fn values_print_as_officials_write_them() {
+    use donthu_reports::format_value;
+    assert_eq!(format_value(-0.0), "0");
+    assert_eq!(format_value(12.0), "12");
+    assert_eq!(format_value(125.5), "125,5");
+    assert_eq!(format_value(0.125), "0,125");
+    let empty = evaluate(&shipped_tables()[0], &periods()[0], &units(), &[]);
+    assert!(empty.rows.iter().flat_map(|r| &r.values).all(|v| v.is_sign_positive()), "no -0 in an empty table");
+}

@@ -1155,6 +1155,37 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn import_mapping(&self, unit_id: Uuid) -> Result<Option<std::collections::BTreeMap<String, String>>> {
+        let row = sqlx::query!("SELECT mapping_json FROM import_mappings WHERE unit_id = $1", unit_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| rows::from_json("import mapping", &r.mapping_json)).transpose()
+    }
+
+    async fn save_import_mapping(
+        &self,
+        unit_id: Uuid,
+        mapping: &std::collections::BTreeMap<String, String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let json = rows::to_json(mapping);
+        sqlx::query!(
+            "INSERT INTO import_mappings (unit_id, mapping_json, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (unit_id) DO UPDATE SET mapping_json = excluded.mapping_json,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            unit_id,
+            json,
+            actor,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         ops::add_attachment(self.begin_write().await?, a, actor).await
     }

@@ -1213,6 +1213,38 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn import_mapping(&self, unit_id: Uuid) -> Result<Option<std::collections::BTreeMap<String, String>>> {
+        let unit = h(unit_id);
+        let row = sqlx::query!("SELECT mapping_json FROM import_mappings WHERE unit_id = ?1", unit)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| from_json("import mapping", &r.mapping_json)).transpose()
+    }
+
+    async fn save_import_mapping(
+        &self,
+        unit_id: Uuid,
+        mapping: &std::collections::BTreeMap<String, String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (unit, json, by) = (h(unit_id), to_json(mapping), h(actor));
+        sqlx::query!(
+            "INSERT INTO import_mappings (unit_id, mapping_json, updated_by, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (unit_id) DO UPDATE SET mapping_json = excluded.mapping_json,
+                updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            unit,
+            json,
+            by,
+            now
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
     async fn add_attachment(&self, a: &Attachment, actor: Uuid) -> Result<()> {
         ops::add_attachment(self.begin_write().await?, a, actor).await
     }

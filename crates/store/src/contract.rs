@@ -62,7 +62,8 @@ macro_rules! contract_tests {
             a_head_assigns_petitions_to_officials,
             office_versions_of_letter_templates_are_kept,
             issued_documents_are_numbered_stored_and_logged,
-            report_facts_follow_the_register_and_the_timeline
+            report_facts_follow_the_register_and_the_timeline,
+            legacy_imports_are_idempotent_and_mappings_kept_per_unit
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1129,9 +1130,10 @@ pub async fn issued_documents_are_numbered_stored_and_logged(store: Arc<dyn Stor
         symbol: symbol.into(),
         title: "Phiếu chuyển đơn".into(),
         file_name: "phieu-chuyen-don.docx".into(),
+        content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document".into(),
         sealed,
     };
-    let render = |number: &str| format!("Số: {number}").into_bytes();
+    let render = |number: &str| Ok(format!("Số: {number}").into_bytes());
     let first = s.issue_document(new("PC", false), &blobs, &sealer, &render, w.officer.id, now()).await.unwrap();
     let second = s.issue_document(new("", true), &blobs, &sealer, &render, w.officer.id, now()).await.unwrap();
     assert_eq!(
@@ -1139,8 +1141,12 @@ pub async fn issued_documents_are_numbered_stored_and_logged(store: Arc<dyn Stor
         ("1/PC-BNC", "2/BNC"),
         "one sequence per unit and year"
     );
+    let broken = |_: &str| -> Result<Vec<u8>, String> { Err("máy in hỏng".into()) };
+    assert!(s.issue_document(new("PC", false), &blobs, &sealer, &broken, w.officer.id, now()).await.is_err());
     let listed = s.documents(id).await.unwrap();
-    assert_eq!(listed, vec![first.clone(), second.clone()]);
+    assert_eq!(listed, vec![first.clone(), second.clone()], "a failed rendering issues nothing");
+    let third = s.issue_document(new("PC", false), &blobs, &sealer, &render, w.officer.id, now()).await.unwrap();
+    assert_eq!(third.number, "3/PC-BNC", "and uses no number");
     let files = s.attachments(id).await.unwrap();
     let file = files.iter().find(|a| a.id == first.attachment_id).unwrap();
     assert!(!file.sealed);
@@ -1153,7 +1159,7 @@ pub async fn issued_documents_are_numbered_stored_and_logged(store: Arc<dyn Stor
     );
     let events = s.events(id).await.unwrap();
     let issued: Vec<_> = events.iter().filter(|e| e.action == "issue_document").collect();
-    assert_eq!(issued.len(), 2);
+    assert_eq!(issued.len(), 3);
     assert_eq!(issued[0].details.as_ref().unwrap()["number"], "1/PC-BNC");
     // Another unit has its own sequence.
     let other = register(s, &w.office_officer, complaint(&w.office)).await;
@@ -1625,4 +1631,47 @@ pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn St
     assert!(mine.iter().all(|f| f.unit_id == w.internal_affairs.id) && mine.len() == 4);
     // Nothing received after the period's end is read.
     assert!(s.report_facts(&Scope::All, date(2026, 10, 31)).await.unwrap().iter().all(|f| f.petition_id == waiting));
+}
+
+pub async fn legacy_imports_are_idempotent_and_mappings_kept_per_unit(store: Arc<dyn Store>) {
+    use service::ImportOutcome;
+    let s = &*store;
+    let w = world(s).await;
+    let old = |content: &str| NewPetition {
+        received_on: date(2019, 3, 15),
+        written_on: None,
+        content: content.into(),
+        ..complaint(&w.internal_affairs)
+    };
+    let rows = vec![
+        (old("Khiếu nại việc thu hồi đất năm 2019."), "import:a".to_owned()),
+        (denunciation(&w.internal_affairs), "import:b".to_owned()),
+    ];
+    let mut seen = Vec::new();
+    let first = service::import_petitions(s, &w.officer, &rows, now(), &mut |n| seen.push(n)).await.unwrap();
+    assert_eq!(seen, vec![1, 2], "progress is reported row by row");
+    assert!(first.iter().all(|o| matches!(o, ImportOutcome::Created(_))), "{first:?}");
+    let count = || async { s.count_petitions(&Scope::All, &PetitionFilter::default()).await.unwrap() };
+    assert_eq!(count().await, 2);
+    let again = service::import_petitions(s, &w.officer, &rows, now(), &mut |_| {}).await.unwrap();
+    assert!(again.iter().all(|o| matches!(o, ImportOutcome::AlreadyImported(_))), "{again:?}");
+    assert_eq!(count().await, 2, "re-importing creates nothing new");
+    let ImportOutcome::Created(sealed) = first[1] else { unreachable!() };
+    let stored = s.petition(sealed, &Scope::All).await.unwrap().unwrap();
+    assert!(matches!(stored.petitioner, PetitionerView::Sealed), "an imported denouncer is sealed like any other");
+    let changed = vec![(old("Nội dung khác hẳn."), "import:a".to_owned())];
+    let refused = service::import_petitions(s, &w.officer, &changed, now(), &mut |_| {}).await.unwrap();
+    assert!(matches!(&refused[0], ImportOutcome::Refused(why) if why.contains("nội dung khác")), "{refused:?}");
+    // Another unit's officer may not import into this unit.
+    let theirs = service::import_petitions(s, &w.office_officer, &rows[..1], now(), &mut |_| {}).await.unwrap();
+    assert!(matches!(&theirs[0], ImportOutcome::Refused(why) if why.contains("không có quyền")), "{theirs:?}");
+
+    assert_eq!(s.import_mapping(w.internal_affairs.id).await.unwrap(), None);
+    let mut mapping = std::collections::BTreeMap::new();
+    mapping.insert("received_on".to_owned(), "Ngày nhận".to_owned());
+    s.save_import_mapping(w.internal_affairs.id, &mapping, w.officer.id, now()).await.unwrap();
+    mapping.insert("content".to_owned(), "Nội dung".to_owned());
+    s.save_import_mapping(w.internal_affairs.id, &mapping, w.officer.id, now()).await.unwrap();
+    assert_eq!(s.import_mapping(w.internal_affairs.id).await.unwrap(), Some(mapping));
+    assert_eq!(s.import_mapping(w.office.id).await.unwrap(), None, "per unit");
 }

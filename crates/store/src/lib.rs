@@ -233,6 +233,18 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
 
+    // --- legacy imports ---------------------------------------------------------------------
+
+    /// The column mapping the unit last imported with (field code → column header).
+    async fn import_mapping(&self, unit_id: Uuid) -> Result<Option<std::collections::BTreeMap<String, String>>>;
+    async fn save_import_mapping(
+        &self,
+        unit_id: Uuid,
+        mapping: &std::collections::BTreeMap<String, String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
     // --- reminders ---------------------------------------------------------------------
 
     /// Sends the reminders due now — on working days in office hours only — each

@@ -561,17 +561,20 @@ pub struct NewDocument {
     pub symbol: String,
     pub title: String,
     pub file_name: String,
+    /// The file's format: PDF to sign and keep, DOCX to edit before signing.
+    pub content_type: String,
     /// Seal the file: it names a denouncer.
     pub sealed: bool,
 }
 
-/// Prints a document once its number is known (the store gives the number).
+/// Prints a document once its number is known (the store gives the number). A failure
+/// issues nothing and uses no number.
 pub trait RenderDocument: Send + Sync {
-    fn render(&self, number: &str) -> Vec<u8>;
+    fn render(&self, number: &str) -> Result<Vec<u8>, String>;
 }
 
-impl<F: Fn(&str) -> Vec<u8> + Send + Sync> RenderDocument for F {
-    fn render(&self, number: &str) -> Vec<u8> {
+impl<F: Fn(&str) -> Result<Vec<u8>, String> + Send + Sync> RenderDocument for F {
+    fn render(&self, number: &str) -> Result<Vec<u8>, String> {
         self(number)
     }
 }

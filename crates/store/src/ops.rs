@@ -599,10 +599,10 @@ pub async fn issue_document<T: Tx>(
     let year = i64::from(chrono::Datelike::year(&vietnam_today(now)));
     let seq = tx.next_document_number(new.unit_id, year).await?;
     let number = document_number(seq, &new.symbol, &unit_code);
-    let bytes = render.render(&number);
+    let bytes = render.render(&number).map_err(|e| StoreError::Backend(format!("document rendering: {e}")))?;
     let sha256 = hex::encode(sha2::Sha256::digest(&bytes));
     let attachment_id = Uuid::new_v4();
-    let content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let content_type = new.content_type.as_str();
     let (stored, file_name, stored_type) = if new.sealed {
         let sealed = sealer.seal_document(attachment_id, &new.file_name, content_type, &bytes);
         (sealed, rows::SEALED_DOCUMENT_NAME.to_owned(), "application/octet-stream".to_owned())

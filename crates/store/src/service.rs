@@ -187,3 +187,52 @@ pub async fn reveal_identity(
     store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found)?;
     store.reveal_identity(petition_id, user.id, reason.trim(), now).await
 }
+
+/// What became of one row of a legacy register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created(Uuid),
+    /// An earlier import of the same row registered it: nothing new.
+    AlreadyImported(Uuid),
+    /// Refused for a reason the official can act on (in Vietnamese).
+    Refused(String),
+}
+
+/// Registers the rows of a legacy register through intake's own path (validation, roles,
+/// reference numbers, sealing of denouncers), each under its row key, so importing the
+/// same file again creates nothing new and a row whose content changed since is refused.
+/// `progress` hears how many rows are done. A database failure stops the import; what
+/// was registered stays, and running it again completes it.
+pub async fn import_petitions(
+    store: &dyn Store,
+    user: &User,
+    rows: &[(donthu_core::petition::NewPetition, String)],
+    now: DateTime<Utc>,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<Vec<ImportOutcome>> {
+    use sha2::Digest;
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for (i, (petition, key)) in rows.iter().enumerate() {
+        let digest = hex::encode(sha2::Sha256::digest(serde_json::to_vec(petition).unwrap_or_default()));
+        let intake = Intake {
+            petition: petition.clone(),
+            case_id: None,
+            recorded_by: Some(user.id),
+            tracking_digest: None,
+            attachments: Vec::new(),
+            idempotency: Some(IdempotencyKey { scope: "import".into(), key: key.clone(), request_digest: digest }),
+        };
+        outcomes.push(match register(store, user, intake, now).await {
+            Ok(r) if r.created => ImportOutcome::Created(r.petition_id),
+            Ok(r) => ImportOutcome::AlreadyImported(r.petition_id),
+            Err(StoreError::Domain(e)) if e.code == ErrorCode::IdempotencyKeyReused => ImportOutcome::Refused(
+                "Đơn này đã được nhập trước đây với nội dung khác (cùng số đơn trong sổ cũ).".into(),
+            ),
+            Err(StoreError::Domain(e)) => ImportOutcome::Refused(e.message),
+            Err(StoreError::VersionConflict) => ImportOutcome::Refused("Đơn đang được người khác sửa.".into()),
+            Err(e @ StoreError::Backend(_)) => return Err(e),
+        });
+        progress(i + 1);
+    }
+    Ok(outcomes)
+}

@@ -780,13 +780,14 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
     let denunciation = contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
     let mut c = signed_in(&app, "lan").await;
     let token = csrf_of(&c.get(&format!("/don/{complaint}")).await.body);
-    let issue = |id: uuid::Uuid, template: &'static str| {
+    let issue = |id: uuid::Uuid, template: &'static str, format: &'static str| {
         let token = token.clone();
         (
             format!("/don/{id}/van-ban"),
             [
                 ("_csrf", token),
                 ("template", template.to_owned()),
+                ("format", format.to_owned()),
                 ("don_vi_nhan", "UBND xã Tân Lập".to_owned()),
                 ("han_tra_loi", "10".to_owned()),
                 ("nguoi_ky", "Trần Văn Hùng".to_owned()),
@@ -794,7 +795,7 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
             ],
         )
     };
-    let (path, form) = issue(complaint, "phieu_chuyen_don");
+    let (path, form) = issue(complaint, "phieu_chuyen_don", "pdf");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = c.post(&path, &form).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -808,8 +809,9 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
         .send()
         .await
         .unwrap();
+    assert_eq!(download.headers()["content-type"], "application/pdf");
     let bytes = download.bytes().await.unwrap();
-    let text = donthu_documents::docx::docx_text(&bytes).unwrap();
+    let text = donthu_pdf::pdf_text(&bytes).unwrap();
     for expected in [
         "Số: 1/PC-BNC",
         "PHIẾU CHUYỂN ĐƠN",
@@ -821,17 +823,23 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
     // A denunciation's forwarding slip names no one; the notice to the denouncer is the custodian's.
-    let (path, form) = issue(denunciation, "phieu_chuyen_don");
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(c.post(&path, &form).await.status, StatusCode::SEE_OTHER);
-    let slip = s.documents(denunciation).await.unwrap().pop().unwrap();
-    let file = s.attachments(denunciation).await.unwrap().into_iter().find(|a| a.id == slip.attachment_id).unwrap();
-    assert!(!file.sealed);
-    let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &file.sha256).await.unwrap().unwrap();
-    let text = donthu_documents::docx::docx_text(&bytes).unwrap();
-    assert!(!text.contains("Bích Ngọc") && !text.contains("079090001234"), "{text}");
-    assert!(text.contains("danh tính được giữ bí mật") && text.contains("2/PC-BNC"));
-    let (path, form) = issue(denunciation, "tb_thu_ly_nguoi_to_cao_05");
+    for (format, number) in [("docx", "2/PC-BNC"), ("pdf", "3/PC-BNC")] {
+        let (path, form) = issue(denunciation, "phieu_chuyen_don", format);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(c.post(&path, &form).await.status, StatusCode::SEE_OTHER);
+        let slip = s.documents(denunciation).await.unwrap().pop().unwrap();
+        let file = s.attachments(denunciation).await.unwrap().into_iter().find(|a| a.id == slip.attachment_id).unwrap();
+        assert!(!file.sealed);
+        let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &file.sha256).await.unwrap().unwrap();
+        let text = if format == "docx" {
+            donthu_documents::docx::docx_text(&bytes).unwrap()
+        } else {
+            donthu_pdf::pdf_text(&bytes).unwrap()
+        };
+        assert!(!text.contains("Bích Ngọc") && !text.contains("079090001234"), "{text}");
+        assert!(text.contains("danh tính được giữ bí mật") && text.contains(number), "{format}: {text}");
+    }
+    let (path, form) = issue(denunciation, "tb_thu_ly_nguoi_to_cao_05", "pdf");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(c.post(&path, &form).await.status, StatusCode::FORBIDDEN);
     let mut custodian = signed_in(&app, "bao").await;

@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/xuat/so-theo-doi-don.xlsx", get(exports::register))
         .route("/bao-cao", get(reports::page))
-        .route("/bao-cao/bieu.xlsx", get(reports::export))
+        .route("/bao-cao/{file}", get(reports::export))
         .route("/bao-cao/chi-tiet", get(reports::drill))
         .route("/xuat/so-tiep-cong-dan.xlsx", get(exports::reception_log))
         .route("/tai-khoan", get(account::page).post(account::change_password))

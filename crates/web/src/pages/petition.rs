@@ -969,11 +969,16 @@ pub async fn issue_document(
         signer_title: values.get("chuc_vu_nguoi_ky").cloned().unwrap_or_else(|| "THỦ TRƯỞNG ĐƠN VỊ".into()),
         signer_name: values.get("nguoi_ky").cloned().unwrap_or_default(),
     };
+    // PDF to sign and keep as issued; DOCX for officials who edit before signing.
+    let docx = form.get("format").is_some_and(|f| f == "docx");
+    let (extension, content_type) = if docx {
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    } else {
+        ("pdf", "application/pdf")
+    };
     let render = move |number: &str| {
-        donthu_documents::docx::docx(
-            &donthu_documents::docx::Issue { number: number.to_owned(), ..issue.clone() },
-            &letter,
-        )
+        let issue = donthu_documents::docx::Issue { number: number.to_owned(), ..issue.clone() };
+        if docx { Ok(donthu_documents::docx::docx(&issue, &letter)) } else { donthu_pdf::letter(&issue, &letter) }
     };
     let new = donthu_store::model::NewDocument {
         petition_id: id,
@@ -981,7 +986,8 @@ pub async fn issue_document(
         template_code: template.code.clone(),
         symbol: template.symbol.clone(),
         title: template.name.clone(),
-        file_name: format!("{}-{}.docx", template.code, p.reference.to_string().replace('/', "-")),
+        file_name: format!("{}-{}.{extension}", template.code, p.reference.to_string().replace('/', "-")),
+        content_type: content_type.to_owned(),
         sealed,
     };
     let doc = state.store.issue_document(new, &*state.blobs, &state.sealer, &render, user.id, Utc::now()).await?;

@@ -7,9 +7,9 @@ use super::worklist::Opt;
 use super::{Layout, PageError, UnitNames, dmy, error_page, parse_date, render, today, url_encode};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use donthu_store::model::{ListOrder, PetitionFilter, Scope};
 use donthu_store::reports::{self, Fact, Filled, Period, PeriodKind, Table};
@@ -174,6 +174,7 @@ struct ReportPage {
     rows: Vec<BodyRow>,
     identities: Vec<IdentityLine>,
     export_url: String,
+    pdf_url: String,
 }
 
 fn table_options(tables: &[Table], chosen: &Table) -> Vec<Opt> {
@@ -247,6 +248,7 @@ pub async fn page(
         rows: Vec::new(),
         identities: Vec::new(),
         export_url: format!("/bao-cao/bieu.xlsx?{query}"),
+        pdf_url: format!("/bao-cao/bieu.pdf?{query}"),
     };
     match computed {
         Err(e) => page.error = Some(e),
@@ -278,12 +280,18 @@ pub async fn page(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// `/bao-cao/bieu.xlsx`: the table as its official Excel form.
+/// `/bao-cao/bieu.xlsx` and `/bao-cao/bieu.pdf`: the table as its official form.
 pub async fn export(
     State(state): State<AppState>,
     official: Official,
+    Path(file): Path<String>,
     Query(params): Query<ReportParams>,
 ) -> Result<Response, PageError> {
+    let pdf = match file.as_str() {
+        "bieu.pdf" => true,
+        "bieu.xlsx" => false,
+        _ => return Err(PageError::NotFound),
+    };
     let c = match compute(&state, &official, &params).await? {
         Ok(c) => c,
         Err(e) => return Ok(error_page(StatusCode::BAD_REQUEST, &e)),
@@ -291,8 +299,25 @@ pub async fn export(
     let table = params.table(&c.tables);
     let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
     let issuer = issuing_unit(&official, &c.names);
-    let file_name = format!("Bieu-{}-{}-{}.xlsx", donthu_exports::sheet_name(&table.code), c.period.from, c.period.to);
-    Ok(super::exports::xlsx(donthu_exports::report_table(table, &filled, &issuer, &c.period.title()), &file_name))
+    let name = format!("Bieu-{}-{}-{}", donthu_exports::sheet_name(&table.code), c.period.from, c.period.to);
+    if pdf {
+        return Ok(match donthu_pdf::report(table, &filled, &issuer, &c.period.title()) {
+            Ok(bytes) => (
+                [
+                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.pdf\"")),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "report PDF failed");
+                error_page(StatusCode::INTERNAL_SERVER_ERROR, "Không tạo được tệp PDF.")
+            }
+        });
+    }
+    let bytes = donthu_exports::report_table(table, &filled, &issuer, &c.period.title());
+    Ok(super::exports::xlsx(bytes, &format!("{name}.xlsx")))
 }
 
 /// The unit a report is made by: the official's first unit.
