@@ -31,7 +31,7 @@ fn legacy_register() -> Vec<u8> {
     // Row 2: good, date as an Excel date, CCCD 001203012345 typed as a number.
     ws.write_number(1, 0, 1.0).unwrap();
     ws.write_string(1, 1, "12/2019").unwrap();
-    ws.write_datetime_with_format(1, 2, &ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date).unwrap();
+    ws.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date).unwrap();
     ws.write_string(1, 3, "Nguyễn Văn An").unwrap();
     ws.write_string(1, 4, "Thôn Đông, xã Tân Lập").unwrap();
     ws.write_number(1, 5, 1203012345.0).unwrap();
