@@ -281,3 +281,32 @@ fn the_calendar_commands() {
     let unknown = donthu(&dir.0, &["calendar", "due", "--rule", "nope", "--from", "2026-10-01"], None);
     assert!(!unknown.status.success() && text(&unknown).contains("visit.answer"));
 }
+
+#[test]
+fn a_legacy_register_imports_from_the_command_line_once() {
+    let dir = scratch();
+    set_up(&dir.0);
+    std::fs::write(dir.0.join("so-don-2019.xlsx"), donthu_import::sample_register()).unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "so-don-2019.xlsx", "--unit", "BNC", "--as", "lan"];
+        args.extend_from_slice(extra);
+        donthu(&dir.0, &args, None)
+    };
+    let dry = import(&["--dry-run"]);
+    assert!(dry.status.success(), "{}", text(&dry));
+    assert!(text(&dry).contains("Dòng hợp lệ: 2 · dòng lỗi: 3") && text(&dry).contains("Chạy thử"), "{}", text(&dry));
+    assert!(text(&dry).contains("Dòng 3, cột “Ngày nhận đơn”"), "{}", text(&dry));
+    let report = std::fs::read(dir.0.join("so-don-2019.loi.xlsx")).expect("the errors are written as Excel");
+    // Five errors in three rows: the date, the name, and the kind and the CCCD of row 6.
+    assert_eq!(donthu_import::read_sheet(&report).unwrap().rows.len(), 1 + 5, "a header and one line per error");
+
+    let refused = import(&[]);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("không nhập đơn nào"), "{}", text(&refused));
+
+    let done = import(&["--skip-bad-rows"]);
+    assert!(done.status.success(), "{}", text(&done));
+    assert!(text(&done).contains("Đã nhập 2 đơn mới") && text(&done).contains("2/2 dòng"), "{}", text(&done));
+    let again = import(&["--skip-bad-rows"]);
+    assert!(text(&again).contains("Đã nhập 0 đơn mới") && text(&again).contains("2 đơn đã có"), "{}", text(&again));
+}

@@ -486,3 +486,71 @@ pub fn error_report(file_name: &str, errors: &[RowError]) -> Result<Vec<u8>, Str
     };
     build().map_err(|e| e.to_string())
 }
+
+/// A small register as offices keep them, with the mistakes found in real ones: five
+/// letters of 2019 under the office's own headers, dates as Excel dates and as text, a
+/// CCCD typed as a number (Excel drops its leading zero), and three bad rows — a date
+/// that does not exist (row 3), no name (row 4), an unknown kind and a short CCCD (row 6).
+/// For trying the import (`donthu import`) and for the tests.
+pub fn sample_register() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    const ROWS: [[&str; 10]; 6] = [
+        [
+            "STT",
+            "Số đơn",
+            "Ngày nhận đơn",
+            "Họ và tên người gửi",
+            "Địa chỉ",
+            "Số CCCD",
+            "Loại đơn",
+            "Lĩnh vực",
+            "Nguồn đơn",
+            "Nội dung vụ việc",
+        ],
+        [
+            "1",
+            "12/2019",
+            "",
+            "Nguyễn Văn An",
+            "Thôn Đông, xã Tân Lập",
+            "",
+            "Khiếu nại",
+            "Đất đai",
+            "Qua bưu điện",
+            "Khiếu nại việc thu hồi đất không bồi thường.",
+        ],
+        ["2", "13/2019", "31/02/2019", "Trần Thị Bình", "", "", "Kiến nghị", "", "", "Kiến nghị sửa đường liên thôn."],
+        ["3", "14/2019", "02/04/2019", "", "", "", "Phản ánh", "", "", "Phản ánh tiếng ồn."],
+        [
+            "4",
+            "15/2019",
+            "5/4/2019",
+            "Lê Văn Cường",
+            "",
+            "079090001234",
+            "TC",
+            "Tham nhũng",
+            "Trực tiếp",
+            "Tố cáo cán bộ địa chính nhận tiền.",
+        ],
+        ["5", "16/2019", "06/04/2019", "Phạm Thị Dung", "", "12345", "Đơn khác lạ", "", "", "Nội dung."],
+    ];
+    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, row) in ROWS.iter().enumerate() {
+            for (c, value) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                match value.parse::<f64>() {
+                    Ok(n) if c == 0 => ws.write_number(r as u32, c as u16, n)?,
+                    _ => ws.write_string(r as u32, c as u16, *value)?,
+                };
+            }
+        }
+        // Row 2: the date as an Excel date, and CCCD 001203012345 typed as a number.
+        let date = Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(2019, 3, 15)?, &date)?;
+        ws.write_number(1, 5, 1_203_012_345.0)?;
+        wb.save_to_buffer()
+    };
+    build().expect("the sample register is valid")
+}

@@ -3,75 +3,8 @@
 
 use chrono::NaiveDate;
 use donthu_core::petition::{Channel, Field, Kind, Petitioner};
-use donthu_import::{Mapping, duplicate_keys, error_report, parse_rows, read_sheet};
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use donthu_import::{Mapping, duplicate_keys, error_report, parse_rows, read_sheet, sample_register};
 use uuid::Uuid;
-
-/// A register as an office keeps it: its own headers, dates as Excel dates or text, a CCCD
-/// typed as a number (Excel drops the leading zero).
-fn legacy_register() -> Vec<u8> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let headers = [
-        "STT",
-        "Số đơn",
-        "Ngày nhận đơn",
-        "Họ và tên người gửi",
-        "Địa chỉ",
-        "Số CCCD",
-        "Loại đơn",
-        "Lĩnh vực",
-        "Nguồn đơn",
-        "Nội dung vụ việc",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string(0, c as u16, *h).unwrap();
-    }
-    // Row 2: good, date as an Excel date, CCCD 001203012345 typed as a number.
-    ws.write_number(1, 0, 1.0).unwrap();
-    ws.write_string(1, 1, "12/2019").unwrap();
-    ws.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(2019, 3, 15).unwrap(), &date).unwrap();
-    ws.write_string(1, 3, "Nguyễn Văn An").unwrap();
-    ws.write_string(1, 4, "Thôn Đông, xã Tân Lập").unwrap();
-    ws.write_number(1, 5, 1203012345.0).unwrap();
-    ws.write_string(1, 6, "Khiếu nại").unwrap();
-    ws.write_string(1, 7, "Đất đai").unwrap();
-    ws.write_string(1, 8, "Qua bưu điện").unwrap();
-    ws.write_string(1, 9, "Khiếu nại việc thu hồi đất không bồi thường.").unwrap();
-    // Row 3: a date that does not exist.
-    ws.write_number(2, 0, 2.0).unwrap();
-    ws.write_string(2, 1, "13/2019").unwrap();
-    ws.write_string(2, 2, "31/02/2019").unwrap();
-    ws.write_string(2, 3, "Trần Thị Bình").unwrap();
-    ws.write_string(2, 6, "Kiến nghị").unwrap();
-    ws.write_string(2, 9, "Kiến nghị sửa đường liên thôn.").unwrap();
-    // Row 4: no name.
-    ws.write_number(3, 0, 3.0).unwrap();
-    ws.write_string(3, 1, "14/2019").unwrap();
-    ws.write_string(3, 2, "02/04/2019").unwrap();
-    ws.write_string(3, 6, "Phản ánh").unwrap();
-    ws.write_string(3, 9, "Phản ánh tiếng ồn.").unwrap();
-    // Row 5: good, date as text, a denunciation received at the reception office.
-    ws.write_number(4, 0, 4.0).unwrap();
-    ws.write_string(4, 1, "15/2019").unwrap();
-    ws.write_string(4, 2, "5/4/2019").unwrap();
-    ws.write_string(4, 3, "Lê Văn Cường").unwrap();
-    ws.write_string(4, 5, "079090001234").unwrap();
-    ws.write_string(4, 6, "TC").unwrap();
-    ws.write_string(4, 7, "Tham nhũng").unwrap();
-    ws.write_string(4, 8, "Trực tiếp").unwrap();
-    ws.write_string(4, 9, "Tố cáo cán bộ địa chính nhận tiền.").unwrap();
-    // Row 6: an unknown kind and a CCCD that is too short as text.
-    ws.write_number(5, 0, 5.0).unwrap();
-    ws.write_string(5, 1, "16/2019").unwrap();
-    ws.write_string(5, 2, "06/04/2019").unwrap();
-    ws.write_string(5, 3, "Phạm Thị Dung").unwrap();
-    ws.write_string(5, 5, "12345").unwrap();
-    ws.write_string(5, 6, "Đơn khác lạ").unwrap();
-    ws.write_string(5, 9, "Nội dung.").unwrap();
-    wb.save_to_buffer().unwrap()
-}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -79,7 +12,7 @@ fn today() -> NaiveDate {
 
 #[test]
 fn good_rows_import_and_each_bad_one_is_reported_precisely() {
-    let sheet = read_sheet(&legacy_register()).unwrap();
+    let sheet = read_sheet(&sample_register()).unwrap();
     assert_eq!(sheet.rows.len(), 5);
     let mapping = Mapping::guess(&sheet.headers);
     assert!(mapping.problems(&sheet.headers).is_empty(), "{:?}", mapping.problems(&sheet.headers));

@@ -962,3 +962,67 @@ async fn statutory_reports_count_within_scope_and_drill_down_to_the_petitions() 
     let total = rows.iter().find(|r| r[1] == "Tổng cộng").expect("the total row");
     assert_eq!(total[4], "3");
 }
+
+#[tokio::test]
+async fn a_legacy_register_is_checked_then_imported_once_and_only_as_chosen() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let mut c = signed_in(&app, "lan").await;
+    let form = c.get("/nhap-du-lieu").await;
+    assert!(form.body.contains("Ban Nội chính Tỉnh ủy"));
+    let token = csrf_of(&form.body);
+    let upload = || {
+        reqwest::multipart::Form::new().text("don-vi", w.internal_affairs.id.to_string()).part(
+            "tep",
+            reqwest::multipart::Part::bytes(donthu_import::sample_register()).file_name("so-don-2019.xlsx"),
+        )
+    };
+    let r = c.send(c.http.post(format!("{}/nhap-du-lieu?_csrf={token}", c.base)).multipart(upload())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let check_url = r.location().to_owned();
+    let check = c.get(&check_url).await;
+    assert_eq!(check.status, StatusCode::OK);
+    assert!(
+        check.body.contains("<strong>2</strong> dòng hợp lệ") && check.body.contains("<strong>3</strong> dòng lỗi")
+    );
+    assert!(check.body.contains("31/02/2019") && check.body.contains("Đơn khác lạ"), "each bad row is explained");
+    // Another session cannot use this upload.
+    let mut other = signed_in(&app, "hung").await;
+    assert_eq!(other.get(&check_url).await.status, StatusCode::NOT_FOUND);
+
+    let errors = c.http.get(format!("{}{}", c.base, check_url.replace("/kiem-tra?", "/loi.xlsx?")));
+    let bytes = errors.header("cookie", c.cookie_header()).send().await.unwrap().bytes().await.unwrap();
+    let report = donthu_import::read_sheet(&bytes).unwrap();
+    assert!(report.rows.iter().any(|(_, cells)| cells.iter().any(|c| c.to_string().contains("31/02/2019"))));
+
+    let hidden: Vec<(String, String)> = ["tep", "ma", "ten", "don-vi"]
+        .iter()
+        .map(|k| {
+            let at = check.body.find(&format!("name=\"{k}\" value=\"")).unwrap() + k.len() + 15;
+            ((*k).to_owned(), check.body[at..].split('"').next().unwrap().to_owned())
+        })
+        .collect();
+    let post = |c: &Client, skip: bool| {
+        let mut form: Vec<(String, String)> = hidden.clone();
+        form.push(("_csrf".into(), token.clone()));
+        if skip {
+            form.push(("bo-qua-dong-loi".into(), "on".into()));
+        }
+        c.http.post(format!("{}/nhap-du-lieu/nhap", c.base)).form(&form)
+    };
+    let count = || async { s.count_petitions(&donthu_store::model::Scope::All, &Default::default()).await.unwrap() };
+    let refused = c.send(post(&c, false)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("chưa nhập đơn nào"));
+    assert_eq!(count().await, 0, "nothing is half-imported");
+    let done = c.send(post(&c, true)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Đã nhập 2 đơn mới"), "{}", done.body);
+    assert_eq!(count().await, 2);
+    let again = c.send(post(&c, true)).await;
+    assert!(again.body.contains("Đã nhập 0 đơn mới") && again.body.contains("2 đơn đã có"), "{}", again.body);
+    assert_eq!(count().await, 2, "re-importing creates nothing new");
+    let saved = s.import_mapping(w.internal_affairs.id).await.unwrap().expect("the mapping is kept for the unit");
+    assert_eq!(saved["received_on"], "Ngày nhận đơn");
+}

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod admin;
 pub mod exports;
+pub mod import;
 pub mod intake;
 pub mod petition;
 pub mod portal;
@@ -56,6 +57,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/vu-viec/{id}", get(petition::case_page))
         .route("/chuyen-don", get(petition::forwardings_page))
         .route("/xuat/so-theo-doi-don.xlsx", get(exports::register))
+        .route("/nhap-du-lieu", get(import::form).post(import::upload))
+        .route("/nhap-du-lieu/kiem-tra", get(import::check))
+        .route("/nhap-du-lieu/loi.xlsx", get(import::errors))
+        .route("/nhap-du-lieu/nhap", post(import::import))
         .route("/bao-cao", get(reports::page))
         .route("/bao-cao/{file}", get(reports::export))
         .route("/bao-cao/chi-tiet", get(reports::drill))
