@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use donthu_core::petition::{Channel, ComplaintRound, Field, Kind, ReceptionForm};
-use donthu_core::process::{Handling, Outcome, ResultFigures};
+use donthu_core::process::{Handling, Outcome, ResultFigures, Status};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -17,6 +17,8 @@ pub struct Fact {
     pub channel: Channel,
     pub kind: Kind,
     pub field: Field,
+    /// Where it stands now.
+    pub status: Status,
     /// How many people sent it (the group's head count, 1 otherwise).
     pub people: u32,
     /// For walk-in petitions: the form of the reception and whether the head received in

@@ -3,6 +3,7 @@
 //! table with one row per unit and a total row from per-petition [`Fact`]s, checks its
 //! identities, and [`drill_down`] lists exactly the petitions a cell counts.
 
+pub mod dashboard;
 pub mod fact;
 pub mod period;
 pub mod table;

@@ -4,7 +4,7 @@
 
 use chrono::{Days, NaiveDate};
 use donthu_core::petition::{Channel, ComplaintRound, Field, Kind, ReceptionForm};
-use donthu_core::process::{Handling, Outcome, ResultFigures};
+use donthu_core::process::{Handling, Outcome, ResultFigures, Status};
 use donthu_reports::{Fact, Formula, Measure, Period, PeriodKind, drill_down, evaluate, parse_tables, shipped_tables};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -43,6 +43,7 @@ prop_compose! {
             channel,
             kind,
             field,
+            status: if processed_on.is_some() { Status::Forwarded } else { Status::Received },
             people,
             reception: if channel == Channel::WalkIn { Some(reception.unwrap_or(ReceptionForm::Regular)) } else { None },
             head_in_person,
@@ -219,6 +220,7 @@ fn a_small_register_by_hand() {
         channel: Channel::Post,
         kind: Kind::Complaint,
         field: Field::AdminLand,
+        status: Status::Forwarded,
         people: 1,
         reception: None,
         head_in_person: false,
@@ -284,4 +286,36 @@ fn values_print_as_officials_write_them() {
     assert_eq!(format_value(0.125), "0,125");
     let empty = evaluate(&shipped_tables()[0], &periods()[0], &units(), &[]);
     assert!(empty.rows.iter().flat_map(|r| &r.values).all(|v| v.is_sign_positive()), "no -0 in an empty table");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn the_dashboard_counts_what_the_register_holds(facts in prop::collection::vec(fact(), 0..120)) {
+        use donthu_reports::dashboard::dashboard;
+        let period = Period::of(PeriodKind::Year, 2026, 0).unwrap();
+        let d = dashboard(&period, &units(), &facts);
+        let received = facts.iter().filter(|f| period.contains(f.received_on)).count() as u64;
+        prop_assert_eq!(d.received, received);
+        for tallies in [&d.by_kind, &d.by_field, &d.by_channel, &d.by_status, &d.by_unit] {
+            prop_assert_eq!(tallies.iter().map(|t| t.count).sum::<u64>(), received);
+            prop_assert!(tallies.windows(2).all(|w| w[0].count >= w[1].count), "largest first");
+        }
+        for t in &d.by_kind {
+            let kind = Kind::from_code(&t.code).unwrap();
+            prop_assert_eq!(t.count, facts.iter().filter(|f| period.contains(f.received_on) && f.kind == kind).count() as u64);
+        }
+        prop_assert_eq!(d.months.len(), 12);
+        prop_assert_eq!(d.months[11].first_day, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        for m in &d.months {
+            let inside = |day: NaiveDate| m.first_day <= day && day <= m.last_day;
+            prop_assert_eq!(m.received, facts.iter().filter(|f| inside(f.received_on)).count() as u64);
+            prop_assert_eq!(m.processed, facts.iter().filter(|f| f.processed_on.is_some_and(inside)).count() as u64);
+        }
+        for o in &d.on_time {
+            prop_assert!(o.on_time <= o.decided && o.decided > 0);
+            prop_assert!(o.percent().unwrap() <= 100);
+        }
+    }
 }

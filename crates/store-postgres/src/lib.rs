@@ -861,7 +861,7 @@ impl Store for PostgresStore {
     async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
         let rows = sqlx::query!(
-            r#"SELECT p.id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.head_count,
+            r#"SELECT p.id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.status, p.head_count,
                 p.reception_json, p.eligible, p.process_json,
                 (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id
                     AND (e.action = 'approve' OR (e.action = 'withdraw' AND e.to_status = 'withdrawn')))
@@ -904,6 +904,7 @@ impl Store for PostgresStore {
                     channel: r.channel,
                     kind: r.kind,
                     field: r.field,
+                    status: r.status,
                     head_count: r.head_count,
                     reception_json: r.reception_json,
                     eligible: r.eligible,

@@ -906,7 +906,7 @@ impl Store for SqliteStore {
         let (all, units) = scope_params(scope);
         let rows = sqlx::query!(
             r#"SELECT p.id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated", p.case_id AS "case_id!: Hyphenated",
-                p.received_on AS "received_on!: NaiveDate", p.channel, p.kind, p.field, p.head_count,
+                p.received_on AS "received_on!: NaiveDate", p.channel, p.kind, p.field, p.status, p.head_count,
                 p.reception_json, p.eligible AS "eligible!: bool", p.process_json,
                 (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id
                     AND (e.action = 'approve' OR (e.action = 'withdraw' AND e.to_status = 'withdrawn')))
@@ -958,6 +958,7 @@ impl Store for SqliteStore {
                     channel: r.channel,
                     kind: r.kind,
                     field: r.field,
+                    status: r.status,
                     head_count: r.head_count,
                     reception_json: r.reception_json,
                     eligible: r.eligible,

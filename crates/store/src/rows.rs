@@ -584,6 +584,7 @@ pub struct FactRecord {
     pub channel: String,
     pub kind: String,
     pub field: String,
+    pub status: String,
     pub head_count: i64,
     pub reception_json: Option<String>,
     pub eligible: bool,
@@ -629,6 +630,7 @@ impl FactRecord {
             channel,
             kind: Kind::from_code(&self.kind).ok_or_else(|| bad("kind"))?,
             field: Field::from_code(&self.field).ok_or_else(|| bad("field"))?,
+            status: Status::from_code(&self.status).ok_or_else(|| bad("status"))?,
             people: u32::try_from(self.head_count.max(1)).unwrap_or(u32::MAX),
             // A walk-in registered without reception details was a regular reception.
             reception: (channel == Channel::WalkIn)

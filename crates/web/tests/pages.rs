@@ -1026,3 +1026,28 @@ async fn a_legacy_register_is_checked_then_imported_once_and_only_as_chosen() {
     let saved = s.import_mapping(w.internal_affairs.id).await.unwrap().expect("the mapping is kept for the unit");
     assert_eq!(saved["received_on"], "Ngày nhận đơn");
 }
+
+#[tokio::test]
+async fn the_dashboard_draws_svg_charts_whose_bars_lead_to_the_lists_they_count() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    contract::register(s, &w.office_officer, contract::complaint(&w.office)).await;
+    let mut c = signed_in(&app, "hung").await;
+    let page = c.get("/tong-quan?ky=year&nam=2026").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<span id=\"tong-so-don\">3</span>"), "only the board's three letters");
+    assert!(page.body.contains("<svg class=\"chart\"") && !page.body.contains("<script>"));
+    assert!(page.body.contains("<title>Khiếu nại: 2</title>"));
+    let bar = links(&page.body, "/tra-cuu?kind=complaint").pop().expect("the complaints bar is a link");
+    assert_eq!(bar, "/tra-cuu?kind=complaint&from=2025-12-15&to=2026-12-14");
+    let list = c.get(&bar).await;
+    assert!(list.body.contains("trên tổng số 2"), "the bar's list holds its two complaints");
+    let months = links(&page.body, "/tra-cuu?from=2026-11-01");
+    assert_eq!(months, vec!["/tra-cuu?from=2026-11-01&to=2026-11-30"], "November's column");
+    assert!(page.body.contains("Tháng 11/2026: 3 đơn nhận"));
+    assert!(page.body.contains("Đơn quá hạn"));
+}

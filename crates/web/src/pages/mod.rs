@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod dashboard;
 pub mod exports;
 pub mod import;
 pub mod intake;
@@ -61,6 +62,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/nhap-du-lieu/kiem-tra", get(import::check))
         .route("/nhap-du-lieu/loi.xlsx", get(import::errors))
         .route("/nhap-du-lieu/nhap", post(import::import))
+        .route("/tong-quan", get(dashboard::page))
         .route("/bao-cao", get(reports::page))
         .route("/bao-cao/{file}", get(reports::export))
         .route("/bao-cao/chi-tiet", get(reports::drill))

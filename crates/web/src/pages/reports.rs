@@ -51,7 +51,7 @@ impl ReportParams {
     }
 
     /// The period asked for, or why it cannot be made.
-    fn period(&self) -> Result<Period, String> {
+    pub(super) fn period(&self) -> Result<Period, String> {
         let kind = self.ky.as_deref().and_then(PeriodKind::from_code).unwrap_or(PeriodKind::Year);
         let year = match self.nam.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Period::report_year(today()),
@@ -93,7 +93,7 @@ impl ReportParams {
 
 /// The rows of a report: the units the official may see that are active or have
 /// petitions counted, by name.
-fn report_units(units: &UnitNames, scope: &Scope, facts: &[Fact]) -> Vec<(Uuid, String)> {
+pub(super) fn report_units(units: &UnitNames, scope: &Scope, facts: &[Fact]) -> Vec<(Uuid, String)> {
     let with_facts: HashSet<Uuid> = facts.iter().map(|f| f.unit_id).collect();
     let mut list: Vec<(Uuid, String)> = units
         .0
@@ -188,7 +188,7 @@ fn table_options(tables: &[Table], chosen: &Table) -> Vec<Opt> {
         .collect()
 }
 
-fn kind_options(params: &ReportParams) -> Vec<Opt> {
+pub(super) fn kind_options(params: &ReportParams) -> Vec<Opt> {
     let chosen = params.ky.as_deref().unwrap_or("year");
     PeriodKind::ALL
         .iter()
