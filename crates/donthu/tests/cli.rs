@@ -310,3 +310,51 @@ fn a_legacy_register_imports_from_the_command_line_once() {
     let again = import(&["--skip-bad-rows"]);
     assert!(text(&again).contains("Đã nhập 0 đơn mới") && text(&again).contains("2 đơn đã có"), "{}", text(&again));
 }
+
+/// The demo register as a seeded dataset for the statutory reports: every identity holds
+/// for every table, unit and period, and cells equal counts made through the lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statutory_tables_of_the_demo_register_add_up() {
+    use donthu_store::Store;
+    use donthu_store::model::{PetitionFilter, Scope};
+    use donthu_store::reports::{Period, PeriodKind, drill_down, evaluate, shipped_tables};
+    let dir = scratch();
+    let out = donthu(&dir.0, &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let sealer = donthu_store::seal::IdentitySealer::from_key(&donthu_store::seal::IdentitySealer::generate_key());
+    let store = donthu_store_sqlite::SqliteStore::connect(&db_url(&dir.0), sealer).await.unwrap();
+    let units: Vec<(uuid::Uuid, String)> = store.units().await.unwrap().into_iter().map(|u| (u.id, u.name)).collect();
+    let tables = shipped_tables();
+    let today = chrono::Utc::now().date_naive();
+    let mut counted = 0.0;
+    for year in [Period::report_year(today) - 1, Period::report_year(today)] {
+        for kind in [PeriodKind::Year, PeriodKind::Q4, PeriodKind::SixMonths] {
+            let period = Period::of(kind, year, 0).unwrap();
+            let facts = store.report_facts(&Scope::All, period.to).await.unwrap();
+            for table in &tables {
+                let filled = evaluate(table, &period, &units, &facts);
+                assert!(filled.violations.is_empty(), "{} {}: {:?}", table.code, period.label, filled.violations);
+            }
+            let xld = evaluate(&tables[1], &period, &units, &facts);
+            counted += xld.total().values[0];
+            for (row, (unit, name)) in units.iter().enumerate() {
+                let count = |status| {
+                    let filter = PetitionFilter {
+                        unit_id: Some(*unit),
+                        received_from: Some(period.from),
+                        received_to: Some(period.to),
+                        status,
+                        ..Default::default()
+                    };
+                    let store = &store;
+                    async move { store.count_petitions(&Scope::All, &filter).await.unwrap() }
+                };
+                let received = count(None).await - count(Some(donthu_core::process::Status::Split)).await;
+                assert_eq!(xld.rows[row].values[2], received as f64, "{name}, {}: received", period.label);
+                let listed = drill_down(&tables[1], 3, &period, Some(*unit), &facts);
+                assert_eq!(listed.len() as f64, xld.rows[row].values[2]);
+            }
+        }
+    }
+    assert!(counted > 0.0, "the demo register has letters to count");
+}
