@@ -822,8 +822,23 @@ async fn letters_are_issued_numbered_and_never_name_a_denouncer_to_others() {
     ] {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
+    // The receipt (02/TCD) lists each document received on its own numbered line.
+    let receipt = [
+        ("_csrf", token.as_str()),
+        ("template", "bien_nhan_02tcd"),
+        ("format", "pdf"),
+        ("danh_muc_tai_lieu", "Đơn khiếu nại, 02 trang, bản gốc\nQuyết định số 45/QĐ-UBND, 01 trang, bản sao"),
+        ("nguoi_ky", "Nguyễn Thị Lan"),
+    ];
+    assert_eq!(c.post(&format!("/don/{complaint}/van-ban"), &receipt).await.status, StatusCode::SEE_OTHER);
+    let doc = s.documents(complaint).await.unwrap().pop().unwrap();
+    let file = s.attachments(complaint).await.unwrap().into_iter().find(|a| a.id == doc.attachment_id).unwrap();
+    let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &file.sha256).await.unwrap().unwrap();
+    let text = donthu_pdf::pdf_text(&bytes).unwrap();
+    assert!(text.contains("GIẤY BIÊN NHẬN") && text.contains("Nguyễn Văn An"), "{text}");
+    assert!(text.contains("1. Đơn khiếu nại, 02 trang, bản gốc 2. Quyết định số 45/QĐ-UBND"), "{text}");
     // A denunciation's forwarding slip names no one; the notice to the denouncer is the custodian's.
-    for (format, number) in [("docx", "2/PC-BNC"), ("pdf", "3/PC-BNC")] {
+    for (format, number) in [("docx", "3/PC-BNC"), ("pdf", "4/PC-BNC")] {
         let (path, form) = issue(denunciation, "phieu_chuyen_don", format);
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(c.post(&path, &form).await.status, StatusCode::SEE_OTHER);

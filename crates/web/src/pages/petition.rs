@@ -955,6 +955,23 @@ pub async fn issue_document(
             set(field, v.to_owned());
         }
     }
+    // The receipt (02/TCD) lists each document received on its own numbered line: name,
+    // pages, condition, original or copy — typed one per line, or else the petition's files.
+    let listed: Vec<String> = match values.get("danh_muc_tai_lieu") {
+        Some(typed) => typed.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+        None => state
+            .store
+            .attachments(id)
+            .await?
+            .iter()
+            .filter(|a| !a.sealed)
+            .map(|a| format!("{} (bản điện tử)", a.file_name))
+            .collect(),
+    };
+    if !listed.is_empty() {
+        let numbered: Vec<String> = listed.iter().enumerate().map(|(i, l)| format!("{}. {l}", i + 1)).collect();
+        values.insert("danh_muc_tai_lieu".into(), numbered.join("\n\n"));
+    }
     let letter = donthu_documents::render(&template, &values);
     let issue = donthu_documents::docx::Issue {
         parent_body: values.get("co_quan_cap_tren").cloned().unwrap_or_default(),
