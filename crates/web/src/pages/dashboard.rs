@@ -37,7 +37,7 @@ pub fn bar_chart(title: &str, bars: &[Bar], max: Option<u64>) -> String {
     let max = max.unwrap_or_else(|| bars.iter().map(|b| b.value).max().unwrap_or(0)).max(1);
     let mut svg = format!(
         r#"<svg class="chart" viewBox="0 0 {w} {height}" width="100%" role="img" aria-label="{t}" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
-        w = label_width + bar_width + 70,
+        w = label_width + bar_width + 130,
         t = escape(title),
     );
     for (i, bar) in bars.iter().enumerate() {
