@@ -105,19 +105,3 @@ fn a_report_table_reads_back_with_its_header_units_and_totals() {
     }
     assert!(!text.contains("-0"), "an empty count prints 0: {text}");
 }
-
-/// `DONTHU_PDF_SAMPLES=dir` keeps the sample PDFs for a look by eye.
-#[test]
-fn samples_can_be_kept_for_a_look() {
-    let Ok(dir) = std::env::var("DONTHU_PDF_SAMPLES") else { return };
-    let book = TemplateBook::shipped();
-    let letter = render(book.in_force("phieu_chuyen_don", issue().date).unwrap(), &sample_values());
-    std::fs::write(format!("{dir}/letter.pdf"), donthu_pdf::letter(&issue(), &letter).unwrap()).unwrap();
-    let tables = shipped_tables();
-    let period = Period::of(PeriodKind::Year, 2026, 0).unwrap();
-    let units = vec![(uuid::Uuid::from_u128(1), "Ban Tiếp công dân tỉnh".to_owned())];
-    for t in &tables {
-        let pdf = donthu_pdf::report(t, &evaluate(t, &period, &units, &[]), "Thanh tra tỉnh", &period.title()).unwrap();
-        std::fs::write(format!("{dir}/{}.pdf", t.code.replace('/', "-")), pdf).unwrap();
-    }
-}
