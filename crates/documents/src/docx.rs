@@ -120,7 +120,12 @@ fn document_xml(issue: &Issue, letter: &Letter) -> String {
         body.push_str(&paragraph("", Style::default()));
     }
     for p in &letter.paragraphs {
-        body.push_str(&paragraph(p, Style { size: 28, justify: true, indent_first: true, ..Style::default() }));
+        let style = if crate::is_heading(p) {
+            center(true, 28)
+        } else {
+            Style { size: 28, justify: true, indent_first: true, ..Style::default() }
+        };
+        body.push_str(&paragraph(p, style));
     }
     body.push_str(&paragraph("", Style::default()));
     let mut recipients = paragraph("Nơi nhận:", Style { bold: true, italic: true, size: 24, ..Style::default() });

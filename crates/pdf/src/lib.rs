@@ -145,6 +145,13 @@ pub fn letter(issue: &Issue, letter: &Letter) -> Result<Vec<u8>, String> {
         ("place_date", literal(&place_and_date(&issue.place, issue.date))),
         ("title", array(title)),
         ("paragraphs", array(&letter.paragraphs)),
+        (
+            "headings",
+            format!(
+                "({})",
+                letter.paragraphs.iter().map(|p| format!("{}, ", donthu_documents::is_heading(p))).collect::<String>()
+            ),
+        ),
         ("recipients", array(&letter.recipients)),
         ("signer_title", array(&issue.signer_title.lines().map(str::to_uppercase).collect::<Vec<_>>())),
         ("signer_name", literal(&issue.signer_name)),
