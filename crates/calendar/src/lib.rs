@@ -4,4 +4,5 @@ pub mod lunar;
 pub mod policy;
 pub mod reminders;
 pub mod rules;
+pub mod standing;
 pub mod workdays;

@@ -2,6 +2,7 @@
 //! machine. This crate is pure — no IO, no async, no database or HTTP types — so every
 //! rule can be tested with tables and property tests.
 
+pub mod accountability;
 pub mod error;
 pub mod person;
 pub mod petition;

@@ -10,6 +10,8 @@ use donthu_core::unit::{Role, UnitCode, UnitKind};
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use donthu_calendar::standing::{DeadlineState, Owed, Standing, StandingCounts};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unit {
     pub id: Uuid,
@@ -295,37 +297,6 @@ pub struct Attachment {
     pub sealed: bool,
 }
 
-/// Where a legal deadline stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeadlineState {
-    /// Running (or stopped by a temporary suspension).
-    Open,
-    /// The step was done, on `met_on`.
-    Met,
-    /// The petition left the unit's hands before the step was done.
-    Closed,
-}
-
-impl DeadlineState {
-    pub fn code(self) -> &'static str {
-        match self {
-            DeadlineState::Open => "open",
-            DeadlineState::Met => "met",
-            DeadlineState::Closed => "closed",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<DeadlineState> {
-        match code {
-            "open" => Some(DeadlineState::Open),
-            "met" => Some(DeadlineState::Met),
-            "closed" => Some(DeadlineState::Closed),
-            _ => None,
-        }
-    }
-}
-
 /// A legal deadline running on a petition, with how its due date was reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
@@ -388,42 +359,6 @@ pub enum Direction {
     Outgoing,
     /// Items others forwarded to the reader's units: what they owe.
     Incoming,
-}
-
-/// Where something owed stands on a given day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Standing {
-    /// Not yet due: nothing owed yet (the item is still being resolved).
-    NotYetOwed,
-    Owed,
-    Overdue,
-    Done,
-    DoneLate,
-    /// The item left the receiving unit without it.
-    Closed,
-}
-
-/// One obligation (acknowledgement or result report) as its deadline stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Owed {
-    pub due_on: Option<NaiveDate>,
-    pub state: DeadlineState,
-    pub met_on: Option<NaiveDate>,
-}
-
-impl Owed {
-    pub fn standing(owed: Option<&Owed>, today: NaiveDate) -> Standing {
-        let Some(o) = owed else { return Standing::NotYetOwed };
-        let late = |on: NaiveDate| o.due_on.is_some_and(|due| on > due);
-        match o.state {
-            DeadlineState::Met if o.met_on.is_some_and(late) => Standing::DoneLate,
-            DeadlineState::Met => Standing::Done,
-            DeadlineState::Closed => Standing::Closed,
-            DeadlineState::Open if late(today) => Standing::Overdue,
-            DeadlineState::Open => Standing::Owed,
-        }
-    }
 }
 
 /// What a receiving unit owes the unit that forwarded an item to it (seed 000; LTCD

@@ -1083,29 +1083,6 @@ async fn list_forwardings(
     Ok(Json(obligations(&state, &user, direction_of(&q)?).await?))
 }
 
-#[derive(Serialize, ToSchema, Default)]
-pub struct StandingCounts {
-    pub not_yet_owed: u64,
-    pub owed: u64,
-    pub overdue: u64,
-    pub done: u64,
-    pub done_late: u64,
-    pub closed: u64,
-}
-
-impl StandingCounts {
-    fn add(&mut self, s: Standing) {
-        match s {
-            Standing::NotYetOwed => self.not_yet_owed += 1,
-            Standing::Owed => self.owed += 1,
-            Standing::Overdue => self.overdue += 1,
-            Standing::Done => self.done += 1,
-            Standing::DoneLate => self.done_late += 1,
-            Standing::Closed => self.closed += 1,
-        }
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct UnitFeedbackOut {
     pub unit_id: Uuid,
