@@ -244,9 +244,9 @@ pub fn accounts(
     let mut order: Vec<Uuid> = Vec::new();
     let mut by_unit: BTreeMap<Uuid, UnitAccount> = BTreeMap::new();
     let touch = |unit: Uuid, by_unit: &mut BTreeMap<Uuid, UnitAccount>, order: &mut Vec<Uuid>| {
-        if !by_unit.contains_key(&unit) {
+        if let std::collections::btree_map::Entry::Vacant(e) = by_unit.entry(unit) {
             order.push(unit);
-            by_unit.insert(unit, UnitAccount::new(unit));
+            e.insert(UnitAccount::new(unit));
         }
     };
     for item in forwarded.iter().filter(|i| span.contains(i.forwarded_on)) {

@@ -104,8 +104,11 @@ impl Measure {
 /// A reception session to schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSession {
-    /// The unit whose head receives (Tỉnh ủy, UBND tỉnh, a commune…).
+    /// The unit that prepares the session and keeps its file (Ban Nội chính, Văn phòng
+    /// cấp ủy, Ban Tiếp công dân…): who sees and works on it.
     pub unit_id: Uuid,
+    /// The unit whose head receives (Tỉnh ủy, UBND tỉnh, a commune…).
+    pub host_unit_id: Uuid,
     pub host_level: HostLevel,
     /// "Đồng chí Nguyễn Văn A".
     pub host_name: String,

@@ -13,7 +13,7 @@ use donthu_core::process::{Decision, ProcessState, Status};
 use donthu_store::model::*;
 use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
-use donthu_store::{Result, Store, StoreError, ops};
+use donthu_store::{Result, Store, StoreError, accountability, ops};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
 use std::time::Duration;
@@ -802,9 +802,14 @@ impl Store for PostgresStore {
             .collect())
     }
 
-    async fn forwarding_obligations(&self, direction: Direction, scope: &Scope) -> Result<Vec<ForwardingObligation>> {
+    async fn forwarding_obligations(
+        &self,
+        filter: ObligationFilter,
+        scope: &Scope,
+    ) -> Result<Vec<ForwardingObligation>> {
         let (all, units) = scope_params(scope);
-        let side = match direction {
+        let (from, to) = (filter.from, filter.to);
+        let side = match filter.direction {
             Direction::Outgoing => "outgoing",
             Direction::Incoming => "incoming",
         };
@@ -816,7 +821,9 @@ impl Store for PostgresStore {
                 da.due_on AS "ack_due?: NaiveDate", da.state AS "ack_state?: String", da.met_on AS "ack_met?: NaiveDate",
                 dr.due_on AS "result_due?: NaiveDate", dr.state AS "result_state?: String", dr.met_on AS "result_met?: NaiveDate",
                 pf.ref_seq AS "ref_seq!: i64", pf.ref_year AS "ref_year!: i64", pf.ref_unit_code AS "ref_unit!: String",
-                pc.ref_seq AS "copy_seq!: i64", pc.ref_year AS "copy_year!: i64", pc.ref_unit_code AS "copy_unit!: String"
+                pc.ref_seq AS "copy_seq!: i64", pc.ref_year AS "copy_year!: i64", pc.ref_unit_code AS "copy_unit!: String",
+                (SELECT MAX(d.created_at) FROM issued_documents d
+                  WHERE d.petition_id = f.petition_id AND d.template_code = 'don_doc') AS "chased?: DateTime<Utc>"
                FROM forwardings f
                JOIN petitions pf ON pf.id = f.petition_id
                JOIN petitions pc ON pc.id = f.copy_petition_id
@@ -824,11 +831,14 @@ impl Store for PostgresStore {
                LEFT JOIN deadlines dr ON dr.petition_id = f.copy_petition_id AND dr.rule_id = 'forwarding.result'
                WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
                  AND ($1::bool OR (CASE WHEN $2::text = 'outgoing' THEN f.from_unit_id ELSE f.to_unit_id END) = ANY($3::uuid[]))
+                 AND ($4::date IS NULL OR f.forwarded_on >= $4) AND ($5::date IS NULL OR f.forwarded_on <= $5)
                ORDER BY f.forwarded_on DESC, f.created_at DESC
                LIMIT 5000"#,
             all,
             side,
-            &units
+            &units,
+            from,
+            to
         )
         .fetch_all(&self.pool)
         .await
@@ -852,6 +862,7 @@ impl Store for PostgresStore {
                     result_met: r.result_met,
                     reference: (r.ref_seq, r.ref_year, r.ref_unit),
                     copy_reference: (r.copy_seq, r.copy_year, r.copy_unit),
+                    chased_up_at: r.chased,
                 }
                 .into_obligation()
             })
@@ -922,6 +933,224 @@ impl Store for PostgresStore {
                 .into_fact()
             })
             .collect()
+    }
+
+    async fn schedule_session(
+        &self,
+        session: donthu_core::accountability::NewSession,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<ReceptionSession> {
+        accountability::schedule_session(self.begin_write().await?, session, actor, now).await
+    }
+
+    async fn reception_sessions(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReceptionSession>> {
+        let (all, units) = scope_params(scope);
+        let rows = sqlx::query!(
+            "SELECT data_json FROM reception_sessions
+             WHERE ($1::bool OR unit_id = ANY($2::uuid[]) OR host_unit_id = ANY($2::uuid[]))
+               AND scheduled_on >= $3 AND scheduled_on <= $4
+             ORDER BY scheduled_on, created_at",
+            all,
+            &units,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| rows::from_json("reception session", &r.data_json)).collect()
+    }
+
+    async fn session_file(&self, id: Uuid, scope: &Scope) -> Result<Option<SessionFile>> {
+        let (all, units) = scope_params(scope);
+        let hid = id;
+        let Some(row) = sqlx::query!(
+            "SELECT data_json FROM reception_sessions WHERE id = $1
+               AND ($2::bool OR unit_id = ANY($3::uuid[]) OR host_unit_id = ANY($3::uuid[]))",
+            hid,
+            all,
+            &units
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let session: ReceptionSession = rows::from_json("reception session", &row.data_json)?;
+        let cases = sqlx::query!(
+            r#"SELECT petition_id AS "petition_id!: Uuid", proposal, proposed_by AS "proposed_by?: Uuid",
+                proposed_at AS "proposed_at!: DateTime<Utc>"
+               FROM session_cases WHERE session_id = $1 ORDER BY position"#,
+            hid
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|r| SessionCase {
+            petition_id: r.petition_id,
+            proposal: r.proposal,
+            proposed_by: r.proposed_by,
+            proposed_at: r.proposed_at,
+        })
+        .collect();
+        let tasks = sqlx::query!(
+            "SELECT data_json FROM follow_up_tasks WHERE session_id = $1 ORDER BY due_on, created_at",
+            hid
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|r| rows::from_json("follow-up task", &r.data_json))
+        .collect::<Result<Vec<FollowUpTask>>>()?;
+        let documents = sqlx::query!(
+            r#"SELECT id AS "id!: Uuid", number, title, file_name, content_type, size_bytes AS "size_bytes!: i64",
+                sha256, created_by AS "created_by?: Uuid", created_at AS "created_at!: DateTime<Utc>"
+               FROM session_documents WHERE session_id = $1 ORDER BY created_at"#,
+            hid
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|r| SessionDocument {
+            id: r.id,
+            session_id: id,
+            number: r.number,
+            title: r.title,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        })
+        .collect();
+        Ok(Some(SessionFile { session, cases, tasks, documents }))
+    }
+
+    async fn propose_case(
+        &self,
+        session_id: Uuid,
+        petition_id: Uuid,
+        proposal: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::propose_case(self.begin_write().await?, session_id, petition_id, proposal, actor, now).await
+    }
+
+    async fn record_session(
+        &self,
+        session_id: Uuid,
+        record: donthu_core::accountability::SessionRecord,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::record_session(self.begin_write().await?, session_id, record, actor, now).await
+    }
+
+    async fn cancel_session(&self, session_id: Uuid, reason: &str, actor: Uuid, now: DateTime<Utc>) -> Result<()> {
+        accountability::cancel_session(self.begin_write().await?, session_id, reason, actor, now).await
+    }
+
+    async fn conclude_session(
+        &self,
+        session_id: Uuid,
+        conclusion: donthu_core::accountability::Conclusion,
+        blobs: &dyn donthu_store::blob::BlobStore,
+        render: &dyn RenderDocument,
+        file: (&str, &str),
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<SessionDocument> {
+        accountability::conclude_session(
+            self.begin_write().await?,
+            session_id,
+            conclusion,
+            blobs,
+            render,
+            file,
+            actor,
+            now,
+        )
+        .await
+    }
+
+    async fn follow_up_tasks(&self, scope: &Scope, filter: TaskFilter) -> Result<Vec<FollowUpTask>> {
+        let (all, units) = scope_params(scope);
+        let unit = filter.unit_id;
+        let rows = sqlx::query!(
+            "SELECT data_json FROM follow_up_tasks
+             WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
+               AND (NOT $3::bool OR done_on IS NULL) AND ($4::uuid IS NULL OR unit_id = $4)
+             ORDER BY due_on, created_at
+             LIMIT 5000",
+            all,
+            &units,
+            filter.open_only,
+            unit
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| rows::from_json("follow-up task", &r.data_json)).collect()
+    }
+
+    async fn complete_task(
+        &self,
+        task_id: Uuid,
+        done_on: NaiveDate,
+        result: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::complete_task(self.begin_write().await?, task_id, done_on, result, actor, now).await
+    }
+
+    async fn record_violation(
+        &self,
+        found_by_unit_id: Uuid,
+        violation: donthu_core::accountability::NewViolation,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Violation> {
+        accountability::record_violation(self.begin_write().await?, found_by_unit_id, violation, actor, now).await
+    }
+
+    async fn violations(&self, scope: &Scope, filter: ViolationFilter) -> Result<Vec<Violation>> {
+        let (all, units) = scope_params(scope);
+        let unit = filter.unit_id;
+        let rows = sqlx::query!(
+            "SELECT data_json FROM violations
+             WHERE ($1::bool OR unit_id = ANY($2::uuid[]) OR found_by_unit_id = ANY($2::uuid[]))
+               AND ($3::uuid IS NULL OR unit_id = $3) AND ($4::date IS NULL OR found_on >= $4) AND ($5::date IS NULL OR found_on <= $5)
+             ORDER BY found_on DESC, created_at DESC
+             LIMIT 5000",
+            all,
+            &units,
+            unit,
+            filter.from,
+            filter.to
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| rows::from_json("violation", &r.data_json)).collect()
+    }
+
+    async fn record_apology(
+        &self,
+        violation_id: Uuid,
+        sent_on: NaiveDate,
+        number: Option<String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::record_apology(self.begin_write().await?, violation_id, sent_on, number, actor, now).await
     }
 
     async fn run_reminders(

@@ -4,9 +4,12 @@ use crate::db;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
-use donthu_store::model::{Attachment, IdempotencyKey, IssuedDocument, NewUser, Unit, UnitRole};
+use donthu_store::model::{
+    Attachment, FollowUpTask, IdempotencyKey, IssuedDocument, NewUser, ReceptionSession, SessionCase, SessionDocument,
+    Unit, UnitRole, Violation,
+};
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
-use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord};
+use donthu_store::rows::{self, DeadlineRow, PetitionInsert, PetitionRecord};
 use donthu_store::seal::SealedIdentity;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
@@ -740,6 +743,159 @@ impl Tx for PostgresTx {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(DeadlineRow::from).collect())
+    }
+
+    async fn put_session(&mut self, session: &ReceptionSession) -> Result<()> {
+        let (id, unit, host, status, data) =
+            (session.id, session.unit_id, session.host_unit_id, session.status.code(), rows::to_json(session));
+        sqlx::query!(
+            "INSERT INTO reception_sessions (id, unit_id, host_unit_id, scheduled_on, status, data_json, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET scheduled_on = excluded.scheduled_on, status = excluded.status,
+                data_json = excluded.data_json, updated_at = excluded.updated_at",
+            id,
+            unit,
+            host,
+            session.scheduled_on,
+            status,
+            data,
+            session.created_at,
+            session.updated_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn session(&mut self, id: Uuid) -> Result<Option<ReceptionSession>> {
+        let row = sqlx::query!("SELECT data_json FROM reception_sessions WHERE id = $1", id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        row.map(|r| rows::from_json("reception session", &r.data_json)).transpose()
+    }
+
+    async fn insert_session_case(&mut self, session_id: Uuid, case: &SessionCase) -> Result<bool> {
+        let (session, petition, by) = (session_id, case.petition_id, case.proposed_by);
+        let done = sqlx::query!(
+            "INSERT INTO session_cases (session_id, petition_id, position, proposal, proposed_by, proposed_at)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM session_cases WHERE session_id = $1), $3, $4, $5)
+             ON CONFLICT (session_id, petition_id) DO NOTHING",
+            session,
+            petition,
+            case.proposal,
+            by,
+            case.proposed_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn session_case_ids(&mut self, session_id: Uuid) -> Result<Vec<Uuid>> {
+        let session = session_id;
+        let rows = sqlx::query!(
+            r#"SELECT petition_id AS "petition_id!: Uuid" FROM session_cases WHERE session_id = $1 ORDER BY position"#,
+            session
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(|r| r.petition_id).collect())
+    }
+
+    async fn insert_session_document(&mut self, d: &SessionDocument, year: i64, seq: i64) -> Result<()> {
+        let (id, session, by) = (d.id, d.session_id, d.created_by);
+        sqlx::query!(
+            "INSERT INTO session_documents (id, session_id, year, seq, number, title, file_name, content_type,
+                size_bytes, sha256, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            id,
+            session,
+            year,
+            seq,
+            d.number,
+            d.title,
+            d.file_name,
+            d.content_type,
+            d.size_bytes,
+            d.sha256,
+            by,
+            d.created_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn put_task(&mut self, task: &FollowUpTask) -> Result<()> {
+        let (id, session, unit, petition, data) =
+            (task.id, task.session_id, task.unit_id, task.petition_id, rows::to_json(task));
+        sqlx::query!(
+            "INSERT INTO follow_up_tasks (id, session_id, unit_id, petition_id, due_on, done_on, data_json, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET due_on = excluded.due_on, done_on = excluded.done_on, data_json = excluded.data_json",
+            id,
+            session,
+            unit,
+            petition,
+            task.due_on,
+            task.done_on,
+            data,
+            task.created_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn task(&mut self, id: Uuid) -> Result<Option<FollowUpTask>> {
+        let row = sqlx::query!("SELECT data_json FROM follow_up_tasks WHERE id = $1", id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        row.map(|r| rows::from_json("follow-up task", &r.data_json)).transpose()
+    }
+
+    async fn put_violation(&mut self, v: &Violation) -> Result<()> {
+        let (id, unit, found_by, data) = (v.id, v.details.unit_id, v.found_by_unit_id, rows::to_json(v));
+        sqlx::query!(
+            "INSERT INTO violations (id, unit_id, found_by_unit_id, found_on, data_json, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT (id) DO UPDATE SET data_json = excluded.data_json, updated_at = excluded.updated_at",
+            id,
+            unit,
+            found_by,
+            v.details.found_on,
+            data,
+            v.created_at,
+            v.updated_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn violation(&mut self, id: Uuid) -> Result<Option<Violation>> {
+        let row = sqlx::query!("SELECT data_json FROM violations WHERE id = $1", id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        row.map(|r| rows::from_json("violation", &r.data_json)).transpose()
+    }
+
+    async fn link_violation(&mut self, violation_id: Uuid, petition_id: Uuid) -> Result<()> {
+        let (v, p) = (violation_id, petition_id);
+        sqlx::query!("INSERT INTO violation_petitions (violation_id, petition_id) VALUES ($1, $2)", v, p)
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(())
     }
 
     async fn commit(self) -> Result<()> {

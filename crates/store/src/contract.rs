@@ -63,7 +63,10 @@ macro_rules! contract_tests {
             office_versions_of_letter_templates_are_kept,
             issued_documents_are_numbered_stored_and_logged,
             report_facts_follow_the_register_and_the_timeline,
-            legacy_imports_are_idempotent_and_mappings_kept_per_unit
+            legacy_imports_are_idempotent_and_mappings_kept_per_unit,
+            a_reception_session_is_prepared_held_and_followed_up,
+            violations_are_registered_with_their_measure_and_apology,
+            forwardings_are_read_by_period_with_their_chase_ups
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -1341,7 +1344,10 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     let ack = deadline(&s.deadlines(copy).await.unwrap(), "forwarding.acknowledge").clone();
     assert_eq!((ack.due_on, ack.state), (Some(date(2026, 11, 25)), DeadlineState::Open));
 
-    let sent = s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.office_head).await).await.unwrap();
+    let sent = s
+        .forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope(s, &w.office_head).await)
+        .await
+        .unwrap();
     assert_eq!(sent.len(), 1);
     assert_eq!((sent[0].petition_id, sent[0].copy_petition_id, sent[0].to_unit_id), (id, copy, w.internal_affairs.id));
     let reference = |p| async move { s.petition(p, &Scope::All).await.unwrap().unwrap().reference };
@@ -1349,10 +1355,21 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 20)), Standing::Owed);
     assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 11, 26)), Standing::Overdue);
     assert_eq!(Owed::standing(sent[0].result.as_ref(), date(2026, 11, 20)), Standing::NotYetOwed);
-    let owed = s.forwarding_obligations(Direction::Incoming, &scope(s, &w.head).await).await.unwrap();
+    let owed =
+        s.forwarding_obligations(ObligationFilter::all(Direction::Incoming), &scope(s, &w.head).await).await.unwrap();
     assert_eq!(owed.len(), 1, "the receiving unit sees what it owes");
-    assert!(s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.head).await).await.unwrap().is_empty());
-    assert!(s.forwarding_obligations(Direction::Incoming, &scope(s, &w.office_head).await).await.unwrap().is_empty());
+    assert!(
+        s.forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope(s, &w.head).await)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.forwarding_obligations(ObligationFilter::all(Direction::Incoming), &scope(s, &w.office_head).await)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // The receiving unit accepts the item: that is the acknowledgement.
     exec(s, &w.officer, copy, classify(Kind::Complaint)).await;
@@ -1380,7 +1397,10 @@ pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Sto
     exec(s, &w.officer, copy, report("Đã ban hành Quyết định số 7/QĐ giải quyết khiếu nại; khiếu nại đúng một phần."))
         .await;
 
-    let sent = s.forwarding_obligations(Direction::Outgoing, &scope(s, &w.office_head).await).await.unwrap();
+    let sent = s
+        .forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope(s, &w.office_head).await)
+        .await
+        .unwrap();
     assert_eq!(Owed::standing(sent[0].acknowledgement.as_ref(), date(2026, 12, 31)), Standing::Done);
     assert_eq!(Owed::standing(sent[0].result.as_ref(), date(2026, 12, 31)), Standing::Done);
     assert_eq!(sent[0].result_reported_on, Some(date(2026, 11, 20)));
@@ -1674,4 +1694,333 @@ pub async fn legacy_imports_are_idempotent_and_mappings_kept_per_unit(store: Arc
     s.save_import_mapping(w.internal_affairs.id, &mapping, w.officer.id, now()).await.unwrap();
     assert_eq!(s.import_mapping(w.internal_affairs.id).await.unwrap(), Some(mapping));
     assert_eq!(s.import_mapping(w.office.id).await.unwrap(), None, "per unit");
+}
+
+fn session_of(w: &World, on: NaiveDate) -> donthu_core::accountability::NewSession {
+    donthu_core::accountability::NewSession {
+        unit_id: w.internal_affairs.id,
+        host_unit_id: w.province.id,
+        host_level: donthu_core::accountability::HostLevel::ProvincialPartySecretary,
+        host_name: "Đồng chí Nguyễn Văn Bình".into(),
+        host_title: "Bí thư Tỉnh ủy".into(),
+        kind: donthu_core::accountability::SessionKind::Periodic,
+        scheduled_on: on,
+        place: "Trụ sở Tiếp công dân tỉnh".into(),
+        online: false,
+    }
+}
+
+/// Seed 004: the Internal Affairs Board prepares the provincial secretary's session,
+/// proposes cases, records it, issues the conclusion notice, and its tasks are followed.
+pub async fn a_reception_session_is_prepared_held_and_followed_up(store: Arc<dyn Store>) {
+    use donthu_core::accountability::*;
+    let s = &*store;
+    let w = world(s).await;
+    let case = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let theirs = register(s, &w.office_officer, complaint(&w.office)).await;
+    let e =
+        service::schedule_session(s, &w.commune_officer, session_of(&w, date(2026, 11, 19)), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::Forbidden, "only the preparing unit schedules");
+    let mut bad = session_of(&w, date(2026, 11, 19));
+    bad.place = " ".into();
+    assert_eq!(code(service::schedule_session(s, &w.officer, bad, now()).await.unwrap_err()), ErrorCode::Required);
+    let session = service::schedule_session(s, &w.officer, session_of(&w, date(2026, 11, 19)), now()).await.unwrap();
+    assert_eq!(session.status, SessionStatus::Scheduled);
+
+    service::propose_case(
+        s,
+        &w.officer,
+        session.id,
+        case,
+        "Đã giải quyết hai lần, công dân chưa đồng ý; đề xuất đối thoại.",
+        now(),
+    )
+    .await
+    .unwrap();
+    let again = service::propose_case(s, &w.officer, session.id, case, "Lần nữa", now()).await.unwrap_err();
+    assert_eq!(code(again), ErrorCode::AlreadyExists);
+    let hidden = service::propose_case(s, &w.officer, session.id, theirs, "Đơn đơn vị khác", now()).await.unwrap_err();
+    assert_eq!(code(hidden), ErrorCode::NotFound, "only the official's own petitions");
+    assert!(s.events(case).await.unwrap().iter().any(|e| e.action == "propose_for_reception"));
+
+    // The province's leader sees the session; the commune does not.
+    let listed = |u: &User| {
+        let u = u.clone();
+        async move { s.reception_sessions(&scope(s, &u).await, date(2026, 11, 1), date(2026, 11, 30)).await.unwrap() }
+    };
+    assert_eq!(listed(&w.leader).await.len(), 1);
+    assert!(listed(&w.commune_officer).await.is_empty());
+    assert!(s.session_file(session.id, &scope(s, &w.commune_officer).await).await.unwrap().is_none());
+
+    let dir = std::env::temp_dir().join(format!("donthu-contract-blobs-{}", Uuid::new_v4()));
+    let blobs = crate::blob::LocalDirBlobStore::new(&dir);
+    let render = |number: &str| Ok(format!("THÔNG BÁO số {number}").into_bytes());
+    let conclusion = |due| Conclusion {
+        text: "Giao UBND xã Tân Lập tổ chức đối thoại, rà soát hồ sơ bồi thường.".into(),
+        tasks: vec![
+            NewTask {
+                unit_id: w.commune.id,
+                petition_id: Some(case),
+                description: "Tổ chức đối thoại với công dân".into(),
+                due_on: due,
+            },
+            NewTask {
+                unit_id: w.office.id,
+                petition_id: None,
+                description: "Theo dõi, tổng hợp kết quả".into(),
+                due_on: due,
+            },
+        ],
+    };
+    let pdf = ("thong-bao-ket-luan.pdf", "application/pdf");
+    let early = service::conclude_session(
+        s,
+        &w.officer,
+        session.id,
+        conclusion(date(2026, 12, 10)),
+        &blobs,
+        &render,
+        pdf,
+        now(),
+    )
+    .await;
+    assert_eq!(code(early.unwrap_err()), ErrorCode::TransitionNotAllowed, "a notice follows the session");
+
+    let record = |held_on| SessionRecord {
+        held_on,
+        attendance: Attendance::InPerson,
+        delegate: None,
+        citizens: 3,
+        record: "Đồng chí Bí thư trực tiếp tiếp 3 công dân, nghe trình bày và kết luận.".into(),
+    };
+    let future =
+        service::record_session(s, &w.officer, session.id, record(date(2026, 11, 21)), now()).await.unwrap_err();
+    assert_eq!(code(future), ErrorCode::InvalidDate);
+    service::record_session(s, &w.officer, session.id, record(date(2026, 11, 19)), now()).await.unwrap();
+    let late = service::propose_case(s, &w.officer, session.id, case, "x", now()).await.unwrap_err();
+    assert_eq!(code(late), ErrorCode::TransitionNotAllowed);
+    let past_due = service::conclude_session(
+        s,
+        &w.officer,
+        session.id,
+        conclusion(date(2026, 11, 1)),
+        &blobs,
+        &render,
+        pdf,
+        now(),
+    )
+    .await;
+    assert_eq!(code(past_due.unwrap_err()), ErrorCode::InvalidDate);
+    let notice = service::conclude_session(
+        s,
+        &w.officer,
+        session.id,
+        conclusion(date(2026, 12, 10)),
+        &blobs,
+        &render,
+        pdf,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(notice.number, "1/TB-BNC", "numbered with the board's documents of the year");
+    let bytes = crate::blob::BlobStore::get(&blobs, &notice.sha256).await.unwrap().unwrap();
+    assert_eq!(bytes, "THÔNG BÁO số 1/TB-BNC".as_bytes());
+    let twice = service::conclude_session(
+        s,
+        &w.officer,
+        session.id,
+        conclusion(date(2026, 12, 10)),
+        &blobs,
+        &render,
+        pdf,
+        now(),
+    )
+    .await;
+    assert_eq!(code(twice.unwrap_err()), ErrorCode::TransitionNotAllowed);
+
+    let file = s.session_file(session.id, &scope(s, &w.leader).await).await.unwrap().unwrap();
+    assert_eq!(
+        (file.session.status, file.session.conclusion_number.as_deref()),
+        (SessionStatus::Concluded, Some("1/TB-BNC"))
+    );
+    assert_eq!(file.session.record.as_ref().unwrap().citizens, 3);
+    assert_eq!((file.cases.len(), file.tasks.len(), file.documents.len()), (1, 2, 1));
+    assert!(file.cases[0].proposal.contains("đối thoại"));
+    let actions: Vec<String> = s.events(case).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.ends_with(&[
+        "propose_for_reception".into(),
+        "reception_held".into(),
+        "reception_conclusion".into()
+    ]));
+
+    // Each unit sees the tasks given to it; only it reports them done.
+    let commune_tasks = s
+        .follow_up_tasks(&scope(s, &w.commune_officer).await, TaskFilter { open_only: true, unit_id: None })
+        .await
+        .unwrap();
+    assert_eq!(commune_tasks.len(), 1);
+    let task = commune_tasks[0].id;
+    let e = service::complete_task(s, &w.office_officer, task, date(2026, 11, 20), "x", now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::NotFound, "another unit's task is not found");
+    let e = service::complete_task(s, &w.commune_officer, task, date(2026, 11, 20), " ", now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::Required);
+    service::complete_task(s, &w.commune_officer, task, date(2026, 11, 20), "Đã đối thoại ngày 20/11/2026.", now())
+        .await
+        .unwrap();
+    assert!(
+        s.follow_up_tasks(&scope(s, &w.commune_officer).await, TaskFilter { open_only: true, unit_id: None })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let done =
+        &s.follow_up_tasks(&Scope::All, TaskFilter { open_only: false, unit_id: Some(w.commune.id) }).await.unwrap()[0];
+    assert_eq!((done.done_on, done.done_by), (Some(date(2026, 11, 20)), Some(w.commune_officer.id)));
+    assert_eq!(s.events(case).await.unwrap().pop().unwrap().action, "complete_task");
+    assert_eq!(s.follow_up_tasks(&Scope::All, TaskFilter { open_only: true, unit_id: None }).await.unwrap().len(), 1);
+
+    // A session not held can be cancelled, one held cannot.
+    let other = service::schedule_session(s, &w.officer, session_of(&w, date(2026, 12, 3)), now()).await.unwrap();
+    assert_eq!(
+        code(service::cancel_session(s, &w.officer, session.id, "Bận", now()).await.unwrap_err()),
+        ErrorCode::TransitionNotAllowed
+    );
+    service::cancel_session(s, &w.officer, other.id, "Đồng chí Bí thư đi công tác Trung ương", now()).await.unwrap();
+    let cancelled = s.session_file(other.id, &Scope::All).await.unwrap().unwrap().session;
+    assert_eq!(cancelled.status, SessionStatus::Cancelled);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+pub async fn violations_are_registered_with_their_measure_and_apology(store: Arc<dyn Store>) {
+    use donthu_core::accountability::*;
+    let s = &*store;
+    let w = world(s).await;
+    let complaint_id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let denunciation_id = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    let new = |petitions: Vec<Uuid>, apology: Option<&str>| NewViolation {
+        unit_id: w.commune.id,
+        official_name: "Lê Văn Cường".into(),
+        official_position: "Công chức địa chính – xây dựng xã Tân Lập".into(),
+        found_on: date(2026, 11, 12),
+        source: ViolationSource::SurpriseInspection,
+        category: ViolationCategory::Harassment,
+        facts: "Gây khó khăn, yêu cầu bổ sung giấy tờ không có trong quy định.".into(),
+        cause: "Thiếu tinh thần trách nhiệm".into(),
+        individual_responsibility: "Ông Cường chịu trách nhiệm cá nhân".into(),
+        collective_responsibility: "Chủ tịch UBND xã thiếu kiểm tra".into(),
+        measure: Measure::Reprimand,
+        measure_decision: Some("Quyết định số 12/QĐ-UBND ngày 18/11/2026".into()),
+        apology_to: apology.map(str::to_owned),
+        petition_ids: petitions,
+    };
+    let e = service::record_violation(
+        s,
+        &w.officer,
+        w.internal_affairs.id,
+        new(vec![denunciation_id], Some("Bà Ngọc")),
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(e), ErrorCode::InvalidValue, "a denouncer is never named in the register");
+    let e = service::record_violation(s, &w.officer, w.office.id, new(vec![], None), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::Forbidden);
+    let mut undecided = new(vec![], None);
+    undecided.measure_decision = None;
+    assert_eq!(
+        code(service::record_violation(s, &w.officer, w.internal_affairs.id, undecided, now()).await.unwrap_err()),
+        ErrorCode::Required
+    );
+
+    let v = service::record_violation(
+        s,
+        &w.officer,
+        w.internal_affairs.id,
+        new(vec![complaint_id, complaint_id], Some("Ông Nguyễn Văn An")),
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.details.petition_ids, vec![complaint_id], "each petition linked once");
+    let found =
+        service::record_violation(s, &w.officer, w.internal_affairs.id, new(vec![denunciation_id], None), now())
+            .await
+            .unwrap();
+    let linked = s.events(complaint_id).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (linked.action.as_str(), linked.details.unwrap()["measure"].as_str()),
+        ("record_violation", Some("reprimand"))
+    );
+
+    let seen = |u: &User| {
+        let u = u.clone();
+        async move { s.violations(&scope(s, &u).await, ViolationFilter::default()).await.unwrap() }
+    };
+    assert_eq!(seen(&w.commune_officer).await.len(), 2, "the unit of the official sees its violations");
+    assert_eq!(seen(&w.head).await.len(), 2, "and so does the unit that found them");
+    assert!(seen(&w.office_officer).await.is_empty());
+    let in_period = s
+        .violations(
+            &Scope::All,
+            ViolationFilter { unit_id: Some(w.commune.id), from: Some(date(2026, 11, 13)), to: None },
+        )
+        .await
+        .unwrap();
+    assert!(in_period.is_empty());
+
+    let e = service::record_apology(s, &w.officer, found.id, date(2026, 11, 19), None, now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::TransitionNotAllowed, "no apology is owed");
+    let e = service::record_apology(s, &w.officer, v.id, date(2026, 11, 1), None, now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::InvalidDate);
+    service::record_apology(s, &w.commune_officer, v.id, date(2026, 11, 19), Some("25/UBND".into()), now())
+        .await
+        .unwrap();
+    let e = service::record_apology(s, &w.officer, v.id, date(2026, 11, 19), None, now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::TransitionNotAllowed, "recorded once");
+    let after = seen(&w.leader).await.into_iter().find(|x| x.id == v.id).unwrap();
+    assert_eq!((after.apology_sent_on, after.apology_number.as_deref()), (Some(date(2026, 11, 19)), Some("25/UBND")));
+    assert_eq!(after.details.facts, v.details.facts);
+    assert_eq!(s.events(complaint_id).await.unwrap().pop().unwrap().action, "apology_sent");
+}
+
+pub async fn forwardings_are_read_by_period_with_their_chase_ups(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let id = register(s, &w.office_officer, complaint(&w.office)).await;
+    exec(s, &w.office_officer, id, classify(Kind::Complaint)).await;
+    exec(s, &w.office_officer, id, propose(Handling::Forward, Some(w.internal_affairs.id))).await;
+    exec(s, &w.office_head, id, approve()).await;
+    let office = scope(s, &w.office_head).await;
+    let read = |from, to| {
+        let office = office.clone();
+        async move {
+            s.forwarding_obligations(ObligationFilter { direction: Direction::Outgoing, from, to }, &office)
+                .await
+                .unwrap()
+        }
+    };
+    let all = read(None, None).await;
+    assert_eq!((all.len(), all[0].chased_up_on), (1, None));
+    assert_eq!(read(Some(date(2026, 11, 21)), None).await.len(), 0);
+    assert_eq!(read(None, Some(date(2026, 11, 19))).await.len(), 0);
+    assert_eq!(read(Some(all[0].forwarded_on), Some(all[0].forwarded_on)).await.len(), 1);
+
+    let dir = std::env::temp_dir().join(format!("donthu-contract-blobs-{}", Uuid::new_v4()));
+    let blobs = crate::blob::LocalDirBlobStore::new(&dir);
+    let sealer = crate::seal::IdentitySealer::from_key(&crate::seal::IdentitySealer::generate_key());
+    let chase = NewDocument {
+        petition_id: id,
+        unit_id: w.office.id,
+        template_code: "don_doc".into(),
+        symbol: String::new(),
+        title: "V/v đôn đốc giải quyết đơn".into(),
+        file_name: "don-doc.pdf".into(),
+        content_type: "application/pdf".into(),
+        sealed: false,
+    };
+    let render = |number: &str| Ok(number.as_bytes().to_vec());
+    s.issue_document(chase, &blobs, &sealer, &render, w.office_officer.id, now()).await.unwrap();
+    assert_eq!(read(None, None).await[0].chased_up_on, Some(date(2026, 11, 20)));
+    let _ = std::fs::remove_dir_all(&dir);
 }

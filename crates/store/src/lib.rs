@@ -14,6 +14,7 @@ pub use donthu_documents as documents;
 pub use donthu_reports as reports;
 
 pub mod access;
+pub mod accountability;
 pub mod blob;
 pub mod clock;
 pub mod contract;
@@ -160,7 +161,11 @@ pub trait Store: Send + Sync + 'static {
     async fn forwardings(&self, petition_id: Uuid) -> Result<Vec<Forwarding>>;
     /// Forwardings between units in donthu, seen from one side, within the reader's
     /// scope, newest first, with what the receiving unit owes and has done.
-    async fn forwarding_obligations(&self, direction: Direction, scope: &Scope) -> Result<Vec<ForwardingObligation>>;
+    async fn forwarding_obligations(
+        &self,
+        filter: ObligationFilter,
+        scope: &Scope,
+    ) -> Result<Vec<ForwardingObligation>>;
     /// Opens a sealed identity for an identity custodian, writing the `reveal_identity`
     /// audit event (who, when, why) in the same transaction. `None` when not sealed.
     async fn reveal_identity(
@@ -241,6 +246,86 @@ pub trait Store: Send + Sync + 'static {
         &self,
         unit_id: Uuid,
         mapping: &std::collections::BTreeMap<String, String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    // --- accountability: reception sessions, conclusions, violations ---------------------
+
+    /// Schedules a leader's reception session (the service has checked the units and the
+    /// official's roles).
+    async fn schedule_session(
+        &self,
+        session: donthu_core::accountability::NewSession,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<ReceptionSession>;
+    /// Sessions prepared or hosted by units in `scope`, scheduled from `from` to `to`.
+    async fn reception_sessions(&self, scope: &Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReceptionSession>>;
+    /// A session with its proposed cases, tasks and documents, when in `scope`.
+    async fn session_file(&self, id: Uuid, scope: &Scope) -> Result<Option<SessionFile>>;
+    /// Proposes a case for a session, with a `propose_for_reception` event on the
+    /// petition. Refused once the session was held, and for a petition already proposed.
+    async fn propose_case(
+        &self,
+        session_id: Uuid,
+        petition_id: Uuid,
+        proposal: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Records that the session took place (an event on each proposed petition).
+    async fn record_session(
+        &self,
+        session_id: Uuid,
+        record: donthu_core::accountability::SessionRecord,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Postpones or cancels a session not yet held.
+    async fn cancel_session(&self, session_id: Uuid, reason: &str, actor: Uuid, now: DateTime<Utc>) -> Result<()>;
+    /// Issues the conclusion notice of a held session: its number (the organising unit's
+    /// next for the year), the file, its tasks, and an event on every petition concerned
+    /// — in one transaction.
+    #[allow(clippy::too_many_arguments)]
+    async fn conclude_session(
+        &self,
+        session_id: Uuid,
+        conclusion: donthu_core::accountability::Conclusion,
+        blobs: &dyn blob::BlobStore,
+        render: &dyn RenderDocument,
+        file: (&str, &str),
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<SessionDocument>;
+    /// Tasks of conclusion notices given to units in `scope`, by due date.
+    async fn follow_up_tasks(&self, scope: &Scope, filter: TaskFilter) -> Result<Vec<FollowUpTask>>;
+    /// Marks a task done with what was done (an event on its petition, if any).
+    async fn complete_task(
+        &self,
+        task_id: Uuid,
+        done_on: NaiveDate,
+        result: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Records a violation found by `found_by_unit_id`, linked to its petitions (an event
+    /// on each).
+    async fn record_violation(
+        &self,
+        found_by_unit_id: Uuid,
+        violation: donthu_core::accountability::NewViolation,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Violation>;
+    /// Violations of units in `scope`, or found by them, newest first.
+    async fn violations(&self, scope: &Scope, filter: ViolationFilter) -> Result<Vec<Violation>>;
+    /// Records that the apology owed for a violation was sent (an event on its petitions).
+    async fn record_apology(
+        &self,
+        violation_id: Uuid,
+        sent_on: NaiveDate,
+        number: Option<String>,
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<()>;

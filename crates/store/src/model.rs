@@ -2,6 +2,7 @@
 //! (ids, reference numbers, timestamps, versions, audit events).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use donthu_core::accountability::{HostLevel, NewViolation, SessionKind, SessionRecord, SessionStatus};
 use donthu_core::petition::{
     Channel, Eligibility, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception, ReferenceNumber, Target,
 };
@@ -383,6 +384,24 @@ pub struct ForwardingObligation {
     pub reference: ReferenceNumber,
     /// The reference number of the copy registered at the receiving unit.
     pub copy_reference: ReferenceNumber,
+    /// The day of the last chase-up letter (`don_doc`) the forwarder issued on it.
+    pub chased_up_on: Option<NaiveDate>,
+}
+
+/// Which forwardings to read, seen from one side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObligationFilter {
+    pub direction: Direction,
+    /// Forwarded on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Forwarded on or before this day.
+    pub to: Option<NaiveDate>,
+}
+
+impl ObligationFilter {
+    pub fn all(direction: Direction) -> ObligationFilter {
+        ObligationFilter { direction, from: None, to: None }
+    }
 }
 
 /// A deadline that may need a reminder, with what the message needs.
@@ -512,4 +531,114 @@ impl<F: Fn(&str) -> Result<Vec<u8>, String> + Send + Sync> RenderDocument for F 
     fn render(&self, number: &str) -> Result<Vec<u8>, String> {
         self(number)
     }
+}
+
+/// A leader's reception session (buổi tiếp công dân định kỳ, đột xuất).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReceptionSession {
+    pub id: Uuid,
+    /// The unit that prepares it and keeps its file.
+    pub unit_id: Uuid,
+    /// The unit whose head receives.
+    pub host_unit_id: Uuid,
+    pub host_level: HostLevel,
+    pub host_name: String,
+    pub host_title: String,
+    pub kind: SessionKind,
+    pub scheduled_on: NaiveDate,
+    pub place: String,
+    pub online: bool,
+    pub status: SessionStatus,
+    pub record: Option<SessionRecord>,
+    /// The conclusions as printed in the notice.
+    pub conclusion: Option<String>,
+    pub concluded_on: Option<NaiveDate>,
+    /// Số, ký hiệu of the conclusion notice ("3/TB-BNCTU").
+    pub conclusion_number: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A case proposed for a session, with the proposer's summary of the difficulties and
+/// the handling proposed (seed 004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionCase {
+    pub petition_id: Uuid,
+    pub proposal: String,
+    pub proposed_by: Option<Uuid>,
+    pub proposed_at: DateTime<Utc>,
+}
+
+/// A task of a conclusion notice, followed until done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FollowUpTask {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub unit_id: Uuid,
+    pub petition_id: Option<Uuid>,
+    pub description: String,
+    pub due_on: NaiveDate,
+    pub done_on: Option<NaiveDate>,
+    /// What the unit reported having done.
+    pub result: Option<String>,
+    pub done_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A document of a session: the conclusion notice (numbered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionDocument {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub number: String,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// The blob's content hash (the key in the blob store).
+    pub sha256: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A session with its cases, tasks and documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionFile {
+    pub session: ReceptionSession,
+    pub cases: Vec<SessionCase>,
+    pub tasks: Vec<FollowUpTask>,
+    pub documents: Vec<SessionDocument>,
+}
+
+/// Which tasks to read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskFilter {
+    pub open_only: bool,
+    pub unit_id: Option<Uuid>,
+}
+
+/// A violation in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Violation {
+    pub id: Uuid,
+    /// The unit that found it and recorded it.
+    pub found_by_unit_id: Uuid,
+    #[serde(flatten)]
+    pub details: NewViolation,
+    pub apology_sent_on: Option<NaiveDate>,
+    /// The apology letter's number, when it was issued in donthu.
+    pub apology_number: Option<String>,
+    pub recorded_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which violations to read: of units in the reader's scope (or found by them), found in
+/// a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ViolationFilter {
+    pub unit_id: Option<Uuid>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }

@@ -163,6 +163,22 @@ pub trait Tx: Send {
     async fn open_deadlines(&mut self, petition_id: Uuid) -> Result<Vec<rows::DeadlineRow>>;
     /// Every open deadline that is stopped or falls due on or after `from`.
     async fn open_deadlines_due_from(&mut self, from: NaiveDate) -> Result<Vec<rows::DeadlineRow>>;
+    // --- accountability (see [`crate::accountability`]) ---
+    /// Writes a session (inserted, or replaced by id).
+    async fn put_session(&mut self, session: &ReceptionSession) -> Result<()>;
+    async fn session(&mut self, id: Uuid) -> Result<Option<ReceptionSession>>;
+    /// Adds a case to a session after the others; false if it is already there.
+    async fn insert_session_case(&mut self, session_id: Uuid, case: &SessionCase) -> Result<bool>;
+    /// The petitions proposed for a session, in order.
+    async fn session_case_ids(&mut self, session_id: Uuid) -> Result<Vec<Uuid>>;
+    async fn insert_session_document(&mut self, document: &SessionDocument, year: i64, seq: i64) -> Result<()>;
+    /// Writes a task (inserted, or replaced by id).
+    async fn put_task(&mut self, task: &FollowUpTask) -> Result<()>;
+    async fn task(&mut self, id: Uuid) -> Result<Option<FollowUpTask>>;
+    /// Writes a violation (inserted, or replaced by id).
+    async fn put_violation(&mut self, violation: &Violation) -> Result<()>;
+    async fn violation(&mut self, id: Uuid) -> Result<Option<Violation>>;
+    async fn link_violation(&mut self, violation_id: Uuid, petition_id: Uuid) -> Result<()>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;

@@ -472,6 +472,8 @@ pub struct ObligationRow {
     pub reference: (i64, i64, String),
     /// The copy's reference number at the receiving unit.
     pub copy_reference: (i64, i64, String),
+    /// When the forwarder last issued a chase-up letter on its petition.
+    pub chased_up_at: Option<DateTime<Utc>>,
 }
 
 fn reference_of((sequence, year, unit_code): (i64, i64, String)) -> Result<ReferenceNumber> {
@@ -504,6 +506,7 @@ impl ObligationRow {
             result_summary: self.result_summary,
             reference: reference_of(self.reference)?,
             copy_reference: reference_of(self.copy_reference)?,
+            chased_up_on: self.chased_up_at.map(crate::service::vietnam_today),
         })
     }
 }

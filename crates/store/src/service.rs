@@ -236,3 +236,185 @@ pub async fn import_petitions(
     }
     Ok(outcomes)
 }
+
+// --- accountability ------------------------------------------------------------------------
+
+/// Whether the official works on the unit's items (officer, head or leader there).
+pub fn works_at(user: &User, unit: Uuid) -> bool {
+    roles_at(user, unit).iter().any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader))
+}
+
+fn session_not_found() -> StoreError {
+    StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy buổi tiếp công dân.")
+}
+
+/// A session the official may work on: in their scope, prepared by or hosted at a unit
+/// where they work.
+async fn workable_session(store: &dyn Store, user: &User, scope: &Scope, id: Uuid) -> Result<SessionFile> {
+    let file = store.session_file(id, scope).await?.ok_or_else(session_not_found)?;
+    if !works_at(user, file.session.unit_id) && !works_at(user, file.session.host_unit_id) {
+        return Err(forbidden("Bạn không làm việc tại đơn vị chuẩn bị hoặc chủ trì buổi tiếp này."));
+    }
+    Ok(file)
+}
+
+/// Schedules a session prepared by a unit where the official works.
+pub async fn schedule_session(
+    store: &dyn Store,
+    user: &User,
+    session: donthu_core::accountability::NewSession,
+    now: DateTime<Utc>,
+) -> Result<ReceptionSession> {
+    let units = store.units().await?;
+    active_unit(&units, session.unit_id)?;
+    active_unit(&units, session.host_unit_id)?;
+    if !works_at(user, session.unit_id) {
+        return Err(forbidden("Bạn chỉ lên lịch tiếp công dân cho đơn vị nơi mình làm việc."));
+    }
+    store.schedule_session(session, user.id, now).await
+}
+
+/// Proposes one of the official's visible petitions for a session.
+pub async fn propose_case(
+    store: &dyn Store,
+    user: &User,
+    session_id: Uuid,
+    petition_id: Uuid,
+    proposal: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    workable_session(store, user, &scope, session_id).await?;
+    store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found)?;
+    store.propose_case(session_id, petition_id, proposal, user.id, now).await
+}
+
+pub async fn record_session(
+    store: &dyn Store,
+    user: &User,
+    session_id: Uuid,
+    record: donthu_core::accountability::SessionRecord,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    workable_session(store, user, &scope, session_id).await?;
+    store.record_session(session_id, record, user.id, now).await
+}
+
+pub async fn cancel_session(
+    store: &dyn Store,
+    user: &User,
+    session_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    workable_session(store, user, &scope, session_id).await?;
+    store.cancel_session(session_id, reason, user.id, now).await
+}
+
+/// Issues the conclusion notice: the tasks' petitions must be the official's to see.
+#[allow(clippy::too_many_arguments)]
+pub async fn conclude_session(
+    store: &dyn Store,
+    user: &User,
+    session_id: Uuid,
+    conclusion: donthu_core::accountability::Conclusion,
+    blobs: &dyn crate::blob::BlobStore,
+    render: &dyn RenderDocument,
+    file: (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<SessionDocument> {
+    let scope = scope(store, user).await?;
+    workable_session(store, user, &scope, session_id).await?;
+    let units = store.units().await?;
+    for task in &conclusion.tasks {
+        active_unit(&units, task.unit_id)?;
+        if let Some(p) = task.petition_id {
+            store.petition(p, &scope).await?.ok_or_else(petition_not_found)?;
+        }
+    }
+    store.conclude_session(session_id, conclusion, blobs, render, file, user.id, now).await
+}
+
+/// Reports a task done: only officials of the unit the task was given to.
+pub async fn complete_task(
+    store: &dyn Store,
+    user: &User,
+    task_id: Uuid,
+    done_on: NaiveDate,
+    result: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let task = store
+        .follow_up_tasks(&scope, TaskFilter::default())
+        .await?
+        .into_iter()
+        .find(|t| t.id == task_id)
+        .ok_or_else(|| StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy nhiệm vụ."))?;
+    if !works_at(user, task.unit_id) {
+        return Err(forbidden("Chỉ cán bộ của đơn vị được giao nhiệm vụ mới báo cáo kết quả thực hiện."));
+    }
+    store.complete_task(task_id, done_on, result, user.id, now).await
+}
+
+/// Records a violation found by a unit where the official works. The petitions it is
+/// linked to must be theirs to see; a denouncer is never named in the register (the
+/// register is read by the unit of the official denounced).
+pub async fn record_violation(
+    store: &dyn Store,
+    user: &User,
+    found_by_unit_id: Uuid,
+    violation: donthu_core::accountability::NewViolation,
+    now: DateTime<Utc>,
+) -> Result<Violation> {
+    let units = store.units().await?;
+    active_unit(&units, found_by_unit_id)?;
+    if !units.iter().any(|u| u.id == violation.unit_id) {
+        return Err(StoreError::Domain(DomainError::field(
+            "unit_id",
+            ErrorCode::UnitNotFound,
+            "Không tìm thấy đơn vị của cán bộ vi phạm.",
+        )));
+    }
+    if !works_at(user, found_by_unit_id) {
+        return Err(forbidden("Bạn chỉ ghi nhận vi phạm do đơn vị nơi mình làm việc phát hiện."));
+    }
+    let scope = scope_for(user, &units);
+    let apology = violation.apology_to.as_deref().is_some_and(|a| !a.trim().is_empty());
+    for p in &violation.petition_ids {
+        let petition = store.petition(*p, &scope).await?.ok_or_else(petition_not_found)?;
+        if apology && petition.petitioner == PetitionerView::Sealed {
+            return Err(StoreError::Domain(DomainError::field(
+                "apology_to",
+                ErrorCode::InvalidValue,
+                "Đơn liên kết là đơn tố cáo được giữ bí mật người tố cáo: không ghi tên người được xin lỗi vào sổ vi phạm; văn bản gửi người tố cáo do người giữ bí mật danh tính lập từ đơn.",
+            )));
+        }
+    }
+    store.record_violation(found_by_unit_id, violation, user.id, now).await
+}
+
+/// Records that the apology was sent: officials of the unit that found the violation or
+/// of the unit it happened in.
+pub async fn record_apology(
+    store: &dyn Store,
+    user: &User,
+    violation_id: Uuid,
+    sent_on: NaiveDate,
+    number: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let violation = store
+        .violations(&scope, ViolationFilter::default())
+        .await?
+        .into_iter()
+        .find(|v| v.id == violation_id)
+        .ok_or_else(|| StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy vi phạm."))?;
+    if !works_at(user, violation.found_by_unit_id) && !works_at(user, violation.details.unit_id) {
+        return Err(forbidden("Bạn không làm việc tại đơn vị phát hiện hoặc đơn vị có cán bộ vi phạm."));
+    }
+    store.record_apology(violation_id, sent_on, number, user.id, now).await
+}

@@ -1049,7 +1049,7 @@ async fn obligations(state: &AppState, user: &User, direction: Direction) -> Res
     let names: std::collections::HashMap<Uuid, String> =
         state.store.units().await?.into_iter().map(|u| (u.id, u.name)).collect();
     let today = vietnam_today(Utc::now());
-    let list = state.store.forwarding_obligations(direction, &scope).await?;
+    let list = state.store.forwarding_obligations(ObligationFilter::all(direction), &scope).await?;
     Ok(list
         .into_iter()
         .map(|o| ObligationOut {

@@ -269,12 +269,7 @@ pub fn form_map(body: &[u8]) -> HashMap<String, String> {
     serde_html_form::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect()
 }
 
-/// Whether the official works on the unit's items (officer, head or leader there).
-pub fn works_at(user: &donthu_store::model::User, unit: Uuid) -> bool {
-    donthu_store::access::roles_at(user, unit).iter().any(|r| {
-        matches!(r, donthu_core::unit::Role::Officer | donthu_core::unit::Role::Head | donthu_core::unit::Role::Leader)
-    })
-}
+pub use donthu_store::service::works_at;
 
 /// Percent-encodes a query value.
 pub fn url_encode(s: &str) -> String {

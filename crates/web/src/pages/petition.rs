@@ -18,7 +18,7 @@ use donthu_core::process::{
 use donthu_store::StoreError;
 use donthu_store::access::{is_custodian, roles_at};
 use donthu_store::model::{
-    Direction, ForwardingObligation, Owed, Petition, PetitionFilter, PetitionerView, Scope, Standing,
+    Direction, ForwardingObligation, ObligationFilter, Owed, Petition, PetitionFilter, PetitionerView, Scope, Standing,
 };
 use donthu_store::service::{self, vietnam_today};
 use serde::Deserialize;
@@ -578,7 +578,7 @@ async fn petition_page(
         });
     }
     events.reverse();
-    let outgoing = state.store.forwarding_obligations(Direction::Outgoing, &scope).await?;
+    let outgoing = state.store.forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope).await?;
     let mut forwardings: Vec<ForwardingRow> = Vec::new();
     for f in state.store.forwardings(p.id).await? {
         let tracked = outgoing.iter().find(|o| o.forwarding_id == f.id);
@@ -599,7 +599,7 @@ async fn petition_page(
         forwardings.push(row);
     }
     let owed_to_forwarder = if p.forwarded_from_petition.is_some() {
-        let incoming = state.store.forwarding_obligations(Direction::Incoming, &scope).await?;
+        let incoming = state.store.forwarding_obligations(ObligationFilter::all(Direction::Incoming), &scope).await?;
         incoming.iter().find(|o| o.copy_petition_id == p.id).map(|o| {
             let mut row = obligation_row(o, &units, o.from_unit_id);
             // The forwarder's own item is not this unit's to open.
@@ -1167,7 +1167,7 @@ pub async fn forwardings_page(State(state): State<AppState>, official: Official)
     let scope = service::scope(&*state.store, &official.user).await?;
     let outgoing = state
         .store
-        .forwarding_obligations(Direction::Outgoing, &scope)
+        .forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope)
         .await?
         .iter()
         .map(|o| ObligationItem {
@@ -1179,7 +1179,7 @@ pub async fn forwardings_page(State(state): State<AppState>, official: Official)
         .collect();
     let incoming = state
         .store
-        .forwarding_obligations(Direction::Incoming, &scope)
+        .forwarding_obligations(ObligationFilter::all(Direction::Incoming), &scope)
         .await?
         .iter()
         .map(|o| ObligationItem {
