@@ -172,6 +172,17 @@ impl DutyRecord {
         self.months.iter().map(|m| m.delegated).sum()
     }
 
+    /// Days required in the months already over.
+    pub fn required_so_far(&self) -> u32 {
+        self.months.iter().filter(|m| m.ended).map(|m| m.required).sum()
+    }
+
+    /// Days received in person in the months already over, at most the required days of
+    /// each (a busy month does not make up for an empty one).
+    pub fn held_so_far(&self) -> u32 {
+        self.months.iter().filter(|m| m.ended).map(|m| m.held_in_person.min(m.required)).sum()
+    }
+
     /// Ended months in which the head received fewer days than required.
     pub fn short_months(&self) -> Vec<NaiveDate> {
         self.months.iter().filter(|m| m.short()).map(|m| m.first_day).collect()
@@ -261,6 +272,7 @@ mod tests {
         assert_eq!(months, [(8, 2, 1, 1), (9, 2, 2, 0), (10, 2, 0, 0), (11, 2, 1, 0)]);
         assert_eq!(r.short_months(), [d(2026, 8, 1), d(2026, 10, 1)], "November is still running");
         assert_eq!((r.required(), r.held_in_person(), r.delegated()), (8, 4, 1));
+        assert_eq!((r.required_so_far(), r.held_so_far()), (6, 3), "November is not over");
     }
 
     #[test]

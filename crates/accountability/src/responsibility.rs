@@ -66,6 +66,8 @@ pub struct Policy {
     pub after_chase_up_days: i64,
     /// So many of the unit's own resolutions past their deadline.
     pub late_resolutions: u64,
+    /// So many acknowledgements or result reports made after their term.
+    pub late_answers: u64,
     pub basis: String,
 }
 
@@ -127,6 +129,7 @@ pub struct Chase {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
     ManyOverdue { items: u64 },
+    HabituallyLate { answers: u64 },
     LongOverdue { reference: String, days: i64 },
     IgnoredChaseUp { reference: String, chased_up_on: NaiveDate },
     LateResolutions { items: u64 },
@@ -138,6 +141,9 @@ impl Reason {
         match self {
             Reason::ManyOverdue { items } => {
                 format!("{items} đơn được chuyển đến quá hạn thông báo thụ lý hoặc báo cáo kết quả")
+            }
+            Reason::HabituallyLate { answers } => {
+                format!("{answers} lần thông báo thụ lý hoặc báo cáo kết quả cho nơi chuyển đơn trễ hạn")
             }
             Reason::LongOverdue { reference, days } => format!("Đơn số {reference} quá hạn {days} ngày"),
             Reason::IgnoredChaseUp { reference, chased_up_on } => format!(
@@ -307,6 +313,10 @@ fn reasons(account: &UnitAccount, today: NaiveDate, policy: &Policy) -> Vec<Reas
         account.to_chase.iter().map(|c| c.forwarding_id).collect::<std::collections::BTreeSet<_>>().len() as u64;
     if overdue_items >= policy.overdue_items {
         reasons.push(Reason::ManyOverdue { items: overdue_items });
+    }
+    let late = account.acknowledgement.done_late + account.result.done_late;
+    if late >= policy.late_answers {
+        reasons.push(Reason::HabituallyLate { answers: late });
     }
     // `rev`: among equally old items, the first listed.
     if let Some(oldest) = account.to_chase.iter().rev().max_by_key(|c| c.days_overdue)

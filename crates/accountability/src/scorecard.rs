@@ -66,10 +66,11 @@ impl Scorecard {
         percent(self.tasks.done, self.tasks.due())
     }
 
-    /// Reception days held in person against the days required.
+    /// Reception days held in person against the days required, over the months
+    /// already over.
     pub fn duty_rate(&self) -> Option<u64> {
         let d = self.duty.as_ref()?;
-        percent(u64::from(d.held_in_person().min(d.required())), u64::from(d.required()))
+        percent(u64::from(d.held_so_far()), u64::from(d.required_so_far()))
     }
 }
 

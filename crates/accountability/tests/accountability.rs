@@ -96,7 +96,11 @@ fn seed_000_three_units_on_time_late_and_never() {
     let chase: Vec<_> = late.to_chase.iter().map(|c| (c.reference.as_str(), c.owing, c.days_overdue)).collect();
     assert_eq!(chase, [("5/2026/VPTU", Owing::Result, 48)], "only what is still owed past its term");
     assert!(!late.clean());
-    assert_eq!(late.reasons, [Reason::LongOverdue { reference: "5/2026/VPTU".into(), days: 48 }]);
+    assert_eq!(
+        late.reasons,
+        [Reason::HabituallyLate { answers: 4 }, Reason::LongOverdue { reference: "5/2026/VPTU".into(), days: 48 }]
+    );
+    assert_eq!(late.reasons[0].message(), "4 lần thông báo thụ lý hoặc báo cáo kết quả cho nơi chuyển đơn trễ hạn");
 
     assert_eq!((never.acknowledgement.overdue, never.acknowledgement.done, never.result.due()), (3, 0, 0));
     assert_eq!(never.to_chase.len(), 3);
@@ -217,8 +221,8 @@ fn the_scorecard_rates_resolutions_feedback_duty_tasks_and_counts_violations() {
     assert_eq!(late.feedback.due(), 5);
     assert_eq!(late.feedback_rate(), Some(0));
     assert_eq!(late.tasks_rate(), Some(50));
-    // Ten of twelve days; December is still running but counts as required.
-    assert_eq!(late.duty_rate(), Some(83));
+    // Ten of the eleven days of the months already over.
+    assert_eq!(late.duty_rate(), Some(91));
     assert_eq!(late.duty.as_ref().unwrap().short_months(), [d(2026, 11, 1)]);
     assert_eq!((late.violations, late.disciplined, late.apologies_owed, late.apologies_sent), (2, 1, 2, 1));
     let prompt = &cards[1];

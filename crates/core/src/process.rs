@@ -443,6 +443,13 @@ pub fn action_label(action: &str) -> &'static str {
         "recompute_deadline" => "Tính lại thời hạn do thay đổi lịch nghỉ, làm việc",
         "assign" => "Giao cán bộ xử lý",
         "issue_document" => "Ban hành văn bản",
+        "propose_for_reception" => "Đề xuất lãnh đạo tiếp công dân",
+        "reception_held" => "Lãnh đạo tiếp công dân",
+        "reception_cancelled" => "Hoãn, hủy buổi tiếp công dân",
+        "reception_conclusion" => "Thông báo kết luận buổi tiếp công dân",
+        "complete_task" => "Hoàn thành nhiệm vụ theo kết luận tiếp công dân",
+        "record_violation" => "Ghi nhận vi phạm của cán bộ",
+        "apology_sent" => "Gửi văn bản xin lỗi người dân, doanh nghiệp",
         _ => "Thao tác khác",
     }
 }

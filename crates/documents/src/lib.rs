@@ -45,6 +45,16 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("nguoi_duyet", "Người duyệt (lãnh đạo)"),
     ("nguoi_ky", "Người ký"),
     ("chuc_vu_nguoi_ky", "Chức vụ người ký"),
+    ("nguoi_chu_tri", "Người chủ trì buổi tiếp công dân (họ tên, chức vụ)"),
+    ("ngay_tiep", "Ngày tiếp công dân"),
+    ("dia_diem", "Địa điểm tiếp công dân"),
+    ("hinh_thuc_tiep", "Hình thức tiếp (định kỳ, đột xuất; trực tiếp, trực tuyến)"),
+    ("thanh_phan", "Người tiếp, thành phần tham dự"),
+    ("nhiem_vu", "Các nhiệm vụ giao, với đơn vị và thời hạn"),
+    ("noi_nhan", "Các cơ quan, đơn vị nhận (mỗi dòng một nơi)"),
+    ("nguon_goc", "Nguồn gốc vụ việc, các đơn đã gửi"),
+    ("qua_trinh_xu_ly", "Quá trình xử lý, giải quyết của các cơ quan"),
+    ("thoi_han_cac_buoc", "Thời hạn các bước đang chạy"),
 ];
 
 /// What a missing value prints as: a blank to fill by hand, as on a paper form.
@@ -242,7 +252,21 @@ pub fn render(t: &LetterTemplate, values: &HashMap<String, String>) -> Letter {
         .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .collect();
-    Letter { title: lines(&t.title), paragraphs, recipients: lines(&t.recipients) }
+    // Each line of Nơi nhận starts with a capital, whatever a value began with.
+    let recipients = lines(&t.recipients).into_iter().map(|l| capitalize_after_dash(&l)).collect();
+    Letter { title: lines(&t.title), paragraphs, recipients }
+}
+
+fn capitalize_after_dash(line: &str) -> String {
+    let (dash, rest) = match line.strip_prefix("- ") {
+        Some(rest) => ("- ", rest),
+        None => ("", line),
+    };
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => format!("{dash}{}{}", first.to_uppercase(), chars.as_str()),
+        None => line.to_owned(),
+    }
 }
 
 /// Values that show what a template looks like filled in (the administrator's preview).
@@ -372,6 +396,16 @@ mod tests {
         assert!(letter.paragraphs[0].starts_with("Kính gửi: UBND xã Tân Lập."));
         assert!(letter.paragraphs.iter().any(|p| p.contains(&format!("thời hạn {BLANK} ngày"))));
         assert_eq!(letter.recipients, ["- Như trên;", "- Lưu: VT, hồ sơ đơn số 125/2026/BTCD."]);
+        let mut briefing =
+            TemplateBook::shipped().in_force("bao_cao_vu_viec_tiep_dan", date(2026, 11, 20)).unwrap().clone();
+        briefing.recipients = "- {{nguoi_chu_tri}} (để báo cáo);\n{{noi_nhan}}".into();
+        values.insert("nguoi_chu_tri".into(), "đồng chí Bí thư Tỉnh ủy".into());
+        values.insert("noi_nhan".into(), "- ủy ban nhân dân xã;".into());
+        assert_eq!(
+            render(&briefing, &values).recipients,
+            ["- Đồng chí Bí thư Tỉnh ủy (để báo cáo);", "- Ủy ban nhân dân xã;"],
+            "each line of Nơi nhận starts with a capital"
+        );
         assert!(!letter.paragraphs.iter().any(|p| p.contains("{{")));
     }
 }

@@ -182,7 +182,7 @@ const TOPICS: &[Topic] = &[
 ];
 
 /// Runs the demo on an empty database; on one that holds data, says so and does nothing.
-pub async fn run(store: &dyn Store) -> anyhow::Result<()> {
+pub async fn run(store: &dyn Store, blobs: &dyn donthu_store::blob::BlobStore) -> anyhow::Result<()> {
     if !store.is_empty().await? {
         println!("Cơ sở dữ liệu đã có dữ liệu: không nạp dữ liệu mẫu (không thay đổi gì).");
         print_accounts(false);
@@ -192,6 +192,7 @@ pub async fn run(store: &dyn Store) -> anyhow::Result<()> {
     let now = Utc::now();
     let world = Demo::create(store).await?;
     world.fill(store, now).await?;
+    world.accountability(store, blobs, now).await?;
     let count = store.count_petitions(&donthu_store::model::Scope::All, &Default::default()).await?;
     println!("Đã nạp {} đơn vị, {} tài khoản và {count} đơn thư mẫu.", UNITS.len(), world.users.len());
     print_accounts(true);
@@ -230,11 +231,36 @@ struct FollowUp {
     code: &'static str,
     id: Uuid,
     petition: NewPetition,
+    /// A copy forwarded by another unit, which expects an acknowledgement and the result.
+    forwarded: bool,
 }
 
-struct Demo {
-    units: HashMap<&'static str, Unit>,
-    users: HashMap<String, User>,
+/// How a unit that receives forwarded items answers the forwarder (seed 000: one
+/// acknowledges and reports on time, one late, one never).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Habit {
+    Prompt,
+    Late,
+    Never,
+}
+
+/// The units the demo forwards to, and how each answers.
+pub const FORWARD_TARGETS: &[(&str, Habit)] =
+    &[("SNNMT", Habit::Prompt), ("XA-TANLAP", Habit::Late), ("P-TANDONG", Habit::Never)];
+
+fn habit_of(code: &str) -> Option<Habit> {
+    FORWARD_TARGETS.iter().find(|(c, _)| *c == code).map(|(_, h)| *h)
+}
+
+/// How a unit handles its own petitions: a prompt unit is prompt in everything; the
+/// others' habits show only towards forwarders.
+fn own_habit(code: &str) -> Option<Habit> {
+    habit_of(code).filter(|h| *h == Habit::Prompt)
+}
+
+pub(crate) struct Demo {
+    pub(crate) units: HashMap<&'static str, Unit>,
+    pub(crate) users: HashMap<String, User>,
 }
 
 impl Demo {
@@ -261,6 +287,9 @@ impl Demo {
             accounts.push((format!("canbo.{lower}"), person_name(&mut rng), vec![(*code, Role::Officer)]));
             accounts.push((format!("lanhdao.{lower}"), person_name(&mut rng), vec![(*code, Role::Head)]));
         }
+        // Sở Nội vụ inspects administrative discipline (seed 002); it receives no petitions.
+        accounts.push(("canbo.snv".into(), person_name(&mut rng), vec![("SNV", Role::Officer)]));
+        accounts.push(("lanhdao.snv".into(), person_name(&mut rng), vec![("SNV", Role::Head)]));
         accounts.push((
             "thuongtruc".into(),
             "Hoàng Minh Quang".into(),
@@ -294,11 +323,11 @@ impl Demo {
         self.units.iter().find(|(_, u)| u.id == unit_id).map(|(code, _)| *code).expect("a demo unit")
     }
 
-    fn officer(&self, code: &str) -> &User {
+    pub(crate) fn officer(&self, code: &str) -> &User {
         &self.users[&format!("canbo.{}", code.to_lowercase())]
     }
 
-    fn head(&self, code: &str) -> &User {
+    pub(crate) fn head(&self, code: &str) -> &User {
         &self.users[&format!("lanhdao.{}", code.to_lowercase())]
     }
 
@@ -351,30 +380,34 @@ impl Demo {
             .with_context(|| format!("đơn mẫu số {i}"))?
             .petition_id;
             let mut queue = self
-                .process(store, &mut rng, code, id, &petition, today)
+                .process(store, &mut rng, code, id, &petition, today, own_habit(code))
                 .await
                 .with_context(|| format!("xử lý đơn mẫu số {i}"))?;
             while let Some(next) = queue.pop() {
+                let habit = if next.forwarded { habit_of(next.code) } else { own_habit(next.code) };
                 let more = self
-                    .process(store, &mut rng, next.code, next.id, &next.petition, today)
+                    .process(store, &mut rng, next.code, next.id, &next.petition, today, habit)
                     .await
                     .with_context(|| format!("xử lý đơn phát sinh từ đơn mẫu số {i}"))?;
                 queue.extend(more);
-                self.maybe_report(store, &mut rng, next.code, next.id, now).await?;
+                if let Some(habit) = habit.filter(|_| next.forwarded) {
+                    self.maybe_report(store, &mut rng, next.code, next.id, habit, now).await?;
+                }
             }
             previous.push((id, petition));
         }
         Ok(())
     }
 
-    /// A unit that received a forwarded item reports the result back — most on time,
-    /// some late, some never (seed 000).
+    /// A unit that received a forwarded item reports the result back as it habitually
+    /// does: within days, weeks late, or never (seed 000).
     async fn maybe_report(
         &self,
         store: &dyn Store,
         rng: &mut StdRng,
         code: &str,
         id: Uuid,
+        habit: Habit,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         use donthu_core::process::Status;
@@ -383,12 +416,19 @@ impl Demo {
         if p.forwarded_from_petition.is_none() || !resolved || p.status == Status::Split {
             return Ok(());
         }
-        let delay = match rng.gen_range(0..100) {
-            0..=59 => rng.gen_range(1..6),
-            60..=79 => rng.gen_range(15..40),
+        // Reported within days of the resolution, or weeks after the term.
+        let Some(owed) = store.deadlines(id).await?.into_iter().find(|d| d.rule_id == "forwarding.result") else {
+            return Ok(());
+        };
+        let reported_on = match (habit, owed.due_on) {
+            (Habit::Prompt, _) => owed.start_on + Duration::days(rng.gen_range(1..4)),
+            (Habit::Late, Some(due)) => due + Duration::days(rng.gen_range(5..30)),
             _ => return Ok(()),
         };
-        let at = (p.updated_at + Duration::days(delay)).min(now);
+        let at = office_time(reported_on, 0);
+        if at > now {
+            return Ok(()); // not yet: still owed
+        }
         let summary = match p.status {
             Status::Concluded | Status::Enforcing | Status::Closed => "Đã giải quyết xong; gửi kèm văn bản giải quyết.",
             Status::Guided => "Đã hướng dẫn công dân gửi đơn đến cơ quan có thẩm quyền.",
@@ -501,6 +541,7 @@ impl Demo {
     }
 
     /// Walks a new petition through a realistic part of its processing.
+    #[allow(clippy::too_many_arguments)]
     async fn process(
         &self,
         store: &dyn Store,
@@ -509,10 +550,19 @@ impl Demo {
         id: Uuid,
         p: &NewPetition,
         today: NaiveDate,
+        habit: Option<Habit>,
     ) -> anyhow::Result<Vec<FollowUp>> {
         let officer = self.officer(code);
         let head = self.head(code);
-        let mut day = 0;
+        if habit == Some(Habit::Never) {
+            return Ok(Vec::new()); // never acknowledges, never reports
+        }
+        // A unit that answers late starts on a forwarded item only after its term; one
+        // that answers on time does the intake steps a day apart.
+        let late_by: i64 = if habit == Some(Habit::Late) { rng.gen_range(12..17) } else { 0 };
+        let prompt = habit == Some(Habit::Prompt);
+        let gated = habit.is_none();
+        let mut day = late_by;
         let eligible = assess_eligibility(p).eligible;
         let part_of_split =
             store.petition(id, &donthu_store::model::Scope::All).await?.is_some_and(|x| x.split_from.is_some());
@@ -524,8 +574,8 @@ impl Demo {
         };
         let roll = rng.gen_range(0..100);
         // Old items have mostly moved on; a few are left behind, as in any office.
-        let stuck = rng.gen_bool(0.15);
-        if age < 2 || (roll < 12 && (age < 10 || stuck)) {
+        let stuck = gated && rng.gen_bool(0.15);
+        if age < 2 + late_by || (gated && roll < 12 && (age < 10 || stuck)) {
             return Ok(Vec::new()); // just received
         }
         if p.channel == Channel::WalkIn && roll < 15 && !p.petitioner.is_anonymous() && !part_of_split {
@@ -562,11 +612,12 @@ impl Demo {
                 .map(|(id, part)| FollowUp {
                     code,
                     id,
+                    forwarded: false,
                     petition: NewPetition { kind: part.kind, field: part.field, content: part.content, ..p.clone() },
                 })
                 .collect());
         }
-        day += rng.gen_range(1..3);
+        day += pace(rng, prompt, 1, 3);
         run(
             officer,
             Command::Classify {
@@ -579,7 +630,7 @@ impl Demo {
             day,
         )
         .await?;
-        if roll < 22 && (age < 12 || stuck) {
+        if gated && roll < 22 && (age < 12 || stuck) {
             return Ok(Vec::new());
         }
         let reason = |s: &str| Some(s.to_owned());
@@ -610,7 +661,7 @@ impl Demo {
                 }
             }
         } else if roll < 45 && matches!(code, "BNCTU" | "VPTU" | "BTCD") {
-            let to = ["SNNMT", "XA-TANLAP", "XA-DONGTAM", "P-TANDONG", "TTT"].choose(rng).expect("units");
+            let to = FORWARD_TARGETS.choose(rng).map(|(code, _)| *code).expect("units");
             Command::Propose {
                 handling: Handling::Forward,
                 to_unit: Some(self.units[to].id),
@@ -635,14 +686,14 @@ impl Demo {
                 reply_within_days: None,
             }
         };
-        day += rng.gen_range(1..4);
+        day += pace(rng, prompt, 1, 4);
         let forwarded = matches!(proposal, Command::Propose { handling: Handling::Forward, .. });
         let accepted = matches!(proposal, Command::Propose { handling: Handling::Accept, .. });
         run(officer, proposal, day).await?;
-        if age < 6 || (roll < 28 && (age < 15 || stuck)) {
+        if gated && (age < 6 || (roll < 28 && (age < 15 || stuck))) {
             return Ok(Vec::new()); // waiting for the head's approval
         }
-        day += rng.gen_range(1..3);
+        day += pace(rng, prompt, 1, 3);
         run(head, Command::Approve { note: None }, day).await?;
         if forwarded || !accepted {
             let mut follow_ups = Vec::new();
@@ -651,7 +702,7 @@ impl Demo {
             {
                 let received_on = f.forwarded_on;
                 let petition = NewPetition { unit_id: to, channel: Channel::ForwardedIn, received_on, ..p.clone() };
-                follow_ups.push(FollowUp { code: self.code_of(to), id: copy, petition });
+                follow_ups.push(FollowUp { code: self.code_of(to), id: copy, petition, forwarded: true });
             }
             if forwarded && rng.gen_bool(0.4) && age > 40 {
                 run(
@@ -665,7 +716,7 @@ impl Demo {
             }
             return Ok(follow_ups);
         }
-        if age < 15 || (roll < 55 && (age < 40 || stuck)) {
+        if age < 15 || (gated && roll < 55 && (age < 40 || stuck)) {
             return Ok(Vec::new());
         }
         if (55..58).contains(&roll) {
@@ -681,7 +732,7 @@ impl Demo {
             .await
             .map(|_| Vec::new());
         }
-        day += rng.gen_range(2..6);
+        day += pace(rng, prompt, 2, 6);
         run(officer, Command::StartVerification { note: Some("Thành lập Tổ xác minh gồm 3 thành viên".into()) }, day)
             .await?;
         if p.kind == Kind::Denunciation && (58..62).contains(&roll) {
@@ -695,10 +746,10 @@ impl Demo {
             .await
             .map(|_| Vec::new());
         }
-        if age < 35 || (roll < 70 && (age < 60 || stuck)) {
+        if (gated && age < 35) || (gated && roll < 70 && (age < 60 || stuck)) {
             return Ok(Vec::new());
         }
-        day += rng.gen_range(10..25);
+        day += if prompt { 5 } else { rng.gen_range(10..25) };
         if p.kind == Kind::Complaint {
             run(
                 officer,
@@ -712,7 +763,7 @@ impl Demo {
             .await?;
         }
         let outcome = *Outcome::allowed_for(p.kind).choose(rng).expect("outcomes");
-        day += rng.gen_range(2..6);
+        day += pace(rng, prompt, 2, 6);
         run(
             head,
             Command::Conclude {
@@ -743,6 +794,11 @@ impl Demo {
     }
 }
 
+/// Days between two steps: one for a unit that acts promptly, otherwise some in `lo..hi`.
+fn pace(rng: &mut StdRng, prompt: bool, lo: i64, hi: i64) -> i64 {
+    if prompt { 1 } else { rng.gen_range(lo..hi) }
+}
+
 /// What a demo decision orders: a wrong complaint or a false denunciation orders nothing;
 /// a correct one sometimes gives money or land back and refers officials for discipline.
 fn demo_figures(rng: &mut StdRng, outcome: Outcome) -> ResultFigures {
@@ -769,7 +825,7 @@ fn err(e: donthu_store::StoreError) -> anyhow::Error {
 }
 
 /// A moment in office hours, `days` after a date (Vietnam time).
-fn office_time(date: NaiveDate, days: i64) -> DateTime<Utc> {
+pub(crate) fn office_time(date: NaiveDate, days: i64) -> DateTime<Utc> {
     let d = date + Duration::days(days);
     Utc.from_utc_datetime(&d.and_hms_opt(2, 30, 0).expect("valid time")) // 09:30 in Hà Nội
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod demo_accountability;
 mod import;
 mod units_csv;
 
@@ -284,10 +285,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             session_max_hours,
         } => {
             let policy = reminder_policy(remind_before, escalate_head_after, escalate_forwarder_after, &office_hours)?;
-            if demo {
-                demo::run(&*store).await?;
-            }
             let blob_dir = blob_dir.unwrap_or_else(|| database.data_dir().join("blobs"));
+            if demo {
+                demo::run(&*store, &LocalDirBlobStore::new(blob_dir.clone())).await?;
+            }
             let listener =
                 tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("không mở được địa chỉ {bind}"))?;
             let address = listener.local_addr()?;
@@ -338,7 +339,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
-        Command::Demo => demo::run(&*store).await?,
+        Command::Demo => demo::run(&*store, &LocalDirBlobStore::new(database.data_dir().join("blobs"))).await?,
         Command::Import { file, unit, username, dry_run, skip_bad_rows, errors, columns } => {
             import::run(&*store, import::ImportArgs { file, unit, username, dry_run, skip_bad_rows, errors, columns })
                 .await?

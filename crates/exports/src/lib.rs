@@ -91,6 +91,50 @@ fn column_numbers(ws: &mut Worksheet, f: &Formats, row: u32, columns: u16) -> Re
     Ok(())
 }
 
+/// A cell of a plain table: text, or a number Excel can add up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+}
+
+/// A plain titled table (the scorecard, the violations report): the title block, one
+/// header row with the columns numbered under it as on the official forms, then the rows.
+pub fn titled_table(
+    sheet: &str,
+    title: &str,
+    unit: &str,
+    period: &str,
+    headers: &[(&str, f64)],
+    rows: &[Vec<Cell>],
+) -> Result<Vec<u8>, String> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let mut wb = Workbook::new();
+        let f = Formats::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        let columns = headers.len() as u16;
+        title_block(ws, &f, columns, title, unit, period)?;
+        for (c, (label, width)) in headers.iter().enumerate() {
+            ws.write_string_with_format(4, c as u16, *label, &f.header)?;
+            ws.set_column_width(c as u16, *width)?;
+        }
+        column_numbers(ws, &f, 5, columns)?;
+        for (i, cells) in rows.iter().enumerate() {
+            let row = 6 + i as u32;
+            for (c, cell) in cells.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => ws.write_string_with_format(row, c as u16, t, &f.cell)?,
+                    Cell::Number(n) => ws.write_number_with_format(row, c as u16, *n, &f.center)?,
+                };
+            }
+        }
+        ws.set_freeze_panes(6, 0)?;
+        wb.save_to_buffer()
+    };
+    build().map_err(|e| e.to_string())
+}
+
 /// The petition register for a unit and period.
 pub fn petition_register(unit: &str, period: &str, rows: &[RegisterRow]) -> Result<Vec<u8>, String> {
     let build = || -> Result<Vec<u8>, XlsxError> {

@@ -36,6 +36,30 @@ pub struct FormState {
 }
 
 impl FormState {
+    /// What was typed and what is wrong with it, field by field ("" for the whole form).
+    pub fn with(values: HashMap<String, String>, errors: HashMap<String, String>) -> FormState {
+        FormState { values, errors }
+    }
+
+    /// The errors of the rows of a list (`prefix` "tasks[": "tasks[0].due_on"…), each
+    /// with its row's number counted from 1.
+    pub fn errors_under(&self, prefix: &str) -> Vec<(usize, String)> {
+        let mut v: Vec<(usize, String)> = self
+            .errors
+            .iter()
+            .filter_map(|(k, e)| {
+                let index = k.strip_prefix(prefix)?.split(']').next()?.parse::<usize>().ok()?;
+                Some((index + 1, e.clone()))
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
     fn parse(body: &[u8]) -> FormState {
         let pairs: Vec<(String, String)> = serde_html_form::from_bytes(body).unwrap_or_default();
         FormState { values: pairs.into_iter().collect(), errors: HashMap::new() }

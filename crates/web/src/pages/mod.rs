@@ -4,6 +4,7 @@
 //! rule is never written twice; they add only presentation in Vietnamese.
 
 pub mod account;
+pub mod accountability;
 pub mod admin;
 pub mod dashboard;
 pub mod exports;
@@ -13,6 +14,8 @@ pub mod petition;
 pub mod portal;
 pub mod reports;
 pub mod session;
+pub mod sessions;
+pub mod violations;
 pub mod worklist;
 
 use crate::AppState;
@@ -67,6 +70,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/bao-cao/{file}", get(reports::export))
         .route("/bao-cao/chi-tiet", get(reports::drill))
         .route("/xuat/so-tiep-cong-dan.xlsx", get(exports::reception_log))
+        .route("/trach-nhiem", get(accountability::page))
+        .route("/trach-nhiem/don-doc", post(accountability::chase_up))
+        .route("/bang-danh-gia", get(accountability::scorecard))
+        .route("/bang-danh-gia.xlsx", get(accountability::scorecard_xlsx))
+        .route("/tiep-dan", get(sessions::page).post(sessions::schedule))
+        .route("/tiep-dan/{id}", get(sessions::session))
+        .route("/tiep-dan/{id}/de-xuat", post(sessions::propose))
+        .route("/tiep-dan/{id}/ghi-nhan", post(sessions::record))
+        .route("/tiep-dan/{id}/huy", post(sessions::cancel))
+        .route("/tiep-dan/{id}/ket-luan", post(sessions::conclude))
+        .route("/tiep-dan/{id}/ho-so/{petition}", get(sessions::briefing))
+        .route("/tiep-dan/{id}/thong-bao/{document}", get(sessions::notice))
+        .route("/nhiem-vu", get(sessions::tasks))
+        .route("/nhiem-vu/{id}/hoan-thanh", post(sessions::complete))
+        .route("/vi-pham", get(violations::page).post(violations::record))
+        .route("/vi-pham/{id}/xin-loi", post(violations::apology))
+        .route("/vi-pham.xlsx", get(violations::export))
         .route("/tai-khoan", get(account::page).post(account::change_password))
         .route("/tai-khoan/xac-thuc-hai-lop", post(account::second_factor))
         .route("/dang-xuat", post(account::sign_out))

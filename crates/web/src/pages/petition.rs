@@ -735,6 +735,7 @@ async fn petition_page(
                 donthu_documents::TemplateBook::shipped().with_office_versions(state.store.letter_templates().await?);
             book.codes()
                 .into_iter()
+                .filter(|c| !super::sessions::SESSION_TEMPLATES.contains(c))
                 .filter_map(|c| book.in_force(c, today))
                 .map(|t| TemplateChoice { code: t.code.clone(), label: format!("{} ({})", t.name, t.form) })
                 .collect()
@@ -888,17 +889,51 @@ pub async fn issue_document(
 ) -> Result<Response, PageError> {
     let form = super::form_map(&body);
     let (p, _) = visible(&state, &official, id).await?;
-    let user = &official.user;
-    if !super::works_at(user, p.unit_id) && !is_custodian(user) {
-        return Ok(super::error_page(StatusCode::FORBIDDEN, "Bạn không có quyền lập văn bản cho đơn này."));
+    let code = form.get("template").cloned().unwrap_or_default();
+    if super::sessions::SESSION_TEMPLATES.contains(&code.as_str()) {
+        return Ok(super::error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Văn bản này được lập từ trang buổi tiếp công dân.",
+        ));
     }
+    let (new, render) = match draw_up(&state, &official.user, &p, &code, &form).await? {
+        Ok(drawn) => drawn,
+        Err((status, message)) => return Ok(super::error_page(status, &message)),
+    };
+    let doc =
+        state.store.issue_document(new, &*state.blobs, &state.sealer, &*render, official.user.id, Utc::now()).await?;
+    Ok(redirect_with_notice(&format!("/don/{id}"), &format!("Đã lập văn bản số {}: {}.", doc.number, doc.title)))
+}
+
+/// A letter drawn up and ready to be issued: what the store records, and the printer
+/// that puts the number the store gives into the file.
+pub type Drawn = (donthu_store::model::NewDocument, Box<dyn donthu_store::model::RenderDocument>);
+
+/// Why a letter cannot be drawn up (shown as an error page).
+pub type Refusal = (StatusCode, String);
+
+/// Fills a letter from the petition and the values typed (`form`: the fields of
+/// `LETTER_FIELDS`, `dia_danh`, `format`), ready to issue on the petition. A letter that
+/// names the petitioner of a denunciation is drawn up only by the identity custodian (the
+/// identity is opened with a logged reason) and stored sealed; any other letter about a
+/// denunciation names no one.
+pub async fn draw_up(
+    state: &AppState,
+    user: &donthu_store::model::User,
+    p: &Petition,
+    code: &str,
+    form: &HashMap<String, String>,
+) -> Result<Result<Drawn, Refusal>, PageError> {
+    if !super::works_at(user, p.unit_id) && !is_custodian(user) {
+        return Ok(Err((StatusCode::FORBIDDEN, "Bạn không có quyền lập văn bản cho đơn này.".into())));
+    }
+    let id = p.id;
     let today = today();
     let book = donthu_documents::TemplateBook::shipped().with_office_versions(state.store.letter_templates().await?);
-    let code = form.get("template").cloned().unwrap_or_default();
-    let Some(template) = book.in_force(&code, today).cloned() else {
-        return Ok(super::error_page(StatusCode::UNPROCESSABLE_ENTITY, "Chọn mẫu văn bản có hiệu lực."));
+    let Some(template) = book.in_force(code, today).cloned() else {
+        return Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, "Chọn mẫu văn bản có hiệu lực.".into())));
     };
-    let units = UnitNames::load(&state).await?;
+    let units = UnitNames::load(state).await?;
     let unit = units.0.get(&p.unit_id).cloned().ok_or(PageError::NotFound)?;
     let mut values: HashMap<String, String> = HashMap::new();
     let mut set = |k: &str, v: String| {
@@ -929,10 +964,11 @@ pub async fn issue_document(
         PetitionerView::Visible(x) => Some(x.clone()),
         PetitionerView::Sealed if template.identifies_petitioner => {
             if !is_custodian(user) {
-                return Ok(super::error_page(
+                return Ok(Err((
                     StatusCode::FORBIDDEN,
-                    "Văn bản này ghi danh tính người tố cáo: chỉ người được giao giữ bí mật danh tính mới được lập.",
-                ));
+                    "Văn bản này ghi danh tính người tố cáo: chỉ người được giao giữ bí mật danh tính mới được lập."
+                        .into(),
+                )));
             }
             let reason = format!("Lập văn bản \"{}\" gửi người tố cáo", template.name);
             service::reveal_identity(&*state.store, user, id, &reason, Utc::now()).await?
@@ -950,7 +986,7 @@ pub async fn issue_document(
             set("cccd", person.cccd.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default());
         }
     }
-    for (field, _) in LETTER_FIELDS {
+    for (field, _) in LETTER_FIELDS.iter().chain([("ngay_chuyen", "")].iter()) {
         if let Some(v) = form.get(*field).map(|v| v.trim()).filter(|v| !v.is_empty()) {
             set(field, v.to_owned());
         }
@@ -1007,8 +1043,7 @@ pub async fn issue_document(
         content_type: content_type.to_owned(),
         sealed,
     };
-    let doc = state.store.issue_document(new, &*state.blobs, &state.sealer, &render, user.id, Utc::now()).await?;
-    Ok(redirect_with_notice(&format!("/don/{id}"), &format!("Đã lập văn bản số {}: {}.", doc.number, doc.title)))
+    Ok(Ok((new, Box::new(render))))
 }
 
 #[derive(Deserialize)]
