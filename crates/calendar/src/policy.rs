@@ -116,7 +116,9 @@ pub fn on_decision(
     }
     // LTCD Art.27(2): the result goes back to the forwarder within 7 working days of
     // the resolution — whatever it was (a decision, guidance, a return, a withdrawal).
-    let resolved = |s: Status| s == Status::Concluded || (!s.is_open() && s != Status::Split);
+    // A decision stays the resolution while it is enforced and once the file is closed.
+    let resolved =
+        |s: Status| matches!(s, Status::Concluded | Status::Enforcing) || (!s.is_open() && s != Status::Split);
     if owes_forwarder && resolved(after.status) && !resolved(before.status) {
         ops.push(DeadlineOp::Open { rule: RESULT_RULE, start_event: "Ngày giải quyết xong", start: on });
     }
@@ -162,6 +164,14 @@ mod tests {
             true,
         );
         assert_eq!(closed, [DeadlineOp::CloseAll], "already owed since the conclusion");
+        // Enforced, then closed: still the one result owed since the conclusion.
+        for (action, before, after) in
+            [("start_enforcement", Status::Concluded, Status::Enforcing), ("close", Status::Enforcing, Status::Closed)]
+        {
+            let ops =
+                on_decision(action, &state(Kind::Complaint, before), &state(Kind::Complaint, after), d(2), d(30), true);
+            assert!(!ops.iter().any(|op| matches!(op, DeadlineOp::Open { .. })), "{action}: {ops:?}");
+        }
         let guided = on_decision(
             "approve",
             &state(Kind::Complaint, Status::Proposed),

@@ -94,14 +94,15 @@ impl Demo {
         Ok(session.id)
     }
 
-    /// Accepted complaints and denunciations of a unit, oldest first: the long-running
-    /// matters a head is asked to receive.
+    /// Open matters of a unit, those under resolution first, oldest first: the
+    /// long-running matters a head is asked to receive.
     async fn pending_cases(&self, store: &dyn Store, code: &str, n: usize) -> anyhow::Result<Vec<Uuid>> {
         let filter =
             PetitionFilter { unit_id: Some(self.units[code].id), open_only: true, limit: 500, ..Default::default() };
         let mut list = store.list_petitions(&Scope::All, &filter).await?;
-        list.retain(|p| matches!(p.status, Status::Accepted | Status::Verifying | Status::Classified));
-        list.sort_by_key(|p| p.received_on);
+        // Matters under resolution first, then those still being processed.
+        list.retain(|p| p.status != Status::Split);
+        list.sort_by_key(|p| (!matches!(p.status, Status::Accepted | Status::Verifying), p.received_on));
         Ok(list.into_iter().take(n).map(|p| p.id).collect())
     }
 

@@ -358,3 +358,107 @@ async fn the_statutory_tables_of_the_demo_register_add_up() {
     }
     assert!(counted > 0.0, "the demo register has letters to count");
 }
+
+/// Seeds 000, 002 and 004 on the demo register: of the three units the Party and State
+/// offices forward to, one acknowledges and reports on time, one late, one never — and
+/// the responsibility accounts say exactly that; the secretary's session was prepared,
+/// held and concluded, its tasks one done, one overdue and one running; a violation found
+/// in a surprise inspection, with its measure and apology, is in the unit's scorecard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_register_tells_who_answers_on_time_late_and_never() {
+    use donthu_accountability::responsibility::{Reason, Span, accounts, shipped_policy};
+    use donthu_accountability::scorecard::scorecards;
+    use donthu_core::accountability::{Measure, SessionStatus, ViolationSource};
+    use donthu_store::Store;
+    use donthu_store::model::{Direction, ObligationFilter, Scope, TaskFilter, ViolationFilter};
+    let dir = scratch();
+    let out = donthu(&dir.0, &["demo"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let sealer = donthu_store::seal::IdentitySealer::from_key(&donthu_store::seal::IdentitySealer::generate_key());
+    let store = donthu_store_sqlite::SqliteStore::connect(&db_url(&dir.0), sealer).await.unwrap();
+    let units = store.units().await.unwrap();
+    let id = |code: &str| units.iter().find(|u| u.code.as_str() == code).unwrap().id;
+    let today = donthu_store::service::vietnam_today(chrono::Utc::now());
+    let span = Span { from: today - chrono::Duration::days(400), to: today };
+    let forwarded: Vec<_> = store
+        .forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &Scope::All)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.as_forwarded_item())
+        .collect();
+    let facts = store.report_facts(&Scope::All, today).await.unwrap();
+    let tasks: Vec<_> =
+        store.follow_up_tasks(&Scope::All, TaskFilter::default()).await.unwrap().iter().map(|t| t.as_fact()).collect();
+    let policy = shipped_policy(today);
+    let list = accounts(&forwarded, &facts, &tasks, span, today, &policy);
+    let of =
+        |code: &str| list.iter().find(|a| a.unit_id == id(code)).unwrap_or_else(|| panic!("{code} has an account"));
+
+    let prompt = of("SNNMT");
+    assert!(prompt.forwarded >= 5, "{prompt:?}");
+    assert_eq!(
+        prompt.acknowledgement.done + prompt.acknowledgement.owed + prompt.acknowledgement.not_yet_owed,
+        prompt.forwarded
+    );
+    assert_eq!((prompt.acknowledgement.done_late, prompt.acknowledgement.overdue), (0, 0), "{prompt:?}");
+    assert_eq!((prompt.result.done_late, prompt.result.overdue, prompt.result.closed), (0, 0, 0), "{prompt:?}");
+    assert!(prompt.result.done > 0 && prompt.to_chase.is_empty() && prompt.reasons.is_empty(), "{prompt:?}");
+
+    let late = of("XA-TANLAP");
+    assert!(late.acknowledgement.done_late >= 5 && late.acknowledgement.done == 0, "{late:?}");
+    assert_eq!(late.result.done, 0, "{late:?}");
+    assert!(late.reasons.iter().any(|r| matches!(r, Reason::HabituallyLate { .. })), "{:?}", late.reasons);
+
+    let never = of("P-TANDONG");
+    assert!(never.forwarded >= 5, "{never:?}");
+    assert_eq!((never.acknowledgement.done, never.acknowledgement.done_late, never.result.due()), (0, 0, 0));
+    assert!(never.acknowledgement.overdue >= 5 && never.to_chase.len() as u64 == never.acknowledgement.overdue);
+    assert!(never.reasons.iter().any(|r| matches!(r, Reason::ManyOverdue { .. })), "{:?}", never.reasons);
+
+    // Seed 004: the secretary's last session, and the next one being prepared.
+    let sessions = store
+        .reception_sessions(&Scope::All, today - chrono::Duration::days(40), today + chrono::Duration::days(30))
+        .await
+        .unwrap();
+    let secretary: Vec<_> = sessions.iter().filter(|s| s.host_unit_id == id("TU")).collect();
+    let concluded = secretary.iter().find(|s| s.status == SessionStatus::Concluded).expect("a concluded session");
+    let file = store.session_file(concluded.id, &Scope::All).await.unwrap().unwrap();
+    assert_eq!((file.cases.len(), file.documents.len()), (3, 1));
+    assert!(concluded.conclusion_number.as_deref().is_some_and(|n| n.ends_with("/TB-BNCTU")));
+    let standing = |code: &str| file.tasks.iter().find(|t| t.unit_id == id(code)).unwrap().as_fact().standing(today);
+    use donthu_store::model::Standing;
+    assert_eq!(
+        (standing("SNNMT"), standing("XA-TANLAP"), standing("P-TANDONG")),
+        (Standing::Done, Standing::Overdue, Standing::Owed)
+    );
+    let next = secretary.iter().find(|s| s.status == SessionStatus::Scheduled).expect("the next session");
+    assert_eq!(store.session_file(next.id, &Scope::All).await.unwrap().unwrap().cases.len(), 2);
+
+    // Seed 002: the surprise inspection's violation is in the commune's scorecard.
+    let violations = store.violations(&Scope::All, ViolationFilter::default()).await.unwrap();
+    let inspected = violations
+        .iter()
+        .find(|v| v.details.unit_id == id("XA-TANLAP") && v.details.source == ViolationSource::SurpriseInspection)
+        .expect("the inspection's violation");
+    assert_eq!(inspected.details.measure, Measure::Reprimand);
+    assert!(inspected.apology_sent_on.is_some());
+    let year = Span {
+        from: chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 12, 31).unwrap(),
+    };
+    let facts_of_year: Vec<_> = violations.iter().map(|v| v.as_fact()).collect();
+    let cards = scorecards(
+        &[id("XA-TANLAP")],
+        year,
+        today,
+        &facts,
+        &forwarded,
+        &tasks,
+        &facts_of_year,
+        &Default::default(),
+        &policy,
+    );
+    assert!(cards[0].violations >= 1 && cards[0].disciplined >= 1 && cards[0].apologies_sent >= 1, "{:?}", cards[0]);
+    assert_eq!(cards[0].feedback_rate(), Some(0), "the commune answers late every time");
+}

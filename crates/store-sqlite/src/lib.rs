@@ -871,8 +871,11 @@ impl Store for SqliteStore {
                FROM forwardings f
                JOIN petitions pf ON pf.id = f.petition_id
                JOIN petitions pc ON pc.id = f.copy_petition_id
-               LEFT JOIN deadlines da ON da.petition_id = f.copy_petition_id AND da.rule_id = 'forwarding.acknowledge'
-               LEFT JOIN deadlines dr ON dr.petition_id = f.copy_petition_id AND dr.rule_id = 'forwarding.result'
+               -- One deadline of each kind: the first opened, should a copy ever hold more.
+               LEFT JOIN deadlines da ON da.id = (SELECT x.id FROM deadlines x WHERE x.petition_id = f.copy_petition_id
+                    AND x.rule_id = 'forwarding.acknowledge' ORDER BY x.start_on, x.id LIMIT 1)
+               LEFT JOIN deadlines dr ON dr.id = (SELECT x.id FROM deadlines x WHERE x.petition_id = f.copy_petition_id
+                    AND x.rule_id = 'forwarding.result' ORDER BY x.start_on, x.id LIMIT 1)
                WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
                  AND (?1 OR (CASE WHEN ?2 = 'outgoing' THEN f.from_unit_id ELSE f.to_unit_id END) IN (SELECT value FROM json_each(?3)))
                  AND (?4 IS NULL OR f.forwarded_on >= ?4) AND (?5 IS NULL OR f.forwarded_on <= ?5)

@@ -388,6 +388,24 @@ pub struct ForwardingObligation {
     pub chased_up_on: Option<NaiveDate>,
 }
 
+impl ForwardingObligation {
+    /// What the responsibility of the receiving unit is computed from.
+    pub fn as_forwarded_item(&self) -> donthu_accountability::ForwardedItem {
+        donthu_accountability::ForwardedItem {
+            forwarding_id: self.forwarding_id,
+            petition_id: self.petition_id,
+            reference: self.reference.to_string(),
+            copy_petition_id: self.copy_petition_id,
+            from_unit_id: self.from_unit_id,
+            to_unit_id: self.to_unit_id,
+            forwarded_on: self.forwarded_on,
+            acknowledgement: self.acknowledgement.clone(),
+            result: self.result.clone(),
+            chased_up_on: self.chased_up_on,
+        }
+    }
+}
+
 /// Which forwardings to read, seen from one side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObligationFilter {
@@ -586,6 +604,17 @@ pub struct FollowUpTask {
     pub created_at: DateTime<Utc>,
 }
 
+impl FollowUpTask {
+    pub fn as_fact(&self) -> donthu_accountability::TaskFact {
+        donthu_accountability::TaskFact {
+            id: self.id,
+            unit_id: self.unit_id,
+            due_on: self.due_on,
+            done_on: self.done_on,
+        }
+    }
+}
+
 /// A document of a session: the conclusion notice (numbered).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SessionDocument {
@@ -632,6 +661,18 @@ pub struct Violation {
     pub recorded_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Violation {
+    pub fn as_fact(&self) -> donthu_accountability::ViolationFact {
+        donthu_accountability::ViolationFact {
+            unit_id: self.details.unit_id,
+            found_on: self.details.found_on,
+            measure: self.details.measure,
+            apology_owed: self.details.apology_to.is_some(),
+            apology_sent_on: self.apology_sent_on,
+        }
+    }
 }
 
 /// Which violations to read: of units in the reader's scope (or found by them), found in

@@ -1066,3 +1066,311 @@ async fn the_dashboard_draws_svg_charts_whose_bars_lead_to_the_lists_they_count(
     assert!(page.body.contains("Tháng 11/2026: 3 đơn nhận"));
     assert!(page.body.contains("Đơn quá hạn"));
 }
+
+/// Today in Vietnam, as the server sees it.
+fn vietnam_today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+fn dmy(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+impl Client {
+    /// A file the page links to, with its content type.
+    async fn download(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r =
+            self.http.get(format!("{}{path}", self.base)).header("cookie", self.cookie_header()).send().await.unwrap();
+        let kind = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        (r.status(), kind, r.bytes().await.unwrap().to_vec())
+    }
+}
+
+/// Seed 004 over HTTP: the board schedules the secretary's session, proposes cases (a
+/// briefing file drawn from the register, a denouncer never named in it), records the
+/// session, issues the numbered conclusion notice with tasks, and the commune reports its
+/// task done.
+#[tokio::test]
+async fn a_leaders_session_is_prepared_held_concluded_and_followed_up() {
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let complaint = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let denunciation = contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    let reference = |id| async move { s.petition(id, &Scope::All).await.unwrap().unwrap().reference.to_string() };
+    let today = vietnam_today();
+    let mut lan = signed_in(&app, "lan").await;
+    let page = lan.get("/tiep-dan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_of(&page.body);
+    let (bnc, tu) = (w.internal_affairs.id.to_string(), w.province.id.to_string());
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("don_vi", bnc.as_str()),
+        ("don_vi_chu_tri", tu.as_str()),
+        ("cap", "provincial_party_secretary"),
+        ("host_name", ""),
+        ("host_title", "Bí thư Tỉnh ủy"),
+        ("hinh_thuc", "periodic"),
+        ("place", "Trụ sở Tiếp công dân tỉnh"),
+    ];
+    let date = dmy(today);
+    form.push(("ngay", &date));
+    let refused = lan.post("/tiep-dan", &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Chưa nhập họ tên người chủ trì."), "the error is next to its field");
+    form[4].1 = "Nguyễn Văn Bình";
+    let scheduled = lan.post("/tiep-dan", &form).await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    let session = scheduled.location().split('?').next().unwrap().to_owned();
+    let list = lan.get("/tiep-dan").await;
+    let duty =
+        list.body.split("<tr").find(|r| r.contains("<td>Tỉnh ủy</td>")).expect("the secretary's duty is followed");
+    assert!(duty.contains("Bí thư Tỉnh ủy") && duty.contains("1 ngày/tháng"), "{duty}");
+
+    let (r1, r2) = (reference(complaint).await, reference(denunciation).await);
+    let unknown = lan
+        .post(&format!("{session}/de-xuat"), &[("_csrf", &csrf), ("so_don", "999/2026/BNC"), ("de_xuat", "x")])
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("Không tìm thấy đơn số"));
+    for r in [&r1, &r2] {
+        let proposal =
+            "Công dân chưa đồng ý với kết quả giải quyết; đề xuất đồng chí Bí thư chỉ đạo tổ chức đối thoại.";
+        let ok =
+            lan.post(&format!("{session}/de-xuat"), &[("_csrf", &csrf), ("so_don", r), ("de_xuat", proposal)]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    }
+    let twice = lan.post(&format!("{session}/de-xuat"), &[("_csrf", &csrf), ("so_don", &r1), ("de_xuat", "x")]).await;
+    assert!(twice.body.contains("đã được đề xuất"), "{}", twice.body);
+
+    let file = lan.get(&session).await;
+    let briefings = links(&file.body, &format!("{session}/ho-so/"));
+    assert_eq!(briefings.len(), 2);
+    for b in &briefings {
+        let (status, kind, pdf) = lan.download(b).await;
+        assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"));
+        let text = donthu_pdf::pdf_text(&pdf).unwrap();
+        assert!(text.contains("BÁO CÁO") && text.contains("QUÁ TRÌNH XỬ LÝ, GIẢI QUYẾT"), "{text}");
+        assert!(text.contains("Tiếp nhận đơn") && text.contains("Đề xuất lãnh đạo tiếp công dân"), "{text}");
+        assert!(!text.contains("Bích Ngọc") && !text.contains("079090001234"), "no denouncer in a briefing");
+    }
+
+    let held = lan
+        .post(
+            &format!("{session}/ghi-nhan"),
+            &[
+                ("_csrf", &csrf),
+                ("held_on", &date),
+                ("tham_du", "in_person"),
+                ("citizens", "2"),
+                ("record", "Đồng chí Bí thư trực tiếp tiếp hai công dân."),
+            ],
+        )
+        .await;
+    assert_eq!(held.status, StatusCode::SEE_OTHER, "{}", held.body);
+    let due = dmy(today + chrono::Duration::days(10));
+    let (commune, office) = (w.commune.id.to_string(), w.office.id.to_string());
+    let concluded = lan
+        .post(
+            &format!("{session}/ket-luan"),
+            &[
+                ("_csrf", &csrf),
+                ("conclusion", "Giao UBND xã Tân Lập tổ chức đối thoại với công dân."),
+                ("task_0_unit", &commune),
+                ("task_0_case", &complaint.to_string()),
+                ("task_0", "Tổ chức đối thoại, trả lời công dân bằng văn bản"),
+                ("task_0_due", &due),
+                ("task_1_unit", &office),
+                ("task_1", "Theo dõi, tổng hợp kết quả thực hiện"),
+                ("task_1_due", &due),
+                ("chuc_vu_nguoi_ky", "TRƯỞNG BAN"),
+                ("nguoi_ky", "Trần Văn Hùng"),
+            ],
+        )
+        .await;
+    assert_eq!(concluded.status, StatusCode::SEE_OTHER, "{}", concluded.body);
+    assert!(concluded.location().contains("1/TB-BNC"), "{}", concluded.location());
+    let file = lan.get(&session).await;
+    assert!(file.body.contains("Đã ban hành thông báo kết luận") && file.body.contains("Thông báo số 1/TB-BNC"));
+    let notice = links(&file.body, &format!("{session}/thong-bao/")).pop().expect("the notice is linked");
+    let text = donthu_pdf::pdf_text(&lan.download(&notice).await.2).unwrap();
+    assert!(text.contains("THÔNG BÁO") && text.contains("Số: 1/TB-BNC"), "{text}");
+    assert!(text.contains("Giao UBND xã Tân Lập") && text.contains(&format!("trước ngày {due}")), "{text}");
+    assert!(text.contains("Nơi nhận") && text.contains("Văn phòng Tỉnh ủy;"), "{text}");
+    let timeline = s.events(complaint).await.unwrap();
+    assert!(timeline.iter().any(|e| e.action == "reception_conclusion"));
+
+    // The commune reports its task; the board sees it done.
+    let mut tam = signed_in(&app, "tam").await;
+    let tasks = tam.get("/nhiem-vu").await;
+    assert!(tasks.body.contains("Tổ chức đối thoại, trả lời công dân bằng văn bản"));
+    assert!(!tasks.body.contains("Theo dõi, tổng hợp kết quả thực hiện"), "only the commune's task");
+    let action = tasks.body.split("action=\"/nhiem-vu/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let done = tam
+        .post(
+            &format!("/nhiem-vu/{action}"),
+            &[("_csrf", &csrf_of(&tasks.body)), ("result", "Đã đối thoại, trả lời công dân.")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let file = lan.get(&session).await;
+    assert!(
+        file.body.contains(&format!("Đã hoàn thành ngày {date}"))
+            && file.body.contains("Đã đối thoại, trả lời công dân.")
+    );
+    assert_eq!(tam.get(&session).await.status, StatusCode::NOT_FOUND, "the commune does not see the board's file");
+}
+
+/// Seed 000 over HTTP: the Party office forwards three items to the board, which never
+/// acknowledges them; the responsibility view lists the board to chase and its head to
+/// consider, and the office issues the chase-up letters in one step.
+#[tokio::test]
+async fn units_that_never_answer_are_listed_and_chased_up_in_one_step() {
+    use donthu_core::process::{Command, Handling};
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let mut forwarded = Vec::new();
+    for _ in 0..3 {
+        let id = contract::register(s, &w.office_officer, contract::complaint(&w.office)).await;
+        contract::exec(s, &w.office_officer, id, contract::classify(donthu_core::petition::Kind::Complaint)).await;
+        contract::exec(s, &w.office_officer, id, contract::propose(Handling::Forward, Some(w.internal_affairs.id)))
+            .await;
+        contract::exec(s, &w.office_head, id, Command::Approve { note: None }).await;
+        forwarded.push(id);
+    }
+    let period = "/trach-nhiem?ky=custom&tu=01%2F11%2F2026&den=30%2F11%2F2026";
+    let mut leader = signed_in(&app, "quang").await;
+    let page = leader.get(period).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("data-unit=\"{}\"", w.internal_affairs.id)), "the board has a row");
+    assert!(page.body.contains("3 đơn được chuyển đến quá hạn thông báo thụ lý hoặc báo cáo kết quả"));
+    assert!(page.body.contains("Trần Văn Hùng"), "the head whose responsibility is raised");
+    assert!(
+        page.body.contains("Văn bản đôn đốc do đơn vị đã chuyển đơn lập và ký"),
+        "the leader sees, the office signs"
+    );
+    assert!(!page.body.contains("name=\"chon\""));
+
+    let mut son = signed_in(&app, "son").await;
+    let page = son.get(period).await;
+    let choices: Vec<String> = page
+        .body
+        .split("name=\"chon\" value=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().to_owned())
+        .collect();
+    assert_eq!(choices.len(), 3, "every overdue item can be chased");
+    let csrf = csrf_of(&page.body);
+    let mut form: Vec<(&str, &str)> =
+        vec![("_csrf", &csrf), ("ky", "custom"), ("tu", "01/11/2026"), ("den", "30/11/2026")];
+    for c in &choices {
+        form.push(("chon", c));
+    }
+    let past = form.iter().cloned().chain([("han_tra_loi", "01/01/2020")]).collect::<Vec<_>>();
+    let refused = son.post("/trach-nhiem/don-doc", &past).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Nhập hạn báo cáo"));
+    let reply_by = dmy(vietnam_today() + chrono::Duration::days(7));
+    form.push(("han_tra_loi", &reply_by));
+    form.push(("nguoi_ky", "Phạm Văn Sơn"));
+    let issued = son.post("/trach-nhiem/don-doc", &form).await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
+    assert!(issued.location().contains("ky=custom"), "back to the same period");
+    for id in &forwarded {
+        let documents = s.documents(*id).await.unwrap();
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].template_code, "don_doc");
+        let file = s.attachments(*id).await.unwrap().into_iter().find(|a| a.id == documents[0].attachment_id).unwrap();
+        let bytes = donthu_store::blob::BlobStore::get(&*app.blobs, &file.sha256).await.unwrap().unwrap();
+        let text = donthu_pdf::pdf_text(&bytes).unwrap();
+        assert!(text.contains("Kính gửi: Ban Nội chính Tỉnh ủy") && text.contains(&reply_by), "{text}");
+    }
+    let page = son.get(period).await;
+    assert!(page.body.contains(&dmy(vietnam_today())), "the chase-up date is shown");
+}
+
+/// A violation found in an inspection, with its measure and the apology letter drawn up
+/// from its petition, appears in the register, its Excel, and the unit's scorecard.
+#[tokio::test]
+async fn a_violation_with_its_measure_and_apology_counts_in_the_scorecard() {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let complaint = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let denunciation = contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    let reference = |id| async move { s.petition(id, &Scope::All).await.unwrap().unwrap().reference.to_string() };
+    let mut lan = signed_in(&app, "lan").await;
+    let page = lan.get("/vi-pham").await;
+    let csrf = csrf_of(&page.body);
+    let (bnc, commune) = (w.internal_affairs.id.to_string(), w.commune.id.to_string());
+    let found_on = dmy(vietnam_today() - chrono::Duration::days(3));
+    let form = |petition: &str| {
+        vec![
+            ("_csrf".to_owned(), csrf.clone()),
+            ("found_by".to_owned(), bnc.clone()),
+            ("unit_id".to_owned(), commune.clone()),
+            ("found_on".to_owned(), found_on.clone()),
+            ("official_name".to_owned(), "Lê Văn Cường".to_owned()),
+            ("official_position".to_owned(), "Công chức địa chính – xây dựng xã Tân Lập".to_owned()),
+            ("source".to_owned(), "surprise_inspection".to_owned()),
+            ("category".to_owned(), "harassment".to_owned()),
+            ("facts".to_owned(), "Yêu cầu bổ sung giấy tờ ngoài quy định, hẹn trả kết quả nhiều lần.".to_owned()),
+            ("measure".to_owned(), "reprimand".to_owned()),
+            ("measure_decision".to_owned(), "Quyết định số 12/QĐ-UBND".to_owned()),
+            ("apology_to".to_owned(), "Ông Nguyễn Văn An".to_owned()),
+            ("petitions".to_owned(), petition.to_owned()),
+        ]
+    };
+    let post = |c: &Client, f: Vec<(String, String)>| c.http.post(format!("{}/vi-pham", c.base)).form(&f);
+    let sealed = lan.send(post(&lan, form(&reference(denunciation).await))).await;
+    assert_eq!(sealed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(sealed.body.contains("không ghi tên người được xin lỗi"), "a denouncer is never named in the register");
+    let recorded = lan.send(post(&lan, form(&reference(complaint).await))).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let register = lan.get("/vi-pham").await;
+    assert!(register.body.contains("Chưa xin lỗi Ông Nguyễn Văn An") && register.body.contains("Khiển trách"));
+    let id = register.body.split("id=\"vp-").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let apology = lan
+        .post(
+            &format!("/vi-pham/{id}/xin-loi"),
+            &[("_csrf", &csrf), ("petition", &complaint.to_string()), ("nguoi_ky", "Trần Văn Hùng")],
+        )
+        .await;
+    assert_eq!(apology.status, StatusCode::SEE_OTHER, "{}", apology.body);
+    let letter = s.documents(complaint).await.unwrap().pop().expect("the apology letter is filed on the petition");
+    assert_eq!(letter.template_code, "tra_loi_xin_loi");
+    let register = lan.get("/vi-pham").await;
+    assert!(register.body.contains(&format!("văn bản số {}", letter.number)), "{}", register.body);
+    // Anyone outside the two units does not see it.
+    let mut mai = signed_in(&app, "mai").await;
+    assert!(!mai.get("/vi-pham").await.body.contains("Lê Văn Cường"));
+
+    let mut leader = signed_in(&app, "quang").await;
+    let year = vietnam_today().format("%Y").to_string();
+    let card = leader.get(&format!("/bang-danh-gia?nam={year}")).await;
+    assert_eq!(card.status, StatusCode::OK);
+    let row = card.body.split("<tr>").find(|r| r.contains("UBND xã Tân Lập")).expect("the commune's row");
+    assert!(row.contains("<td>1 (1)</td>") && row.contains("<td>1/1</td>"), "{row}");
+    for (path, sheet, title) in [
+        (format!("/bang-danh-gia.xlsx?nam={year}"), "Danh gia", "BẢNG ĐÁNH GIÁ"),
+        ("/vi-pham.xlsx".to_owned(), "Vi pham", "SỔ THEO DÕI VI PHẠM"),
+    ] {
+        let (status, kind, bytes) = leader.download(&path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(kind.contains("spreadsheetml"));
+        let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = wb.worksheet_range(sheet).unwrap();
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert!(rows[0][0].starts_with(title), "{:?}", rows[0]);
+        assert_eq!(rows[5][0], "(1)", "the columns are numbered");
+        let commune = rows.iter().find(|r| r.iter().any(|c| c.contains("Tân Lập"))).expect("the commune's row");
+        if sheet == "Danh gia" {
+            assert_eq!((commune[10].as_str(), commune[11].as_str(), commune[12].as_str()), ("1", "1", "1/1"));
+        } else {
+            assert!(commune[3].contains("Lê Văn Cường") && commune[12].starts_with("Đã xin lỗi Ông Nguyễn Văn An"));
+        }
+    }
+}

@@ -18,13 +18,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use donthu_accountability::UnitAccount;
 use donthu_accountability::duty::{DutyBook, HeldSession, default_level, duty_record};
-use donthu_accountability::responsibility::{ForwardedItem, Span, TaskFact, accounts, shipped_policy};
+use donthu_accountability::responsibility::{ForwardedItem, Span, accounts, shipped_policy};
 use donthu_accountability::scorecard::{Scorecard, ViolationFact, scorecards};
 use donthu_calendar::standing::StandingCounts;
 use donthu_core::unit::Role;
 use donthu_exports::Cell;
 use donthu_store::model::{
-    Direction, ForwardingObligation, ObligationFilter, Scope, TaskFilter, Unit, User, ViolationFilter,
+    Direction, FollowUpTask, ForwardingObligation, ObligationFilter, Scope, TaskFilter, Unit, User, Violation,
+    ViolationFilter,
 };
 use donthu_store::service;
 use serde::Deserialize;
@@ -35,12 +36,12 @@ use uuid::Uuid;
 async fn forwarded_items(
     state: &AppState,
     scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
 ) -> Result<Vec<ForwardingObligation>, PageError> {
     let mut items = Vec::new();
     for direction in [Direction::Outgoing, Direction::Incoming] {
-        let filter = ObligationFilter { direction, from: Some(from), to: Some(to) };
+        let filter = ObligationFilter { direction, from, to };
         for o in state.store.forwarding_obligations(filter, scope).await? {
             if !items.iter().any(|x: &ForwardingObligation| x.forwarding_id == o.forwarding_id) {
                 items.push(o);
@@ -48,25 +49,6 @@ async fn forwarded_items(
         }
     }
     Ok(items)
-}
-
-fn as_item(o: &ForwardingObligation) -> ForwardedItem {
-    ForwardedItem {
-        forwarding_id: o.forwarding_id,
-        petition_id: o.petition_id,
-        reference: o.reference.to_string(),
-        copy_petition_id: o.copy_petition_id,
-        from_unit_id: o.from_unit_id,
-        to_unit_id: o.to_unit_id,
-        forwarded_on: o.forwarded_on,
-        acknowledgement: o.acknowledgement.clone(),
-        result: o.result.clone(),
-        chased_up_on: o.chased_up_on,
-    }
-}
-
-fn task_facts(tasks: &[donthu_store::model::FollowUpTask]) -> Vec<TaskFact> {
-    tasks.iter().map(|t| TaskFact { id: t.id, unit_id: t.unit_id, due_on: t.due_on, done_on: t.done_on }).collect()
 }
 
 /// The names of the heads of each unit (the officials with the head's role there).
@@ -205,14 +187,22 @@ async fn responsibility_page(
         }
     };
     page.period = period.title();
-    let items = forwarded_items(state, &scope, period.from, period.to).await?;
+    let items = forwarded_items(state, &scope, Some(period.from), Some(period.to)).await?;
     let facts = state.store.report_facts(&scope, period.to).await?;
     let tasks = state.store.follow_up_tasks(&scope, TaskFilter::default()).await?;
     let span = Span { from: period.from, to: period.to };
     let policy = shipped_policy(today);
-    let forwarded: Vec<ForwardedItem> = items.iter().map(as_item).collect();
-    let mut list = accounts(&forwarded, &facts, &task_facts(&tasks), span, today, &policy);
-    list.retain(|a| scope.includes(a.unit_id));
+    let forwarded: Vec<ForwardedItem> = items.iter().map(ForwardingObligation::as_forwarded_item).collect();
+    // The forwardings read are those made or received by the reader's units: a forwarder
+    // sees how the units it forwarded to answered, wherever they are.
+    let mut list = accounts(
+        &forwarded,
+        &facts,
+        &tasks.iter().map(FollowUpTask::as_fact).collect::<Vec<_>>(),
+        span,
+        today,
+        &policy,
+    );
     list.sort_by_key(|a| names.name(a.unit_id));
     let heads = heads_by_unit(&state.store.users().await?);
     let head_of = |u: Uuid| heads.get(&u).cloned().unwrap_or_else(|| "(chưa có tài khoản người đứng đầu)".into());
@@ -309,7 +299,9 @@ pub async fn chase_up(
     };
     let names = UnitNames::load(&state).await?;
     let scope = service::scope(&*state.store, &official.user).await?;
-    let all = forwarded_items(&state, &scope, NaiveDate::MIN, NaiveDate::MAX).await?;
+    // The items of the period the page showed (the chosen ones are among them).
+    let period = params.period().ok();
+    let all = forwarded_items(&state, &scope, period.as_ref().map(|p| p.from), period.as_ref().map(|p| p.to)).await?;
     let mut issued: Vec<String> = Vec::new();
     let mut done_petitions: Vec<Uuid> = Vec::new();
     for id in chosen {
@@ -404,20 +396,14 @@ async fn cards(state: &AppState, user: &User, year: i32) -> Result<(Vec<(Unit, S
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
     let span = Span { from, to };
     let facts = state.store.report_facts(&scope, to).await?;
-    let items = forwarded_items(state, &scope, from, to).await?;
+    let items = forwarded_items(state, &scope, Some(from), Some(to)).await?;
     let tasks = state.store.follow_up_tasks(&scope, TaskFilter::default()).await?;
     let violations: Vec<ViolationFact> = state
         .store
         .violations(&scope, ViolationFilter { unit_id: None, from: Some(from), to: Some(to) })
         .await?
-        .into_iter()
-        .map(|v| ViolationFact {
-            unit_id: v.details.unit_id,
-            found_on: v.details.found_on,
-            measure: v.details.measure,
-            apology_owed: v.details.apology_to.is_some(),
-            apology_sent_on: v.apology_sent_on,
-        })
+        .iter()
+        .map(Violation::as_fact)
         .collect();
     let sessions = state.store.reception_sessions(&scope, from, to).await?;
     let mut units: Vec<Unit> = names.0.values().filter(|u| u.active && scope.includes(u.id)).cloned().collect();
@@ -440,14 +426,14 @@ async fn cards(state: &AppState, user: &User, year: i32) -> Result<(Vec<(Unit, S
         }
     }
     let ids: Vec<Uuid> = units.iter().map(|u| u.id).collect();
-    let forwarded: Vec<ForwardedItem> = items.iter().map(as_item).collect();
+    let forwarded: Vec<ForwardedItem> = items.iter().map(ForwardingObligation::as_forwarded_item).collect();
     let list = scorecards(
         &ids,
         span,
         today,
         &facts,
         &forwarded,
-        &task_facts(&tasks),
+        &tasks.iter().map(FollowUpTask::as_fact).collect::<Vec<_>>(),
         &violations,
         &duties,
         &shipped_policy(today),

@@ -111,8 +111,9 @@ pub fn field_errors(e: StoreError) -> HashMap<String, String> {
     }
 }
 
-/// The heads whose duty the reader follows: every unit in scope whose head has one, with
-/// the sessions hosted there, over the months of `year` up to this one.
+/// The heads whose duty the reader follows: every unit in scope whose head has one, and
+/// the hosts of the sessions the reader sees, with the sessions hosted there, over the
+/// months of `year` up to this one.
 fn duty_rows(units: &[Unit], scope: &Scope, sessions: &[ReceptionSession], year: i32) -> Vec<DutyRow> {
     let book = DutyBook::shipped();
     let today = today();
@@ -123,7 +124,9 @@ fn duty_rows(units: &[Unit], scope: &Scope, sessions: &[ReceptionSession], year:
         return Vec::new();
     }
     let mut rows = Vec::new();
-    for unit in units.iter().filter(|u| u.active && scope.includes(u.id)) {
+    // The heads of the reader's units, and those whose sessions the reader prepares.
+    let followed = |u: &Unit| scope.includes(u.id) || sessions.iter().any(|s| s.host_unit_id == u.id);
+    for unit in units.iter().filter(|u| u.active && followed(u)) {
         let hosted: Vec<&ReceptionSession> = sessions.iter().filter(|s| s.host_unit_id == unit.id).collect();
         let Some(level) = hosted.first().map(|s| s.host_level).or(default_level(unit.kind, unit.parent_id.is_some()))
         else {
@@ -312,13 +315,7 @@ struct SessionPage {
 }
 
 fn task_row(t: &FollowUpTask, names: &UnitNames, references: &HashMap<Uuid, String>, official: &Official) -> TaskRow {
-    let standing = donthu_accountability::responsibility::TaskFact {
-        id: t.id,
-        unit_id: t.unit_id,
-        due_on: t.due_on,
-        done_on: t.done_on,
-    }
-    .standing(today());
+    let standing = t.as_fact().standing(today());
     let (label, class) = match standing {
         donthu_store::model::Standing::Done => {
             (format!("Đã hoàn thành ngày {}", t.done_on.map(dmy).unwrap_or_default()), "ontime")
