@@ -2,8 +2,10 @@
 //! store reads: [`duty`] — the heads' duty to receive citizens, as versioned data, against
 //! the sessions held; [`responsibility`] — per unit, what forwarders are owed and whether
 //! it came on time, late or never, what to chase now and why a head's responsibility must
-//! be considered; [`scorecard`] — the annual scorecard. Pure: no IO, dates come in.
+//! be considered; [`cases`] — complex and long-running cases; [`scorecard`] — the annual
+//! scorecard. Pure: no IO, dates come in.
 
+pub mod cases;
 pub mod duty;
 pub mod responsibility;
 pub mod scorecard;

@@ -68,6 +68,10 @@ pub struct Policy {
     pub late_resolutions: u64,
     /// So many acknowledgements or result reports made after their term.
     pub late_answers: u64,
+    /// A case still open so many days after its first petition is long-running.
+    pub long_running_days: i64,
+    /// A case that came in so many petitions is repeated.
+    pub repeated_petitions: u32,
     pub basis: String,
 }
 

@@ -268,3 +268,39 @@ proptest! {
         prop_assert_eq!(listed as usize, items.iter().filter(|i| span.contains(i.forwarded_on)).count());
     }
 }
+
+#[test]
+fn complex_cases_are_the_open_long_repeated_level_skipping_or_crowd_ones() {
+    use donthu_accountability::cases::{CaseReason, complex_cases};
+    let today = d(2026, 11, 20);
+    let policy = shipped_policy(today);
+    let in_case = |case: u128, received: NaiveDate, status: Status, people: u32| Fact {
+        case_id: Uuid::from_u128(case),
+        received_on: received,
+        status,
+        people,
+        ..fact(PROMPT, received, received + Days::new(30), None, status)
+    };
+    let old = in_case(1, d(2025, 6, 1), Status::Verifying, 1);
+    let repeats: Vec<Fact> = (0..3).map(|i| in_case(2, d(2026, 9, 1 + i), Status::Received, 1)).collect();
+    let crowd = in_case(3, d(2026, 10, 1), Status::Received, 12);
+    let skipped = in_case(4, d(2026, 10, 2), Status::Received, 1);
+    let finished = in_case(5, d(2024, 1, 1), Status::Closed, 30);
+    let plain = in_case(6, d(2026, 11, 1), Status::Received, 1);
+    let mut facts = vec![old.clone(), crowd.clone(), skipped.clone(), finished, plain];
+    facts.extend(repeats.clone());
+    let list = complex_cases(&facts, &[skipped.petition_id], today, &policy);
+    let reasons: Vec<(u128, Vec<CaseReason>)> = list.iter().map(|c| (c.case_id.as_u128(), c.reasons.clone())).collect();
+    assert_eq!(
+        reasons,
+        [
+            (1, vec![CaseReason::LongRunning { days: 537 }]),
+            (2, vec![CaseReason::Repeated { petitions: 3 }]),
+            (3, vec![CaseReason::Crowd { people: 12 }]),
+            (4, vec![CaseReason::LevelSkipping]),
+        ],
+        "closed and ordinary cases are left out, the oldest first"
+    );
+    assert_eq!(list[1].petitions, repeats.iter().map(|f| f.petition_id).collect::<Vec<_>>());
+    assert_eq!(CaseReason::Crowd { people: 12 }.message(), "Đoàn đông người (12 người, cử tối đa 5 người đại diện)");
+}

@@ -268,6 +268,85 @@ impl NewViolation {
     }
 }
 
+vocabulary! {
+    /// How a unit answered a supervisory recommendation.
+    ResponseKind {
+        Accepted = "accepted": "Tiếp thu, thực hiện",
+        Partly = "partly": "Tiếp thu một phần",
+        Rejected = "rejected": "Không tiếp thu, có giải trình",
+    }
+}
+
+/// A supervisory recommendation (kiến nghị giám sát) of the Fatherland Front or the Party
+/// inspection committee to a unit they oversee, with the term for its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewRecommendation {
+    /// The overseeing body (Ủy ban MTTQ, Ủy ban Kiểm tra).
+    pub from_unit_id: Uuid,
+    pub to_unit_id: Uuid,
+    pub sent_on: NaiveDate,
+    /// Số, ký hiệu of the recommendation, when sent as a document.
+    pub number: Option<String>,
+    pub subject: String,
+    pub content: String,
+    pub due_on: NaiveDate,
+    pub petition_ids: Vec<Uuid>,
+}
+
+impl NewRecommendation {
+    pub fn validate(&self, today: NaiveDate) -> Result<(), DomainError> {
+        let mut v = Validator::default();
+        if self.sent_on > today {
+            v.check(Err(DomainError::field(
+                "sent_on",
+                ErrorCode::InvalidDate,
+                "Ngày kiến nghị không được sau hôm nay.",
+            )));
+        }
+        if self.due_on < self.sent_on {
+            v.check(Err(DomainError::field(
+                "due_on",
+                ErrorCode::InvalidDate,
+                "Thời hạn trả lời phải từ ngày kiến nghị trở đi.",
+            )));
+        }
+        v.check(optional_text("number", "số, ký hiệu văn bản kiến nghị", self.number.as_deref(), 100));
+        v.check(required_text("subject", "trích yếu kiến nghị", &self.subject, 500));
+        v.check(required_text("content", "nội dung kiến nghị", &self.content, 20_000));
+        if self.from_unit_id == self.to_unit_id {
+            v.check(Err(DomainError::field(
+                "to_unit_id",
+                ErrorCode::InvalidValue,
+                "Chọn đơn vị được giám sát khác đơn vị kiến nghị.",
+            )));
+        }
+        v.finish()
+    }
+}
+
+/// The unit's answer to a recommendation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecommendationAnswer {
+    pub answered_on: NaiveDate,
+    pub kind: ResponseKind,
+    pub text: String,
+}
+
+impl RecommendationAnswer {
+    pub fn validate(&self, sent_on: NaiveDate, today: NaiveDate) -> Result<(), DomainError> {
+        let mut v = Validator::default();
+        if self.answered_on > today || self.answered_on < sent_on {
+            v.check(Err(DomainError::field(
+                "answered_on",
+                ErrorCode::InvalidDate,
+                "Ngày trả lời phải từ ngày kiến nghị đến hôm nay.",
+            )));
+        }
+        v.check(required_text("text", "nội dung trả lời, kết quả thực hiện", &self.text, 20_000));
+        v.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,10 +4,7 @@ use crate::db;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
-use donthu_store::model::{
-    Attachment, FollowUpTask, IdempotencyKey, IssuedDocument, NewUser, ReceptionSession, SessionCase, SessionDocument,
-    Unit, UnitRole, Violation,
-};
+use donthu_store::model::*;
 use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
 use donthu_store::rows::{self, DeadlineRow, PetitionInsert, PetitionRecord};
 use donthu_store::seal::SealedIdentity;
@@ -896,6 +893,84 @@ impl Tx for PostgresTx {
             .await
             .map_err(db)?;
         Ok(())
+    }
+
+    async fn put_recommendation(&mut self, r: &Recommendation) -> Result<()> {
+        let (id, from, to, data) = (r.id, r.details.from_unit_id, r.details.to_unit_id, rows::to_json(r));
+        let answered = r.answer.as_ref().map(|a| a.answered_on);
+        sqlx::query!(
+            "INSERT INTO oversight_recommendations (id, from_unit_id, to_unit_id, sent_on, due_on, answered_on, data_json,
+                created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (id) DO UPDATE SET answered_on = excluded.answered_on, data_json = excluded.data_json,
+                updated_at = excluded.updated_at",
+            id,
+            from,
+            to,
+            r.details.sent_on,
+            r.details.due_on,
+            answered,
+            data,
+            r.created_at,
+            r.updated_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn recommendation(&mut self, id: Uuid) -> Result<Option<Recommendation>> {
+        let row = sqlx::query!("SELECT data_json FROM oversight_recommendations WHERE id = $1", id)
+            .fetch_optional(&mut *self.0)
+            .await
+            .map_err(db)?;
+        row.map(|r| rows::from_json("recommendation", &r.data_json)).transpose()
+    }
+
+    async fn insert_level_skipping(&mut self, f: &LevelSkipping) -> Result<bool> {
+        let (petition, unit, by) = (f.petition_id, f.competent_unit_id, f.flagged_by);
+        let done = sqlx::query!(
+            "INSERT INTO level_skipping_flags (petition_id, competent_unit_id, note, flagged_by, flagged_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (petition_id) DO NOTHING",
+            petition,
+            unit,
+            f.note,
+            by,
+            f.flagged_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_case_leader(&mut self, l: &CaseLeader) -> Result<()> {
+        let (case, by) = (l.case_id, l.assigned_by);
+        sqlx::query!(
+            "INSERT INTO case_leaders (case_id, leader, note, assigned_by, assigned_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (case_id) DO UPDATE SET leader = excluded.leader, note = excluded.note,
+                assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at",
+            case,
+            l.leader,
+            l.note,
+            by,
+            l.assigned_at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn case_petition_ids(&mut self, case_id: Uuid) -> Result<Vec<Uuid>> {
+        let case = case_id;
+        let rows =
+            sqlx::query!(r#"SELECT id AS "id!: Uuid" FROM petitions WHERE case_id = $1 ORDER BY received_on"#, case)
+                .fetch_all(&mut *self.0)
+                .await
+                .map_err(db)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
     }
 
     async fn commit(self) -> Result<()> {

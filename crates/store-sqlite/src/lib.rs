@@ -1210,6 +1210,112 @@ impl Store for SqliteStore {
         accountability::record_apology(self.begin_write().await?, violation_id, sent_on, number, actor, now).await
     }
 
+    async fn send_recommendation(
+        &self,
+        recommendation: donthu_core::accountability::NewRecommendation,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Recommendation> {
+        accountability::send_recommendation(self.begin_write().await?, recommendation, actor, now).await
+    }
+
+    async fn recommendations(&self, scope: &Scope) -> Result<Vec<Recommendation>> {
+        let (all, units) = scope_params(scope);
+        let rows = sqlx::query!(
+            "SELECT data_json FROM oversight_recommendations
+             WHERE (?1 OR from_unit_id IN (SELECT value FROM json_each(?2)) OR to_unit_id IN (SELECT value FROM json_each(?2)))
+             ORDER BY sent_on DESC, created_at DESC
+             LIMIT 5000",
+            all,
+            units
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| from_json("recommendation", &r.data_json)).collect()
+    }
+
+    async fn answer_recommendation(
+        &self,
+        id: Uuid,
+        answer: donthu_core::accountability::RecommendationAnswer,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::answer_recommendation(self.begin_write().await?, id, answer, actor, now).await
+    }
+
+    async fn flag_level_skipping(
+        &self,
+        petition_id: Uuid,
+        competent_unit_id: Uuid,
+        note: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::flag_level_skipping(self.begin_write().await?, petition_id, competent_unit_id, note, actor, now)
+            .await
+    }
+
+    async fn level_skipping(&self, scope: &Scope) -> Result<Vec<LevelSkipping>> {
+        let (all, units) = scope_params(scope);
+        let rows = sqlx::query!(
+            r#"SELECT f.petition_id AS "petition_id!: Hyphenated", f.competent_unit_id AS "unit!: Hyphenated", f.note,
+                f.flagged_by AS "flagged_by?: Hyphenated", f.flagged_at AS "flagged_at!: DateTime<Utc>"
+               FROM level_skipping_flags f JOIN petitions p ON p.id = f.petition_id
+               WHERE (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)) OR f.competent_unit_id IN (SELECT value FROM json_each(?2)))
+               ORDER BY f.flagged_at DESC
+               LIMIT 5000"#,
+            all,
+            units
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LevelSkipping {
+                petition_id: u(r.petition_id),
+                competent_unit_id: u(r.unit),
+                note: r.note,
+                flagged_by: r.flagged_by.map(u),
+                flagged_at: r.flagged_at,
+            })
+            .collect())
+    }
+
+    async fn assign_case_leader(
+        &self,
+        case_id: Uuid,
+        leader: &str,
+        note: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::assign_case_leader(self.begin_write().await?, case_id, leader, note, actor, now).await
+    }
+
+    async fn case_leaders(&self) -> Result<Vec<CaseLeader>> {
+        let rows = sqlx::query!(
+            r#"SELECT case_id AS "case_id!: Hyphenated", leader, note, assigned_by AS "assigned_by?: Hyphenated",
+                assigned_at AS "assigned_at!: DateTime<Utc>"
+               FROM case_leaders ORDER BY assigned_at DESC LIMIT 5000"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| CaseLeader {
+                case_id: u(r.case_id),
+                leader: r.leader,
+                note: r.note,
+                assigned_by: r.assigned_by.map(u),
+                assigned_at: r.assigned_at,
+            })
+            .collect())
+    }
+
     async fn run_reminders(
         &self,
         policy: &donthu_calendar::reminders::ReminderPolicy,

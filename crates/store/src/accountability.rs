@@ -7,7 +7,9 @@ use crate::ops::{NewAuditEvent, Tx, document_number};
 use crate::service::vietnam_today;
 use crate::{Result, StoreError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use donthu_core::accountability::{Conclusion, NewSession, NewViolation, SessionRecord, SessionStatus};
+use donthu_core::accountability::{
+    Conclusion, NewRecommendation, NewSession, NewViolation, RecommendationAnswer, SessionRecord, SessionStatus,
+};
 use donthu_core::{DomainError, ErrorCode};
 use sha2::Digest;
 use uuid::Uuid;
@@ -399,6 +401,161 @@ pub async fn record_apology<T: Tx>(
     for p in v.details.petition_ids.clone() {
         let details = serde_json::json!({ "violation_id": v.id, "sent_on": sent_on, "number": v.apology_number });
         event(&mut tx, p, now, actor, "apology_sent", None, details).await?;
+    }
+    tx.commit().await
+}
+
+/// [`crate::Store::send_recommendation`].
+pub async fn send_recommendation<T: Tx>(
+    mut tx: T,
+    new: NewRecommendation,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Recommendation> {
+    new.validate(vietnam_today(now))?;
+    active_unit(&mut tx, new.from_unit_id).await?;
+    active_unit(&mut tx, new.to_unit_id).await?;
+    let mut petitions = new.petition_ids.clone();
+    petitions.sort();
+    petitions.dedup();
+    for p in &petitions {
+        if tx.record(*p).await?.is_none() {
+            return Err(StoreError::Domain(DomainError::new(ErrorCode::NotFound, "Không tìm thấy đơn được liên kết.")));
+        }
+    }
+    let trim = |s: &str| s.trim().to_owned();
+    let recommendation = Recommendation {
+        id: Uuid::new_v4(),
+        details: NewRecommendation {
+            subject: trim(&new.subject),
+            content: trim(&new.content),
+            number: new.number.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+            petition_ids: petitions.clone(),
+            ..new
+        },
+        answer: None,
+        sent_by: Some(actor),
+        created_at: now,
+        updated_at: now,
+    };
+    tx.put_recommendation(&recommendation).await?;
+    for p in petitions {
+        let details =
+            serde_json::json!({ "recommendation_id": recommendation.id, "due_on": recommendation.details.due_on });
+        event(&mut tx, p, now, actor, "oversight_recommendation", Some(&recommendation.details.subject), details)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(recommendation)
+}
+
+/// [`crate::Store::answer_recommendation`].
+pub async fn answer_recommendation<T: Tx>(
+    mut tx: T,
+    id: Uuid,
+    answer: RecommendationAnswer,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut r = tx.recommendation(id).await?.ok_or_else(|| {
+        StoreError::Domain(DomainError::new(ErrorCode::NotFound, "Không tìm thấy kiến nghị giám sát."))
+    })?;
+    if r.answer.is_some() {
+        return Err(refused("Kiến nghị này đã được trả lời."));
+    }
+    answer.validate(r.details.sent_on, vietnam_today(now))?;
+    r.answer = Some(RecommendationAnswer { text: answer.text.trim().to_owned(), ..answer });
+    r.updated_at = now;
+    tx.put_recommendation(&r).await?;
+    for p in r.details.petition_ids.clone() {
+        let a = r.answer.as_ref().expect("just set");
+        let details = serde_json::json!({ "recommendation_id": r.id, "answered_on": a.answered_on, "kind": a.kind });
+        event(&mut tx, p, now, actor, "recommendation_answer", Some(&a.text), details).await?;
+    }
+    tx.commit().await
+}
+
+/// [`crate::Store::flag_level_skipping`].
+pub async fn flag_level_skipping<T: Tx>(
+    mut tx: T,
+    petition_id: Uuid,
+    competent_unit_id: Uuid,
+    note: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    donthu_core::error::required_text("note", "lý do, cấp có thẩm quyền giải quyết", note, 2_000)?;
+    let record = tx
+        .record(petition_id)
+        .await?
+        .ok_or_else(|| StoreError::Domain(DomainError::new(ErrorCode::NotFound, "Không tìm thấy đơn.")))?;
+    active_unit(&mut tx, competent_unit_id).await?;
+    if record.unit_id == competent_unit_id {
+        return Err(StoreError::Domain(DomainError::field(
+            "competent_unit_id",
+            ErrorCode::InvalidValue,
+            "Đơn vị có thẩm quyền phải là đơn vị khác đơn vị đang giữ đơn.",
+        )));
+    }
+    let flag = LevelSkipping {
+        petition_id,
+        competent_unit_id,
+        note: note.trim().to_owned(),
+        flagged_by: Some(actor),
+        flagged_at: now,
+    };
+    if !tx.insert_level_skipping(&flag).await? {
+        return Err(StoreError::Domain(DomainError::new(
+            ErrorCode::AlreadyExists,
+            "Đơn đã được đánh dấu gửi vượt cấp.",
+        )));
+    }
+    let reference = format!("{}/{}/{}", record.ref_seq, record.ref_year, record.ref_unit_code);
+    let details = serde_json::json!({ "competent_unit_id": competent_unit_id });
+    event(&mut tx, petition_id, now, actor, "flag_level_skipping", Some(&flag.note), details).await?;
+    let (_, holder, _) = tx.unit(record.unit_id).await?.unwrap_or_default();
+    let kind =
+        donthu_core::petition::Kind::from_code(&record.kind).map(|k| k.label().to_lowercase()).unwrap_or_default();
+    // The competent unit hears of it without seeing the petition itself (it may be a
+    // denunciation): its number, its kind and where it was sent.
+    let message = format!(
+        "Đơn số {reference} ({}) gửi vượt cấp đến {holder}, thuộc thẩm quyền giải quyết của đơn vị: {}",
+        kind, flag.note
+    );
+    for role in ["officer", "head"] {
+        for (user, _) in tx.users_with_role(competent_unit_id, role).await? {
+            tx.insert_notification(user, petition_id, "level_skipping", &message, now).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// [`crate::Store::assign_case_leader`].
+pub async fn assign_case_leader<T: Tx>(
+    mut tx: T,
+    case_id: Uuid,
+    leader: &str,
+    note: &str,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    donthu_core::error::required_text("leader", "lãnh đạo được phân công theo dõi", leader, 300)?;
+    donthu_core::error::optional_text("note", "nội dung chỉ đạo", Some(note), 5_000)?;
+    let petitions = tx.case_petition_ids(case_id).await?;
+    if petitions.is_empty() {
+        return Err(StoreError::Domain(DomainError::new(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc.")));
+    }
+    let assigned = CaseLeader {
+        case_id,
+        leader: leader.trim().to_owned(),
+        note: note.trim().to_owned(),
+        assigned_by: Some(actor),
+        assigned_at: now,
+    };
+    tx.put_case_leader(&assigned).await?;
+    for p in petitions {
+        let details = serde_json::json!({ "case_id": case_id, "leader": assigned.leader });
+        event(&mut tx, p, now, actor, "assign_case_leader", Some(&assigned.leader), details).await?;
     }
     tx.commit().await
 }

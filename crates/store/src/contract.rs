@@ -66,7 +66,10 @@ macro_rules! contract_tests {
             legacy_imports_are_idempotent_and_mappings_kept_per_unit,
             a_reception_session_is_prepared_held_and_followed_up,
             violations_are_registered_with_their_measure_and_apology,
-            forwardings_are_read_by_period_with_their_chase_ups
+            forwardings_are_read_by_period_with_their_chase_ups,
+            oversight_recommendations_are_sent_and_answered_once,
+            level_skipping_is_flagged_and_the_competent_unit_told,
+            a_leader_is_assigned_to_follow_a_case
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -2023,4 +2026,145 @@ pub async fn forwardings_are_read_by_period_with_their_chase_ups(store: Arc<dyn 
     s.issue_document(chase, &blobs, &sealer, &render, w.office_officer.id, now()).await.unwrap();
     assert_eq!(read(None, None).await[0].chased_up_on, Some(date(2026, 11, 20)));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+pub async fn oversight_recommendations_are_sent_and_answered_once(store: Arc<dyn Store>) {
+    use donthu_core::accountability::*;
+    let s = &*store;
+    let w = world(s).await;
+    let front = unit(s, "MTTQ", "Ủy ban MTTQ tỉnh", UnitKind::FatherlandFront, None).await;
+    let watcher = user(s, "giamsat", "Lý Văn Nam", &[(&front, Role::Officer), (&w.province, Role::Oversight)]).await;
+    let plain = user(s, "mttq", "Lê Văn Tư", &[(&front, Role::Officer)]).await;
+    let id = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let new = |to: &Unit, petitions: Vec<Uuid>| NewRecommendation {
+        from_unit_id: front.id,
+        to_unit_id: to.id,
+        sent_on: date(2026, 11, 18),
+        number: Some("12/KN-MTTQ".into()),
+        subject: "Kiến nghị về việc chậm giải quyết đơn của công dân".into(),
+        content: "Đề nghị Ban Nội chính khẩn trương giải quyết, trả lời công dân.".into(),
+        due_on: date(2026, 12, 18),
+        petition_ids: petitions,
+    };
+    // The front oversees the province: it sees the board's petition, read-only.
+    let e = service::execute(s, &watcher, id, &classify(Kind::Complaint), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::RoleNotPermitted, "oversight reads, never acts");
+    assert!(matches!(
+        s.petition(id, &scope(s, &watcher).await).await.unwrap().unwrap().petitioner,
+        PetitionerView::Visible(_)
+    ));
+    let e = service::send_recommendation(s, &plain, new(&w.internal_affairs, vec![]), now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::Forbidden, "only an overseer of the unit");
+    let mut bad = new(&w.internal_affairs, vec![]);
+    bad.due_on = date(2026, 11, 1);
+    assert_eq!(code(service::send_recommendation(s, &watcher, bad, now()).await.unwrap_err()), ErrorCode::InvalidDate);
+    let sent = service::send_recommendation(s, &watcher, new(&w.internal_affairs, vec![id]), now()).await.unwrap();
+    assert_eq!(s.events(id).await.unwrap().pop().unwrap().action, "oversight_recommendation");
+    let seen = |u: &User| {
+        let u = u.clone();
+        async move { s.recommendations(&scope(s, &u).await).await.unwrap() }
+    };
+    assert_eq!(seen(&w.head).await.len(), 1, "the unit sees what it was sent");
+    assert_eq!(seen(&plain).await.len(), 1, "and so does the front");
+    assert!(seen(&w.office_officer).await.is_empty());
+    assert_eq!(sent.as_fact().standing(date(2026, 12, 19)), Standing::Overdue);
+
+    let answer =
+        |on, text: &str| RecommendationAnswer { answered_on: on, kind: ResponseKind::Accepted, text: text.into() };
+    let e = service::answer_recommendation(s, &w.office_officer, sent.id, answer(date(2026, 11, 20), "x"), now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::NotFound);
+    let e = service::answer_recommendation(s, &w.officer, sent.id, answer(date(2026, 11, 1), "x"), now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::InvalidDate);
+    service::answer_recommendation(
+        s,
+        &w.officer,
+        sent.id,
+        answer(date(2026, 11, 20), "Đã giải quyết, trả lời công dân."),
+        now(),
+    )
+    .await
+    .unwrap();
+    let e = service::answer_recommendation(s, &w.officer, sent.id, answer(date(2026, 11, 20), "Lần nữa"), now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::TransitionNotAllowed, "answered once");
+    let after = &seen(&plain).await[0];
+    assert_eq!(after.answer.as_ref().unwrap().kind, ResponseKind::Accepted);
+    assert_eq!(after.as_fact().standing(date(2026, 12, 31)), Standing::Done);
+    assert_eq!(s.events(id).await.unwrap().pop().unwrap().action, "recommendation_answer");
+}
+
+pub async fn level_skipping_is_flagged_and_the_competent_unit_told(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    // A complaint about a commune decision sent straight to the provincial board.
+    let id = register(s, &w.officer, denunciation(&w.internal_affairs)).await;
+    let e = service::flag_level_skipping(s, &w.office_officer, id, w.commune.id, "Thuộc thẩm quyền xã", now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::NotFound);
+    let e = service::flag_level_skipping(s, &w.officer, id, w.internal_affairs.id, "x", now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::InvalidValue);
+    let e = service::flag_level_skipping(s, &w.officer, id, w.commune.id, " ", now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::Required);
+    service::flag_level_skipping(
+        s,
+        &w.officer,
+        id,
+        w.commune.id,
+        "Nội dung thuộc thẩm quyền giải quyết của Chủ tịch UBND xã",
+        now(),
+    )
+    .await
+    .unwrap();
+    let again = service::flag_level_skipping(s, &w.officer, id, w.commune.id, "Lần nữa", now()).await;
+    assert_eq!(code(again.unwrap_err()), ErrorCode::AlreadyExists);
+    assert_eq!(s.events(id).await.unwrap().pop().unwrap().action, "flag_level_skipping");
+    let told = s.notifications(w.commune_officer.id, 10).await.unwrap();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].message.contains("vượt cấp") && told[0].message.contains("tố cáo"), "{}", told[0].message);
+    assert!(!told[0].message.contains("Bích Ngọc"), "the competent unit is not told who denounced");
+    assert_eq!(
+        s.level_skipping(&scope(s, &w.commune_officer).await).await.unwrap().len(),
+        1,
+        "the competent unit sees the flag"
+    );
+    assert_eq!(s.level_skipping(&scope(s, &w.office_officer).await).await.unwrap().len(), 0);
+    assert!(s.petition(id, &scope(s, &w.commune_officer).await).await.unwrap().is_none(), "but not the petition");
+}
+
+pub async fn a_leader_is_assigned_to_follow_a_case(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let first = register(s, &w.officer, complaint(&w.internal_affairs)).await;
+    let case_id = s.petition(first, &Scope::All).await.unwrap().unwrap().case_id;
+    let e = service::assign_case_leader(s, &w.officer, case_id, "Đồng chí Hoàng Minh Quang", "", now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::Forbidden, "officers do not assign leaders");
+    let e = service::assign_case_leader(s, &w.office_head, case_id, "Đồng chí Hoàng Minh Quang", "", now()).await;
+    assert_eq!(code(e.unwrap_err()), ErrorCode::CaseNotFound, "another unit's case is not found");
+    service::assign_case_leader(
+        s,
+        &w.leader,
+        case_id,
+        "Đồng chí Hoàng Minh Quang, Phó Bí thư Thường trực",
+        "Chủ trì đối thoại",
+        now(),
+    )
+    .await
+    .unwrap();
+    service::assign_case_leader(
+        s,
+        &w.head,
+        case_id,
+        "Đồng chí Trần Văn Hùng, Trưởng Ban Nội chính",
+        "Trực tiếp theo dõi",
+        now(),
+    )
+    .await
+    .unwrap();
+    let leaders = s.case_leaders().await.unwrap();
+    assert_eq!(leaders.len(), 1, "one leader per case, the latest");
+    assert_eq!(
+        (leaders[0].case_id, leaders[0].leader.as_str()),
+        (case_id, "Đồng chí Trần Văn Hùng, Trưởng Ban Nội chính")
+    );
+    let assigned: Vec<_> =
+        s.events(first).await.unwrap().into_iter().filter(|e| e.action == "assign_case_leader").collect();
+    assert_eq!(assigned.len(), 2, "both on the timeline");
 }

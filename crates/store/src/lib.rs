@@ -330,6 +330,48 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<()>;
 
+    /// Sends a supervisory recommendation (an event on each petition it concerns).
+    async fn send_recommendation(
+        &self,
+        recommendation: donthu_core::accountability::NewRecommendation,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Recommendation>;
+    /// Recommendations sent by or to units in `scope`, newest first.
+    async fn recommendations(&self, scope: &Scope) -> Result<Vec<Recommendation>>;
+    /// Records the unit's answer, once.
+    async fn answer_recommendation(
+        &self,
+        id: Uuid,
+        answer: donthu_core::accountability::RecommendationAnswer,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Flags a petition as sent above the competent level, with an event on it, and tells
+    /// the competent unit's officers and head in the app — in one transaction.
+    async fn flag_level_skipping(
+        &self,
+        petition_id: Uuid,
+        competent_unit_id: Uuid,
+        note: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Petitions flagged as sent above the competent level: of units in `scope`, or
+    /// competent units in `scope`.
+    async fn level_skipping(&self, scope: &Scope) -> Result<Vec<LevelSkipping>>;
+    /// Assigns (or reassigns) the leader who follows a case, with an event on each of
+    /// its petitions.
+    async fn assign_case_leader(
+        &self,
+        case_id: Uuid,
+        leader: &str,
+        note: &str,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    async fn case_leaders(&self) -> Result<Vec<CaseLeader>>;
+
     // --- reminders ---------------------------------------------------------------------
 
     /// Sends the reminders due now — on working days in office hours only — each

@@ -2,7 +2,9 @@
 //! (ids, reference numbers, timestamps, versions, audit events).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::accountability::{HostLevel, NewViolation, SessionKind, SessionRecord, SessionStatus};
+use donthu_core::accountability::{
+    HostLevel, NewRecommendation, NewViolation, RecommendationAnswer, SessionKind, SessionRecord, SessionStatus,
+};
 use donthu_core::petition::{
     Channel, Eligibility, Field, ForwardedFrom, Kind, NewPetition, Petitioner, Reception, ReferenceNumber, Target,
 };
@@ -682,4 +684,50 @@ pub struct ViolationFilter {
     pub unit_id: Option<Uuid>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+}
+
+/// A supervisory recommendation and the unit's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Recommendation {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub details: NewRecommendation,
+    pub answer: Option<RecommendationAnswer>,
+    pub sent_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Recommendation {
+    /// The answer owed, as a task of the unit it was sent to.
+    pub fn as_fact(&self) -> donthu_accountability::TaskFact {
+        donthu_accountability::TaskFact {
+            id: self.id,
+            unit_id: self.details.to_unit_id,
+            due_on: self.details.due_on,
+            done_on: self.answer.as_ref().map(|a| a.answered_on),
+        }
+    }
+}
+
+/// A petition sent above the competent level (vượt cấp), and the unit competent for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelSkipping {
+    pub petition_id: Uuid,
+    pub competent_unit_id: Uuid,
+    pub note: String,
+    pub flagged_by: Option<Uuid>,
+    pub flagged_at: DateTime<Utc>,
+}
+
+/// The leader assigned to follow a complex, long-running case (seed 001: "phân công cụ
+/// thể, gắn với trách nhiệm").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseLeader {
+    pub case_id: Uuid,
+    /// "Đồng chí Hoàng Minh Quang, Phó Bí thư Thường trực Tỉnh ủy".
+    pub leader: String,
+    pub note: String,
+    pub assigned_by: Option<Uuid>,
+    pub assigned_at: DateTime<Utc>,
 }

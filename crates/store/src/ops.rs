@@ -179,6 +179,14 @@ pub trait Tx: Send {
     async fn put_violation(&mut self, violation: &Violation) -> Result<()>;
     async fn violation(&mut self, id: Uuid) -> Result<Option<Violation>>;
     async fn link_violation(&mut self, violation_id: Uuid, petition_id: Uuid) -> Result<()>;
+    /// Writes a recommendation (inserted, or replaced by id).
+    async fn put_recommendation(&mut self, recommendation: &Recommendation) -> Result<()>;
+    async fn recommendation(&mut self, id: Uuid) -> Result<Option<Recommendation>>;
+    /// False when the petition was already flagged.
+    async fn insert_level_skipping(&mut self, flag: &LevelSkipping) -> Result<bool>;
+    async fn put_case_leader(&mut self, leader: &CaseLeader) -> Result<()>;
+    /// The petitions of a case.
+    async fn case_petition_ids(&mut self, case_id: Uuid) -> Result<Vec<Uuid>>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;

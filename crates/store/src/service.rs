@@ -418,3 +418,96 @@ pub async fn record_apology(
     }
     store.record_apology(violation_id, sent_on, number, user.id, now).await
 }
+
+/// Whether the official oversees `unit` (an oversight role there or above it).
+pub fn oversees(user: &User, units: &[Unit], unit: Uuid) -> bool {
+    user.roles.iter().any(|r| r.role == Role::Oversight && is_within(units, unit, r.unit_id))
+}
+
+/// Sends a supervisory recommendation: from an overseeing body where the official
+/// works, to a unit they oversee; the petitions it concerns must be theirs to see.
+pub async fn send_recommendation(
+    store: &dyn Store,
+    user: &User,
+    recommendation: donthu_core::accountability::NewRecommendation,
+    now: DateTime<Utc>,
+) -> Result<Recommendation> {
+    let units = store.units().await?;
+    active_unit(&units, recommendation.from_unit_id)?;
+    active_unit(&units, recommendation.to_unit_id)?;
+    if !works_at(user, recommendation.from_unit_id) {
+        return Err(forbidden("Bạn chỉ gửi kiến nghị giám sát của cơ quan nơi mình làm việc."));
+    }
+    if !oversees(user, &units, recommendation.to_unit_id) {
+        return Err(StoreError::Domain(DomainError::field(
+            "to_unit_id",
+            ErrorCode::Forbidden,
+            "Đơn vị này không thuộc phạm vi giám sát của bạn.",
+        )));
+    }
+    let scope = scope_for(user, &units);
+    for p in &recommendation.petition_ids {
+        store.petition(*p, &scope).await?.ok_or_else(petition_not_found)?;
+    }
+    store.send_recommendation(recommendation, user.id, now).await
+}
+
+/// Answers a recommendation: officials of the unit it was sent to.
+pub async fn answer_recommendation(
+    store: &dyn Store,
+    user: &User,
+    id: Uuid,
+    answer: donthu_core::accountability::RecommendationAnswer,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let r = store
+        .recommendations(&scope)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| StoreError::not_found(ErrorCode::NotFound, "Không tìm thấy kiến nghị giám sát."))?;
+    if !works_at(user, r.details.to_unit_id) {
+        return Err(forbidden("Chỉ đơn vị được kiến nghị mới trả lời kiến nghị giám sát."));
+    }
+    store.answer_recommendation(id, answer, user.id, now).await
+}
+
+/// Flags one of the official's petitions as sent above the competent level.
+pub async fn flag_level_skipping(
+    store: &dyn Store,
+    user: &User,
+    petition_id: Uuid,
+    competent_unit_id: Uuid,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let p = store.petition(petition_id, &scope).await?.ok_or_else(petition_not_found)?;
+    if !works_at(user, p.unit_id) {
+        return Err(forbidden("Chỉ cán bộ của đơn vị đang giữ đơn mới đánh dấu đơn gửi vượt cấp."));
+    }
+    store.flag_level_skipping(petition_id, competent_unit_id, note, user.id, now).await
+}
+
+/// Assigns the leader who follows a case: a leader or head of a unit holding one of its
+/// petitions.
+pub async fn assign_case_leader(
+    store: &dyn Store,
+    user: &User,
+    case_id: Uuid,
+    leader: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let scope = scope(store, user).await?;
+    let case = store.case(case_id, &scope).await?.filter(|c| !c.petitions.is_empty());
+    let case = case.ok_or_else(|| StoreError::not_found(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc."))?;
+    let heads_there =
+        case.petitions.iter().any(|p| roles_at(user, p.unit_id).iter().any(|r| matches!(r, Role::Head | Role::Leader)));
+    let leads_above = user.roles.iter().any(|r| r.role == Role::Leader);
+    if !heads_there && !leads_above {
+        return Err(forbidden("Chỉ lãnh đạo mới phân công người theo dõi vụ việc."));
+    }
+    store.assign_case_leader(case_id, leader, note, user.id, now).await
+}
