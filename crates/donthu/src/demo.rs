@@ -214,7 +214,8 @@ fn print_accounts(fresh: bool) {
         ("canbo.xa-tanlap", "Cán bộ UBND xã Tân Lập"),
         ("thuongtruc", "Thường trực Tỉnh ủy, lãnh đạo UBND tỉnh (xem toàn tỉnh)"),
         ("baomat", "Người giữ bí mật danh tính người tố cáo"),
-        ("giamsat.mttq", "Giám sát của Mặt trận Tổ quốc (chỉ xem)"),
+        ("giamsat.mttq", "Giám sát của Mặt trận Tổ quốc (chỉ xem, gửi kiến nghị giám sát)"),
+        ("giamsat.ubkt", "Giám sát của Ủy ban Kiểm tra Tỉnh ủy (chỉ xem, gửi kiến nghị giám sát)"),
         ("quantri", "Quản trị hệ thống"),
     ] {
         println!("  {username:<18} {what}");
@@ -300,7 +301,18 @@ impl Demo {
             "Dương Thị Bích".into(),
             vec![("TU", Role::Custodian), ("UBND", Role::Custodian)],
         ));
-        accounts.push(("giamsat.mttq".into(), "Lý Văn Nam".into(), vec![("UBND", Role::Oversight)]));
+        // The overseeing bodies read the units they oversee and write their recommendations
+        // as officials of their own body.
+        accounts.push((
+            "giamsat.mttq".into(),
+            "Lý Văn Nam".into(),
+            vec![("MTTQ", Role::Officer), ("UBND", Role::Oversight)],
+        ));
+        accounts.push((
+            "giamsat.ubkt".into(),
+            "Trịnh Thị Hằng".into(),
+            vec![("UBKTTU", Role::Officer), ("TU", Role::Oversight)],
+        ));
         accounts.push(("quantri".into(), "Quản trị hệ thống".into(), vec![("TU", Role::Admin), ("UBND", Role::Admin)]));
         let mut users = HashMap::new();
         for (username, full_name, roles) in accounts {

@@ -311,7 +311,82 @@ impl Demo {
             .await
             .map_err(err)?;
         }
-        self.violations(store, today).await
+        self.violations(store, today).await?;
+        self.oversight(store, today, cases.first().copied()).await
+    }
+
+    /// The Front's recommendations to units it oversees (one answered, one overdue), a
+    /// petition sent above the competent level, and the leader following a long case.
+    async fn oversight(&self, store: &dyn Store, today: NaiveDate, case_petition: Option<Uuid>) -> anyhow::Result<()> {
+        let front = &self.users["giamsat.mttq"];
+        let sent = weekday_before(today - Duration::days(40));
+        let petition_of = |code: &str| {
+            let unit = self.units[code].id;
+            async move {
+                let filter = PetitionFilter { unit_id: Some(unit), open_only: true, limit: 1, ..Default::default() };
+                store.list_petitions(&Scope::All, &filter).await.map(|l| l.first().map(|p| p.id))
+            }
+        };
+        let mut answered = None;
+        for (code, subject, answer) in [
+            ("XA-TANLAP", "Kiến nghị về việc chậm tổ chức đối thoại, trả lời công dân", false),
+            ("SNNMT", "Kiến nghị rà soát đơn giá bồi thường khi thu hồi đất", true),
+        ] {
+            let recommendation = NewRecommendation {
+                from_unit_id: self.units["MTTQ"].id,
+                to_unit_id: self.units[code].id,
+                sent_on: sent,
+                number: Some(format!("{}/KN-MTTQ", if answer { 18 } else { 17 })),
+                subject: subject.into(),
+                content: "Qua giám sát việc giải quyết đơn thư của công dân, Ủy ban MTTQ tỉnh đề nghị đơn vị khẩn trương xem xét, giải quyết dứt điểm, trả lời công dân bằng văn bản và thông báo kết quả cho Ủy ban MTTQ tỉnh.".into(),
+                due_on: sent + Duration::days(20),
+                petition_ids: petition_of(code).await?.into_iter().collect(),
+            };
+            let r =
+                service::send_recommendation(store, front, recommendation, office_time(sent, 0)).await.map_err(err)?;
+            if answer {
+                answered = Some(r.id);
+            }
+        }
+        if let Some(id) = answered {
+            let on = sent + Duration::days(12);
+            let answer = RecommendationAnswer {
+                answered_on: on,
+                kind: ResponseKind::Accepted,
+                text: "Sở đã rà soát, điều chỉnh đơn giá bồi thường; đã có văn bản trả lời công dân và báo cáo Ủy ban MTTQ tỉnh.".into(),
+            };
+            service::answer_recommendation(store, self.officer("SNNMT"), id, answer, office_time(on, 0))
+                .await
+                .map_err(err)?;
+        }
+        // The provincial reception board receives a matter of a commune's competence.
+        if let Some(p) = petition_of("BTCD").await? {
+            service::flag_level_skipping(
+                store,
+                self.officer("BTCD"),
+                p,
+                self.units["XA-DONGTAM"].id,
+                "Nội dung thuộc thẩm quyền giải quyết lần đầu của Chủ tịch UBND xã Đồng Tâm; công dân chưa gửi đơn đến xã",
+                office_time(today - Duration::days(6), 0),
+            )
+            .await
+            .map_err(err)?;
+        }
+        if let Some(p) = case_petition
+            && let Some(case) = store.petition(p, &Scope::All).await?.map(|x| x.case_id)
+        {
+            service::assign_case_leader(
+                store,
+                &self.users["thuongtruc"],
+                case,
+                "Đồng chí Hoàng Minh Quang, Phó Bí thư Thường trực Tỉnh ủy",
+                "Chủ trì đối thoại với công dân, chỉ đạo giải quyết dứt điểm trong quý IV",
+                office_time(today - Duration::days(20), 0),
+            )
+            .await
+            .map_err(err)?;
+        }
+        Ok(())
     }
 
     async fn violations(&self, store: &dyn Store, today: NaiveDate) -> anyhow::Result<()> {

@@ -461,4 +461,14 @@ async fn the_demo_register_tells_who_answers_on_time_late_and_never() {
     );
     assert!(cards[0].violations >= 1 && cards[0].disciplined >= 1 && cards[0].apologies_sent >= 1, "{:?}", cards[0]);
     assert_eq!(cards[0].feedback_rate(), Some(0), "the commune answers late every time");
+
+    // The Front's recommendations: one answered on time, one overdue; a petition sent
+    // above the competent level; a long case followed by a leader.
+    let recommendations = store.recommendations(&Scope::All).await.unwrap();
+    let standings: Vec<_> = recommendations.iter().map(|r| r.as_fact().standing(today)).collect();
+    assert!(standings.contains(&Standing::Done) && standings.contains(&Standing::Overdue), "{standings:?}");
+    let flags = store.level_skipping(&Scope::All).await.unwrap();
+    assert_eq!(flags.len(), 1);
+    assert_eq!(flags[0].competent_unit_id, id("XA-DONGTAM"));
+    assert_eq!(store.case_leaders().await.unwrap().len(), 1);
 }

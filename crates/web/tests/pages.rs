@@ -1374,3 +1374,124 @@ async fn a_violation_with_its_measure_and_apology_counts_in_the_scorecard() {
         }
     }
 }
+
+/// Oversight over HTTP: the Front reads the units it oversees without acting, sends a
+/// recommendation that the unit answers once; a petition sent above the competent level
+/// is flagged from its page, the competent unit told; the complex case gets its leader.
+#[tokio::test]
+async fn the_front_recommends_the_unit_answers_and_complex_cases_get_a_leader() {
+    use donthu_store::model::{NewUnit, NewUser, UnitRole};
+    let app = spawn(WebConfig::default()).await;
+    let s = &*app.store;
+    let w = &app.world;
+    let front = s
+        .create_unit(NewUnit {
+            code: donthu_core::unit::UnitCode::parse("MTTQ").unwrap(),
+            name: "Ủy ban MTTQ tỉnh".into(),
+            kind: donthu_core::unit::UnitKind::FatherlandFront,
+            parent_code: None,
+        })
+        .await
+        .unwrap();
+    s.create_user(NewUser {
+        username: "giamsat".into(),
+        full_name: "Lý Văn Nam".into(),
+        password_hash: donthu_web::auth::hash_password(PASSWORD),
+        email: None,
+        roles: vec![
+            UnitRole { unit_id: front.id, role: donthu_core::unit::Role::Officer },
+            UnitRole { unit_id: w.province.id, role: donthu_core::unit::Role::Oversight },
+        ],
+    })
+    .await
+    .unwrap();
+    let id = contract::register(s, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let denounced = contract::register(s, &w.officer, contract::denunciation(&w.internal_affairs)).await;
+    let reference = s.petition(id, &Scope::All).await.unwrap().unwrap().reference.to_string();
+
+    let mut front_officer = signed_in(&app, "giamsat").await;
+    let petition = front_officer.get(&format!("/don/{id}")).await;
+    assert_eq!(petition.status, StatusCode::OK, "the Front reads the units it oversees");
+    assert!(
+        !petition.body.contains("action=\"/don/") || !petition.body.contains("/lenh\""),
+        "but is offered no action"
+    );
+    let sealed = front_officer.get(&format!("/don/{denounced}")).await;
+    assert!(sealed.body.contains("Danh tính người tố cáo được bảo mật") && !sealed.body.contains("Bích Ngọc"));
+    let page = front_officer.get("/giam-sat").await;
+    let csrf = csrf_of(&page.body);
+    let today = vietnam_today();
+    let (from, to) = (front.id.to_string(), w.internal_affairs.id.to_string());
+    let (sent, due) = (dmy(today), dmy(today + chrono::Duration::days(15)));
+    let mut form = vec![
+        ("_csrf", csrf.as_str()),
+        ("from_unit_id", from.as_str()),
+        ("to_unit_id", to.as_str()),
+        ("sent_on", sent.as_str()),
+        ("due_on", due.as_str()),
+        ("number", "17/KN-MTTQ"),
+        ("subject", ""),
+        ("content", "Đề nghị khẩn trương giải quyết, trả lời công dân."),
+        ("petitions", reference.as_str()),
+    ];
+    let refused = front_officer.post("/giam-sat", &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Chưa nhập trích yếu kiến nghị."));
+    form[6].1 = "Kiến nghị về việc chậm giải quyết đơn";
+    let ok = front_officer.post("/giam-sat", &form).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+
+    let mut lan = signed_in(&app, "lan").await;
+    let mine = lan.get("/giam-sat").await;
+    assert!(mine.body.contains("Kiến nghị về việc chậm giải quyết đơn") && mine.body.contains("Chưa đến hạn trả lời"));
+    let answer_at = mine.body.split("action=\"/giam-sat/").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let csrf = csrf_of(&mine.body);
+    let empty =
+        lan.post(&format!("/giam-sat/{answer_at}"), &[("_csrf", &csrf), ("kind", "accepted"), ("text", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let answered = lan
+        .post(
+            &format!("/giam-sat/{answer_at}"),
+            &[("_csrf", &csrf), ("kind", "accepted"), ("text", "Đã trả lời công dân.")],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let seen = front_officer.get("/giam-sat").await;
+    assert!(seen.body.contains("Đã trả lời đúng hạn") && seen.body.contains("Đã trả lời công dân."));
+
+    // The board flags a matter of the commune's competence; the commune is told.
+    let flagged = lan
+        .post(
+            &format!("/don/{id}/vuot-cap"),
+            &[
+                ("_csrf", &csrf),
+                ("competent_unit_id", &w.commune.id.to_string()),
+                ("note", "Thuộc thẩm quyền của Chủ tịch UBND xã"),
+            ],
+        )
+        .await;
+    assert_eq!(flagged.status, StatusCode::SEE_OTHER, "{}", flagged.body);
+    assert!(lan.get(&format!("/don/{id}")).await.body.contains("Đơn gửi vượt cấp"));
+    assert_eq!(s.notifications(w.commune_officer.id, 5).await.unwrap().len(), 1);
+
+    let mut leader = signed_in(&app, "quang").await;
+    let complex = leader.get("/vu-viec-phuc-tap").await;
+    assert!(complex.body.contains("Có đơn gửi vượt cấp") && complex.body.contains("Chưa phân công"));
+    let case = s.petition(id, &Scope::All).await.unwrap().unwrap().case_id;
+    let csrf = csrf_of(&complex.body);
+    let assigned = leader
+        .post(
+            &format!("/vu-viec/{case}/lanh-dao"),
+            &[("_csrf", &csrf), ("leader", "Đồng chí Hoàng Minh Quang"), ("note", "Chủ trì đối thoại")],
+        )
+        .await;
+    assert_eq!(assigned.status, StatusCode::SEE_OTHER, "{}", assigned.body);
+    assert!(leader.get("/vu-viec-phuc-tap").await.body.contains("<strong>Đồng chí Hoàng Minh Quang</strong>"));
+    assert!(
+        leader
+            .get(&format!("/vu-viec/{case}"))
+            .await
+            .body
+            .contains("Lãnh đạo theo dõi:</strong> Đồng chí Hoàng Minh Quang")
+    );
+}

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod exports;
 pub mod import;
 pub mod intake;
+pub mod oversight;
 pub mod petition;
 pub mod portal;
 pub mod reports;
@@ -87,6 +88,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/vi-pham", get(violations::page).post(violations::record))
         .route("/vi-pham/{id}/xin-loi", post(violations::apology))
         .route("/vi-pham.xlsx", get(violations::export))
+        .route("/giam-sat", get(oversight::page).post(oversight::send))
+        .route("/giam-sat/{id}/tra-loi", post(oversight::answer))
+        .route("/vu-viec-phuc-tap", get(oversight::complex))
+        .route("/vu-viec/{id}/lanh-dao", post(oversight::assign_leader))
+        .route("/don/{id}/vuot-cap", post(oversight::flag_level_skipping))
         .route("/tai-khoan", get(account::page).post(account::change_password))
         .route("/tai-khoan/xac-thuc-hai-lop", post(account::second_factor))
         .route("/dang-xuat", post(account::sign_out))

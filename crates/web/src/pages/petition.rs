@@ -426,6 +426,10 @@ struct PetitionPage {
     templates: Vec<TemplateChoice>,
     letter_fields: Vec<(&'static str, &'static str)>,
     signer: String,
+    /// Sent above the competent level: the competent unit, why, and when it was flagged.
+    level_skipping: Option<(String, String, String)>,
+    /// Units the viewer may name as competent, when they may flag it.
+    competent_units: Vec<Opt>,
 }
 
 async fn visible(state: &AppState, official: &Official, id: Uuid) -> Result<(Petition, Scope), PageError> {
@@ -527,6 +531,8 @@ async fn petition_page(
         })
         .collect();
     let today = today();
+    let level_skipping =
+        state.store.level_skipping(&Scope::Units(vec![p.unit_id])).await?.into_iter().find(|f| f.petition_id == p.id);
     let deadlines = state
         .store
         .deadlines(p.id)
@@ -742,6 +748,21 @@ async fn petition_page(
         },
         letter_fields: LETTER_FIELDS.to_vec(),
         signer: user.full_name.clone(),
+        level_skipping: level_skipping
+            .as_ref()
+            .map(|f| (units.name(f.competent_unit_id), f.note.clone(), dmy_hm(f.flagged_at))),
+        competent_units: if level_skipping.is_none() && super::works_at(user, p.unit_id) {
+            let mut list: Vec<Opt> = units
+                .0
+                .values()
+                .filter(|u| u.active && u.id != p.unit_id)
+                .map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), selected: false })
+                .collect();
+            list.sort_by(|a, b| a.label.cmp(&b.label));
+            list
+        } else {
+            Vec::new()
+        },
     };
     let status = if failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok(render(status, &page))
@@ -1130,6 +1151,8 @@ struct CasePage {
     layout: Layout,
     rows: Vec<super::worklist::Row>,
     created: String,
+    /// The leader following the case, and their instructions.
+    leader: Option<(String, String)>,
 }
 
 pub async fn case_page(
@@ -1169,10 +1192,12 @@ pub async fn case_page(
             assignee: None,
         })
         .collect();
+    let leader = state.store.case_leaders().await?.into_iter().find(|l| l.case_id == id).map(|l| (l.leader, l.note));
     let page = CasePage {
         layout: Layout::new(&official, &units, "Vụ việc", "worklist"),
         rows,
         created: dmy_hm(case.created_at),
+        leader,
     };
     Ok(render(StatusCode::OK, &page))
 }
