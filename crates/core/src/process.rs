@@ -450,6 +450,11 @@ pub fn action_label(action: &str) -> &'static str {
         "complete_task" => "Hoàn thành nhiệm vụ theo kết luận tiếp công dân",
         "record_violation" => "Ghi nhận vi phạm của cán bộ",
         "apology_sent" => "Gửi văn bản xin lỗi người dân, doanh nghiệp",
+        "decide_measure" => "Quyết định hình thức xử lý cán bộ vi phạm",
+        "oversight_recommendation" => "Kiến nghị giám sát",
+        "recommendation_answer" => "Trả lời kiến nghị giám sát",
+        "flag_level_skipping" => "Đánh dấu đơn gửi vượt cấp",
+        "assign_case_leader" => "Phân công lãnh đạo theo dõi vụ việc",
         _ => "Thao tác khác",
     }
 }

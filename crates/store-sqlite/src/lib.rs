@@ -1199,6 +1199,17 @@ impl Store for SqliteStore {
         rows.into_iter().map(|r| from_json("violation", &r.data_json)).collect()
     }
 
+    async fn decide_measure(
+        &self,
+        violation_id: Uuid,
+        measure: donthu_core::accountability::Measure,
+        decision: Option<String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accountability::decide_measure(self.begin_write().await?, violation_id, measure, decision, actor, now).await
+    }
+
     async fn record_apology(
         &self,
         violation_id: Uuid,

@@ -559,3 +559,36 @@ pub async fn assign_case_leader<T: Tx>(
     }
     tx.commit().await
 }
+
+/// [`crate::Store::decide_measure`].
+pub async fn decide_measure<T: Tx>(
+    mut tx: T,
+    violation_id: Uuid,
+    measure: donthu_core::accountability::Measure,
+    decision: Option<String>,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut v = tx
+        .violation(violation_id)
+        .await?
+        .ok_or_else(|| StoreError::Domain(DomainError::new(ErrorCode::NotFound, "Không tìm thấy vi phạm.")))?;
+    if v.details.measure != donthu_core::accountability::Measure::Pending {
+        return Err(refused("Hình thức xử lý đã được quyết định."));
+    }
+    if measure == donthu_core::accountability::Measure::Pending {
+        return Err(StoreError::Domain(DomainError::field("measure", ErrorCode::Required, "Chọn hình thức xử lý.")));
+    }
+    v.details.measure = measure;
+    v.details.measure_decision = decision.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+    // The same checks as when it was recorded (a disciplinary form needs its decision).
+    v.details.validate(v.details.found_on.max(vietnam_today(now)))?;
+    v.updated_at = now;
+    tx.put_violation(&v).await?;
+    for p in v.details.petition_ids.clone() {
+        let details =
+            serde_json::json!({ "violation_id": v.id, "measure": measure, "decision": v.details.measure_decision });
+        event(&mut tx, p, now, actor, "decide_measure", Some(measure.label()), details).await?;
+    }
+    tx.commit().await
+}

@@ -1950,6 +1950,28 @@ pub async fn violations_are_registered_with_their_measure_and_apology(store: Arc
         service::record_violation(s, &w.officer, w.internal_affairs.id, new(vec![denunciation_id], None), now())
             .await
             .unwrap();
+    // A violation recorded before its measure is decided gets it later, once.
+    let mut pending = new(vec![denunciation_id], None);
+    pending.measure = Measure::Pending;
+    pending.measure_decision = None;
+    let pending = service::record_violation(s, &w.officer, w.internal_affairs.id, pending, now()).await.unwrap();
+    let e = service::decide_measure(s, &w.officer, pending.id, Measure::Warning, None, now()).await.unwrap_err();
+    assert_eq!(code(e), ErrorCode::Required, "a disciplinary form needs its decision");
+    service::decide_measure(
+        s,
+        &w.officer,
+        pending.id,
+        Measure::Warning,
+        Some("Quyết định số 20/QĐ-UBND".into()),
+        now(),
+    )
+    .await
+    .unwrap();
+    let e = service::decide_measure(s, &w.officer, pending.id, Measure::Reprimand, Some("x".into()), now())
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), ErrorCode::TransitionNotAllowed, "decided once");
+    assert_eq!(s.events(denunciation_id).await.unwrap().pop().unwrap().action, "decide_measure");
     let linked = s.events(complaint_id).await.unwrap().pop().unwrap();
     assert_eq!(
         (linked.action.as_str(), linked.details.unwrap()["measure"].as_str()),
@@ -1960,8 +1982,8 @@ pub async fn violations_are_registered_with_their_measure_and_apology(store: Arc
         let u = u.clone();
         async move { s.violations(&scope(s, &u).await, ViolationFilter::default()).await.unwrap() }
     };
-    assert_eq!(seen(&w.commune_officer).await.len(), 2, "the unit of the official sees its violations");
-    assert_eq!(seen(&w.head).await.len(), 2, "and so does the unit that found them");
+    assert_eq!(seen(&w.commune_officer).await.len(), 3, "the unit of the official sees its violations");
+    assert_eq!(seen(&w.head).await.len(), 3, "and so does the unit that found them");
     assert!(seen(&w.office_officer).await.is_empty());
     let in_period = s
         .violations(

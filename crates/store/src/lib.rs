@@ -318,6 +318,16 @@ pub trait Store: Send + Sync + 'static {
         actor: Uuid,
         now: DateTime<Utc>,
     ) -> Result<Violation>;
+    /// Records the measure decided for a violation recorded as pending (an event on its
+    /// petitions); refused once a measure was decided.
+    async fn decide_measure(
+        &self,
+        violation_id: Uuid,
+        measure: donthu_core::accountability::Measure,
+        decision: Option<String>,
+        actor: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     /// Violations of units in `scope`, or found by them, newest first.
     async fn violations(&self, scope: &Scope, filter: ViolationFilter) -> Result<Vec<Violation>>;
     /// Records that the apology owed for a violation was sent (an event on its petitions).

@@ -396,16 +396,9 @@ pub async fn record_violation(
     store.record_violation(found_by_unit_id, violation, user.id, now).await
 }
 
-/// Records that the apology was sent: officials of the unit that found the violation or
-/// of the unit it happened in.
-pub async fn record_apology(
-    store: &dyn Store,
-    user: &User,
-    violation_id: Uuid,
-    sent_on: NaiveDate,
-    number: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<()> {
+/// The violation, when the official may act on it: it is in their scope and they work
+/// at the unit that found it or the unit it happened in.
+async fn actionable_violation(store: &dyn Store, user: &User, violation_id: Uuid) -> Result<Violation> {
     let scope = scope(store, user).await?;
     let violation = store
         .violations(&scope, ViolationFilter::default())
@@ -416,6 +409,33 @@ pub async fn record_apology(
     if !works_at(user, violation.found_by_unit_id) && !works_at(user, violation.details.unit_id) {
         return Err(forbidden("Bạn không làm việc tại đơn vị phát hiện hoặc đơn vị có cán bộ vi phạm."));
     }
+    Ok(violation)
+}
+
+/// Records the measure decided for a pending violation.
+pub async fn decide_measure(
+    store: &dyn Store,
+    user: &User,
+    violation_id: Uuid,
+    measure: donthu_core::accountability::Measure,
+    decision: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    actionable_violation(store, user, violation_id).await?;
+    store.decide_measure(violation_id, measure, decision, user.id, now).await
+}
+
+/// Records that the apology was sent: officials of the unit that found the violation or
+/// of the unit it happened in.
+pub async fn record_apology(
+    store: &dyn Store,
+    user: &User,
+    violation_id: Uuid,
+    sent_on: NaiveDate,
+    number: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    actionable_violation(store, user, violation_id).await?;
     store.record_apology(violation_id, sent_on, number, user.id, now).await
 }
 

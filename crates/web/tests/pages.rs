@@ -1203,6 +1203,8 @@ async fn a_leaders_session_is_prepared_held_concluded_and_followed_up() {
 
     // The commune reports its task; the board sees it done.
     let mut tam = signed_in(&app, "tam").await;
+    let worklist = tam.get("/").await;
+    assert!(worklist.body.contains("<b>1</b>nhiệm vụ theo kết luận tiếp công dân"), "the task is on the worklist");
     let tasks = tam.get("/nhiem-vu").await;
     assert!(tasks.body.contains("Tổ chức đối thoại, trả lời công dân bằng văn bản"));
     assert!(!tasks.body.contains("Theo dõi, tổng hợp kết quả thực hiện"), "only the commune's task");
@@ -1289,6 +1291,17 @@ async fn units_that_never_answer_are_listed_and_chased_up_in_one_step() {
     }
     let page = son.get(period).await;
     assert!(page.body.contains(&dmy(vietnam_today())), "the chase-up date is shown");
+
+    // The same table as Excel, for the Standing Committee.
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let (status, _, bytes) = leader.download(&period.replace("/trach-nhiem?", "/trach-nhiem.xlsx?")).await;
+    assert_eq!(status, StatusCode::OK);
+    let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = wb.worksheet_range("Trach nhiem").unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let board = rows.iter().find(|r| r[1] == "Ban Nội chính Tỉnh ủy").expect("the board's row");
+    assert_eq!((board[2].as_str(), board[3].as_str(), board[6].as_str()), ("Trần Văn Hùng", "3", "3"));
+    assert!(board[14].contains("3 đơn được chuyển đến quá hạn"), "{board:?}");
 }
 
 /// A violation found in an inspection, with its measure and the apology letter drawn up
@@ -1344,6 +1357,23 @@ async fn a_violation_with_its_measure_and_apology_counts_in_the_scorecard() {
     assert_eq!(letter.template_code, "tra_loi_xin_loi");
     let register = lan.get("/vi-pham").await;
     assert!(register.body.contains(&format!("văn bản số {}", letter.number)), "{}", register.body);
+    // A violation recorded while its measure is pending gets it from the register.
+    let mut pending = form("");
+    pending.retain(|(k, _)| k != "measure" && k != "measure_decision" && k != "apology_to");
+    let recorded = lan.send(post(&lan, pending)).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let register = lan.get("/vi-pham").await;
+    let decide = register.body.split("action=\"/vi-pham/").find(|r| r.contains("/xu-ly")).expect("the measure form");
+    let decide = format!("/vi-pham/{}", decide.split('"').next().unwrap());
+    let refused = lan.post(&decide, &[("_csrf", &csrf), ("measure", "warning")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("phải ghi số, ngày của quyết định kỷ luật"));
+    let decided = lan
+        .post(&decide, &[("_csrf", &csrf), ("measure", "warning"), ("measure_decision", "Quyết định số 20/QĐ-UBND")])
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    assert!(lan.get("/vi-pham").await.body.contains("Cảnh cáo (Quyết định số 20/QĐ-UBND)"));
+
     // Anyone outside the two units does not see it.
     let mut mai = signed_in(&app, "mai").await;
     assert!(!mai.get("/vi-pham").await.body.contains("Lê Văn Cường"));
@@ -1353,7 +1383,7 @@ async fn a_violation_with_its_measure_and_apology_counts_in_the_scorecard() {
     let card = leader.get(&format!("/bang-danh-gia?nam={year}")).await;
     assert_eq!(card.status, StatusCode::OK);
     let row = card.body.split("<tr>").find(|r| r.contains("UBND xã Tân Lập")).expect("the commune's row");
-    assert!(row.contains("<td>1 (1)</td>") && row.contains("<td>1/1</td>"), "{row}");
+    assert!(row.contains("<td>2 (2)</td>") && row.contains("<td>1/1</td>"), "{row}");
     for (path, sheet, title) in [
         (format!("/bang-danh-gia.xlsx?nam={year}"), "Danh gia", "BẢNG ĐÁNH GIÁ"),
         ("/vi-pham.xlsx".to_owned(), "Vi pham", "SỔ THEO DÕI VI PHẠM"),
@@ -1368,9 +1398,11 @@ async fn a_violation_with_its_measure_and_apology_counts_in_the_scorecard() {
         assert_eq!(rows[5][0], "(1)", "the columns are numbered");
         let commune = rows.iter().find(|r| r.iter().any(|c| c.contains("Tân Lập"))).expect("the commune's row");
         if sheet == "Danh gia" {
-            assert_eq!((commune[10].as_str(), commune[11].as_str(), commune[12].as_str()), ("1", "1", "1/1"));
+            assert_eq!((commune[10].as_str(), commune[11].as_str(), commune[12].as_str()), ("2", "2", "1/1"));
         } else {
-            assert!(commune[3].contains("Lê Văn Cường") && commune[12].starts_with("Đã xin lỗi Ông Nguyễn Văn An"));
+            let apologised =
+                rows.iter().find(|r| r[12].starts_with("Đã xin lỗi Ông Nguyễn Văn An")).expect("the apology");
+            assert!(commune[3].contains("Lê Văn Cường") && apologised[3].contains("Lê Văn Cường"));
         }
     }
 }

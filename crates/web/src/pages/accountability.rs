@@ -51,6 +51,100 @@ async fn forwarded_items(
     Ok(items)
 }
 
+/// Every unit's account for the period, by name, and the items forwarded in it.
+async fn unit_accounts(
+    state: &AppState,
+    scope: &Scope,
+    names: &UnitNames,
+    period: &donthu_store::reports::Period,
+) -> Result<(Vec<UnitAccount>, Vec<ForwardingObligation>), PageError> {
+    let today = today();
+    // The forwardings read are those made or received by the reader's units: a forwarder
+    // sees how the units it forwarded to answered, wherever they are.
+    let items = forwarded_items(state, scope, Some(period.from), Some(period.to)).await?;
+    let facts = state.store.report_facts(scope, period.to).await?;
+    let tasks: Vec<_> =
+        state.store.follow_up_tasks(scope, TaskFilter::default()).await?.iter().map(FollowUpTask::as_fact).collect();
+    let forwarded: Vec<ForwardedItem> = items.iter().map(ForwardingObligation::as_forwarded_item).collect();
+    let span = Span { from: period.from, to: period.to };
+    let mut list = accounts(&forwarded, &facts, &tasks, span, today, &shipped_policy(today));
+    list.sort_by_key(|a| names.name(a.unit_id));
+    Ok((list, items))
+}
+
+/// `/trach-nhiem.xlsx`: the table and the heads to consider, for the Standing Committee.
+pub async fn responsibility_xlsx(
+    State(state): State<AppState>,
+    official: Official,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, PageError> {
+    let names = UnitNames::load(&state).await?;
+    let scope = service::scope(&*state.store, &official.user).await?;
+    let period = params.period().map_err(PageError::Refused)?;
+    let (list, _) = unit_accounts(&state, &scope, &names, &period).await?;
+    let heads = heads_by_unit(&state.store.users().await?);
+    let headers = [
+        ("STT", 6.0),
+        ("Đơn vị", 28.0),
+        ("Người đứng đầu", 22.0),
+        ("Số đơn được chuyển đến", 12.0),
+        ("Thông báo thụ lý: đúng hạn", 12.0),
+        ("Thông báo thụ lý: trễ hạn", 12.0),
+        ("Thông báo thụ lý: quá hạn, chưa thực hiện", 14.0),
+        ("Thông báo thụ lý: chưa đến hạn", 12.0),
+        ("Báo cáo kết quả: đúng hạn", 12.0),
+        ("Báo cáo kết quả: trễ hạn", 12.0),
+        ("Báo cáo kết quả: quá hạn, chưa thực hiện", 14.0),
+        ("Báo cáo kết quả: chưa đến hạn", 12.0),
+        ("Vụ việc giải quyết quá hạn", 12.0),
+        ("Nhiệm vụ kết luận quá hạn", 12.0),
+        ("Đề nghị xem xét trách nhiệm người đứng đầu", 50.0),
+    ];
+    let n = |v: u64| Cell::Number(v as f64);
+    let rows: Vec<Vec<Cell>> = list
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let (ack, result): (Tally, Tally) = ((&a.acknowledgement).into(), (&a.result).into());
+            vec![
+                n(i as u64 + 1),
+                Cell::Text(names.name(a.unit_id)),
+                Cell::Text(heads.get(&a.unit_id).cloned().unwrap_or_default()),
+                n(a.forwarded),
+                n(ack.done),
+                n(ack.late),
+                n(ack.overdue),
+                n(ack.pending),
+                n(result.done),
+                n(result.late),
+                n(result.overdue),
+                n(result.pending),
+                n(a.resolutions.past_due()),
+                n(a.tasks.overdue),
+                Cell::Text(a.reasons.iter().map(|r| r.message()).collect::<Vec<_>>().join("; ")),
+            ]
+        })
+        .collect();
+    let bytes = donthu_exports::titled_table(
+        "Trach nhiem",
+        "TÌNH HÌNH THÔNG BÁO, BÁO CÁO KẾT QUẢ GIẢI QUYẾT ĐƠN, TIN ĐƯỜNG DÂY NÓNG ĐƯỢC CHUYỂN ĐẾN",
+        "Các đơn vị được chuyển đơn và trách nhiệm người đứng đầu (Công văn 1191-CV/TU)",
+        &format!("{} — số liệu đến ngày {}", period.title(), dmy(today())),
+        &headers,
+        &rows,
+    )
+    .map_err(PageError::Internal)?;
+    Ok(xlsx_response(bytes, "trach-nhiem-don-vi.xlsx"))
+}
+
+/// An Excel file to download.
+pub(super) fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    let kind = HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    ([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
 /// The names of the heads of each unit (the officials with the head's role there).
 fn heads_by_unit(users: &[User]) -> HashMap<Uuid, String> {
     let mut heads: HashMap<Uuid, Vec<String>> = HashMap::new();
@@ -63,6 +157,7 @@ fn heads_by_unit(users: &[User]) -> HashMap<Uuid, String> {
 }
 
 /// Done on time / late / overdue, never done / not yet due.
+#[derive(Clone, Copy)]
 pub struct Tally {
     pub done: u64,
     pub late: u64,
@@ -131,6 +226,8 @@ struct ResponsibilityPage {
     since_2016: String,
     /// The period, carried through the chase-up form.
     hidden: Vec<(&'static str, String)>,
+    /// The period as a query string, for the Excel download.
+    export: String,
 }
 
 fn row_class(a: &UnitAccount) -> &'static str {
@@ -177,6 +274,7 @@ async fn responsibility_page(
         .into_iter()
         .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
         .collect(),
+        export: params_query(&params),
         since_2016: format!("/trach-nhiem?ky=custom&tu=01%2F01%2F2016&den={}", dmy(today).replace('/', "%2F")),
     };
     let period = match params.period() {
@@ -187,23 +285,7 @@ async fn responsibility_page(
         }
     };
     page.period = period.title();
-    let items = forwarded_items(state, &scope, Some(period.from), Some(period.to)).await?;
-    let facts = state.store.report_facts(&scope, period.to).await?;
-    let tasks = state.store.follow_up_tasks(&scope, TaskFilter::default()).await?;
-    let span = Span { from: period.from, to: period.to };
-    let policy = shipped_policy(today);
-    let forwarded: Vec<ForwardedItem> = items.iter().map(ForwardingObligation::as_forwarded_item).collect();
-    // The forwardings read are those made or received by the reader's units: a forwarder
-    // sees how the units it forwarded to answered, wherever they are.
-    let mut list = accounts(
-        &forwarded,
-        &facts,
-        &tasks.iter().map(FollowUpTask::as_fact).collect::<Vec<_>>(),
-        span,
-        today,
-        &policy,
-    );
-    list.sort_by_key(|a| names.name(a.unit_id));
+    let (list, items) = unit_accounts(state, &scope, &names, &period).await?;
     let heads = heads_by_unit(&state.store.users().await?);
     let head_of = |u: Uuid| heads.get(&u).cloned().unwrap_or_else(|| "(chưa có tài khoản người đứng đầu)".into());
     for a in &list {
@@ -541,19 +623,5 @@ pub async fn scorecard_xlsx(
         &rows,
     )
     .map_err(PageError::Internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"bang-danh-gia-{year}.xlsx\""))
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(xlsx_response(bytes, &format!("bang-danh-gia-{year}.xlsx")))
 }

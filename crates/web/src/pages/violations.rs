@@ -13,8 +13,8 @@ use super::{Layout, PageError, UnitNames, dmy, form_map, parse_date, redirect_wi
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use donthu_core::accountability::{Measure, NewViolation, ViolationCategory, ViolationSource};
 use donthu_core::petition::ReferenceNumber;
@@ -74,6 +74,8 @@ pub struct ViolationRow {
     pub apology_class: &'static str,
     /// An apology is owed and not yet recorded, and the reader may record it.
     pub apology_due: bool,
+    /// The measure is still pending and the reader may record it.
+    pub measure_due: bool,
     /// A linked petition whose unit the reader works at: the apology letter can be drawn
     /// up from it.
     pub letter_petition: Option<Uuid>,
@@ -223,6 +225,7 @@ async fn violations_page(
             apology,
             apology_class: class,
             apology_due: d.apology_to.is_some() && v.apology_sent_on.is_none() && can_record,
+            measure_due: d.measure == Measure::Pending && can_record,
             letter_petition: d
                 .petition_ids
                 .iter()
@@ -461,18 +464,23 @@ pub async fn export(
         &rows,
     )
     .map_err(PageError::Internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"so-theo-doi-vi-pham.xlsx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::accountability::xlsx_response(bytes, "so-theo-doi-vi-pham.xlsx"))
+}
+
+/// `POST /vi-pham/{id}/xu-ly`: the measure decided for a pending violation.
+pub async fn decide_measure(
+    State(state): State<AppState>,
+    official: Official,
+    Path(id): Path<Uuid>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let form = form_map(&body);
+    let measure = form.get("measure").and_then(|m| Measure::from_code(m)).unwrap_or(Measure::Pending);
+    let decision = form.get("measure_decision").cloned();
+    match service::decide_measure(&*state.store, &official.user, id, measure, decision, Utc::now()).await {
+        Ok(()) => Ok(redirect_with_notice("/vi-pham", "Đã ghi nhận hình thức xử lý.")),
+        Err(StoreError::Domain(d)) if d.code == donthu_core::ErrorCode::NotFound => Err(PageError::NotFound),
+        Err(e @ StoreError::Backend(_)) => Err(e.into()),
+        Err(e) => Ok(super::error_page(StatusCode::UNPROCESSABLE_ENTITY, &PageError::from(e).message())),
+    }
 }

@@ -97,6 +97,9 @@ struct ListPage {
     prev_url: Option<String>,
     next_url: Option<String>,
     awaiting_approval: u64,
+    /// Open tasks of reception conclusions given to the official's units, and how many
+    /// of them are overdue.
+    tasks: (usize, usize),
     mine: u64,
     overdue: u64,
     due_soon: u64,
@@ -217,6 +220,14 @@ async fn list(
         PetitionFilter { open_only: true, assigned_to: Some(official.user.id), limit: 1, ..Default::default() };
     let mine = state.store.count_petitions(&scope, &mine_filter).await?;
     let (assignees, user_names) = assignees_for(&state, &official).await?;
+    let open_tasks: Vec<_> = state
+        .store
+        .follow_up_tasks(&scope, donthu_store::model::TaskFilter { open_only: true, unit_id: None })
+        .await?
+        .into_iter()
+        .filter(|t| service::works_at(&official.user, t.unit_id))
+        .collect();
+    let tasks = (open_tasks.len(), open_tasks.iter().filter(|t| t.due_on < today()).count());
     let open_by = |day| PetitionFilter { open_only: true, due_by: Some(day), limit: 1, ..Default::default() };
     let soon_until = today() + chrono::Duration::days(super::DUE_SOON_DAYS);
     let overdue = state.store.count_petitions(&scope, &open_by(today() - chrono::Duration::days(1))).await?;
@@ -299,6 +310,7 @@ async fn list(
         prev_url: (params.page > 0).then(|| page_url(params.page - 1)),
         next_url: (offset + shown < total).then(|| page_url(params.page + 1)),
         awaiting_approval,
+        tasks,
         error,
         query_string: form_pairs(raw.as_deref().unwrap_or(""))
             .into_iter()
