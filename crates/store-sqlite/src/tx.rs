@@ -997,6 +997,43 @@ impl Tx for SqliteTx {
         Ok(rows.into_iter().map(|r| u(r.id)).collect())
     }
 
+    async fn open_tasks_due(&mut self, horizon: NaiveDate) -> Result<Vec<FollowUpTask>> {
+        let rows = sqlx::query!(
+            "SELECT data_json FROM follow_up_tasks WHERE done_on IS NULL AND due_on <= ?1 ORDER BY due_on",
+            horizon
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| from_json("follow-up task", &r.data_json)).collect()
+    }
+
+    async fn unanswered_recommendations_due(&mut self, horizon: NaiveDate) -> Result<Vec<Recommendation>> {
+        let rows = sqlx::query!(
+            "SELECT data_json FROM oversight_recommendations WHERE answered_on IS NULL AND due_on <= ?1 ORDER BY due_on",
+            horizon
+        )
+        .fetch_all(&mut *self.0)
+        .await
+        .map_err(db)?;
+        rows.into_iter().map(|r| from_json("recommendation", &r.data_json)).collect()
+    }
+
+    async fn claim_follow_up_reminder(&mut self, item_id: Uuid, level: &str, now: DateTime<Utc>) -> Result<bool> {
+        let item = h(item_id);
+        let done = sqlx::query!(
+            "INSERT INTO follow_up_reminders (item_id, level, sent_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (item_id, level) DO NOTHING",
+            item,
+            level,
+            now
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn commit(self) -> Result<()> {
         self.0.commit().await.map_err(db)
     }

@@ -69,7 +69,8 @@ macro_rules! contract_tests {
             forwardings_are_read_by_period_with_their_chase_ups,
             oversight_recommendations_are_sent_and_answered_once,
             level_skipping_is_flagged_and_the_competent_unit_told,
-            a_leader_is_assigned_to_follow_a_case
+            a_leader_is_assigned_to_follow_a_case,
+            conclusion_tasks_and_recommendations_are_reminded_once
         );
     };
     (@each $make:path, $($name:ident),*) => {
@@ -2189,4 +2190,85 @@ pub async fn a_leader_is_assigned_to_follow_a_case(store: Arc<dyn Store>) {
     let assigned: Vec<_> =
         s.events(first).await.unwrap().into_iter().filter(|e| e.action == "assign_case_leader").collect();
     assert_eq!(assigned.len(), 2, "both on the timeline");
+}
+
+pub async fn conclusion_tasks_and_recommendations_are_reminded_once(store: Arc<dyn Store>) {
+    use donthu_core::accountability::*;
+    let policy = donthu_calendar::reminders::ReminderPolicy::default();
+    let s = &*store;
+    let w = world(s).await;
+    let front = unit(s, "MTTQ", "Ủy ban MTTQ tỉnh", UnitKind::FatherlandFront, None).await;
+    let watcher = user(s, "giamsat", "Lý Văn Nam", &[(&front, Role::Officer), (&w.province, Role::Oversight)]).await;
+    let session = service::schedule_session(s, &w.officer, session_of(&w, date(2026, 11, 19)), now()).await.unwrap();
+    let record = SessionRecord {
+        held_on: date(2026, 11, 19),
+        attendance: Attendance::InPerson,
+        delegate: None,
+        citizens: 1,
+        record: "Tiếp một công dân.".into(),
+    };
+    service::record_session(s, &w.officer, session.id, record, now()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("donthu-contract-blobs-{}", Uuid::new_v4()));
+    let blobs = crate::blob::LocalDirBlobStore::new(&dir);
+    let render = |number: &str| Ok(number.as_bytes().to_vec());
+    let conclusion = Conclusion {
+        text: "Giao xã đối thoại.".into(),
+        tasks: vec![NewTask {
+            unit_id: w.commune.id,
+            petition_id: None,
+            description: "Đối thoại với công dân".into(),
+            due_on: date(2026, 11, 24),
+        }],
+    };
+    service::conclude_session(
+        s,
+        &w.officer,
+        session.id,
+        conclusion,
+        &blobs,
+        &render,
+        ("tb.pdf", "application/pdf"),
+        now(),
+    )
+    .await
+    .unwrap();
+    let recommendation = NewRecommendation {
+        from_unit_id: front.id,
+        to_unit_id: w.internal_affairs.id,
+        sent_on: date(2026, 11, 20),
+        number: None,
+        subject: "Chậm trả lời công dân".into(),
+        content: "Đề nghị trả lời công dân.".into(),
+        due_on: date(2026, 11, 24),
+        petition_ids: vec![],
+    };
+    let r = service::send_recommendation(s, &watcher, recommendation, now()).await.unwrap();
+
+    // Monday 23/11: both are due within two working days — the officers are told once.
+    let first = s.run_reminders(&policy, vn(2026, 11, 23, 9)).await.unwrap();
+    assert_eq!(
+        first,
+        ReminderRun { reminders: 2, notifications: 0, emails_queued: 2 },
+        "by e-mail: no petition to link"
+    );
+    assert_eq!(s.run_reminders(&policy, vn(2026, 11, 23, 14)).await.unwrap(), ReminderRun::default(), "once only");
+    // The board answers on 26/11; on Monday 30/11 only the commune's task is still owed.
+    let answer = RecommendationAnswer {
+        answered_on: date(2026, 11, 26),
+        kind: ResponseKind::Accepted,
+        text: "Đã trả lời.".into(),
+    };
+    service::answer_recommendation(s, &w.officer, r.id, answer, vn(2026, 11, 26, 9)).await.unwrap();
+    let later = s.run_reminders(&policy, vn(2026, 11, 30, 9)).await.unwrap();
+    assert_eq!(
+        (later.reminders, later.emails_queued),
+        (2, 1),
+        "overdue to the officer, then the head (the commune has none)"
+    );
+    let (pending, _, _) = s.outbox_counts().await.unwrap();
+    assert_eq!(pending, 3);
+    let mails = s.claim_emails(10, vn(2026, 11, 30, 10)).await.unwrap();
+    assert!(mails.iter().any(|m| m.to == "tam@donthu.test" && m.subject.contains("Đã quá hạn nhiệm vụ theo kết luận tiếp công dân")));
+    assert!(mails.iter().any(|m| m.to == "lan@donthu.test" && m.subject.contains("trả lời kiến nghị giám sát")));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -187,6 +187,13 @@ pub trait Tx: Send {
     async fn put_case_leader(&mut self, leader: &CaseLeader) -> Result<()>;
     /// The petitions of a case.
     async fn case_petition_ids(&mut self, case_id: Uuid) -> Result<Vec<Uuid>>;
+    /// Conclusion tasks not done and due on or before `horizon`.
+    async fn open_tasks_due(&mut self, horizon: NaiveDate) -> Result<Vec<FollowUpTask>>;
+    /// Recommendations not answered and due on or before `horizon`.
+    async fn unanswered_recommendations_due(&mut self, horizon: NaiveDate) -> Result<Vec<Recommendation>>;
+    /// Records that a reminder level was sent for a task or a recommendation; false if it
+    /// already was.
+    async fn claim_follow_up_reminder(&mut self, item_id: Uuid, level: &str, now: DateTime<Utc>) -> Result<bool>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;
@@ -1102,16 +1109,33 @@ pub async fn run_reminders<T: Tx>(
                     ),
                 ),
             };
-            for (user, email) in tx.users_with_role(unit, role).await? {
-                tx.insert_notification(user, c.petition_id, level.code(), &message, now).await?;
-                run.notifications += 1;
-                if let Some(email) = email {
-                    let subject = format!("[donthu] {}", message.chars().take(120).collect::<String>());
-                    let body = format!("{message}\n\nThư này do hệ thống donthu gửi tự động trong giờ hành chính.");
-                    tx.queue_email(&email, &subject, &body, now).await?;
-                    run.emails_queued += 1;
-                }
+            notify(&mut tx, unit, role, Some(c.petition_id), level, &message, now, &mut run).await?;
+        }
+    }
+    // The tasks of conclusion notices and the answers owed to recommendations are
+    // followed the same way: the unit's officers, then its head.
+    let tasks = tx.open_tasks_due(horizon).await?.into_iter().map(|t| {
+        let what = format!("nhiệm vụ theo kết luận tiếp công dân \"{}\"", t.description);
+        (t.id, t.unit_id, t.petition_id, t.due_on, what)
+    });
+    let answers = tx.unanswered_recommendations_due(horizon).await?.into_iter().map(|r| {
+        let what = format!("trả lời kiến nghị giám sát \"{}\"", r.details.subject);
+        (r.id, r.details.to_unit_id, r.details.petition_ids.first().copied(), r.details.due_on, what)
+    });
+    let follow_ups: Vec<_> = tasks.chain(answers).collect();
+    for (id, unit, petition, due_on, what) in follow_ups {
+        for level in reminders::levels_reached(due_on, today, &legal.calendar, policy, false) {
+            if !tx.claim_follow_up_reminder(id, level.code(), now).await? {
+                continue;
             }
+            run.reminders += 1;
+            let due = due_on.format("%d/%m/%Y");
+            let (role, message) = match level {
+                Level::DueSoon => ("officer", format!("Sắp đến hạn {what} (hết ngày {due}).")),
+                Level::Overdue => ("officer", format!("Đã quá hạn {what} (hạn cuối {due}).")),
+                _ => ("head", format!("Báo cáo lãnh đạo: {what} quá hạn từ sau ngày {due}.")),
+            };
+            notify(&mut tx, unit, role, petition, level, &message, now, &mut run).await?;
         }
     }
     tx.commit().await?;
@@ -1119,6 +1143,34 @@ pub async fn run_reminders<T: Tx>(
 }
 
 /// The wait before the next attempt after `attempts` failures: 1, 4, 16, 64 minutes.
+/// Tells the officials holding `role` in `unit`: in the app when the reminder concerns a
+/// petition, and by e-mail when they have an address.
+#[allow(clippy::too_many_arguments)]
+async fn notify<T: Tx>(
+    tx: &mut T,
+    unit: Uuid,
+    role: &str,
+    petition: Option<Uuid>,
+    level: Level,
+    message: &str,
+    now: DateTime<Utc>,
+    run: &mut ReminderRun,
+) -> Result<()> {
+    for (user, email) in tx.users_with_role(unit, role).await? {
+        if let Some(p) = petition {
+            tx.insert_notification(user, p, level.code(), message, now).await?;
+            run.notifications += 1;
+        }
+        if let Some(email) = email {
+            let subject = format!("[donthu] {}", message.chars().take(120).collect::<String>());
+            let body = format!("{message}\n\nThư này do hệ thống donthu gửi tự động trong giờ hành chính.");
+            tx.queue_email(&email, &subject, &body, now).await?;
+            run.emails_queued += 1;
+        }
+    }
+    Ok(())
+}
+
 pub fn email_backoff(attempts: i64) -> chrono::Duration {
     chrono::Duration::minutes(4_i64.saturating_pow(attempts.clamp(1, 6) as u32 - 1))
 }
