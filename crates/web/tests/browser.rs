@@ -31,6 +31,9 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // Killing chromedriver leaves the Chromium it started running (its processes are
+        // not chromedriver's to take down): end every process of this journey's profile.
+        let _ = Command::new("pkill").arg("-KILL").arg("-f").arg(self.profile.as_os_str()).status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
