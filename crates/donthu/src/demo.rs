@@ -23,7 +23,7 @@ pub const DEMO_PASSWORD: &str = "donthu-demo-2026";
 /// How many petitions the demo registers (besides forwarded copies and split parts).
 const DEMO_PETITIONS: usize = 320;
 
-const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
+pub(crate) const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
     ("TU", "Tỉnh ủy", UnitKind::PartyCommittee, None),
     ("VPTU", "Văn phòng Tỉnh ủy", UnitKind::PartyOffice, Some("TU")),
     ("BNCTU", "Ban Nội chính Tỉnh ủy", UnitKind::PartyBoard, Some("TU")),
@@ -41,7 +41,7 @@ const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
 ];
 
 /// Units that receive petitions, with the weight of their share.
-const RECEIVERS: &[(&str, u32)] = &[
+pub(crate) const RECEIVERS: &[(&str, u32)] = &[
     ("BTCD", 26),
     ("BNCTU", 16),
     ("VPTU", 12),
@@ -63,7 +63,7 @@ const GIVEN_M: &[&str] = &[
     "Thắng",
 ];
 const GIVEN_F: &[&str] = &["Hà", "Hạnh", "Hoa", "Lan", "Mai", "Thảo", "Trang", "Yến", "Hương", "Nhung", "Oanh", "Loan"];
-const PLACES: &[&str] = &[
+pub(crate) const PLACES: &[&str] = &[
     "thôn 3, xã Tân Lập",
     "thôn Thắng Lợi, xã Tân Lập",
     "ấp Đồng Tiến, xã Đồng Tâm",
@@ -71,7 +71,7 @@ const PLACES: &[&str] = &[
     "khu phố Tân Trà, phường Tân Đồng",
     "khu phố Suối Đá, phường Tân Đồng",
 ];
-const BODIES: &[&str] = &[
+pub(crate) const BODIES: &[&str] = &[
     "UBND xã Tân Lập",
     "UBND xã Đồng Tâm",
     "UBND phường Tân Đồng",
@@ -79,7 +79,7 @@ const BODIES: &[&str] = &[
     "Sở Nông nghiệp và Môi trường",
     "Ban Quản lý dự án đầu tư xây dựng tỉnh",
 ];
-const OFFICIALS: &[(&str, &str)] = &[
+pub(crate) const OFFICIALS: &[(&str, &str)] = &[
     ("Lê Văn Cường", "công chức địa chính – xây dựng xã Tân Lập"),
     ("Trần Quốc Toản", "Phó Chủ tịch UBND xã Đồng Tâm"),
     ("Nguyễn Hữu Thắng", "Trưởng phòng Kinh tế phường Tân Đồng"),
@@ -87,14 +87,14 @@ const OFFICIALS: &[(&str, &str)] = &[
     ("Vũ Đình Khang", "Chủ tịch Hội Nông dân xã Đồng Tâm"),
 ];
 
-struct Topic {
-    kind: Kind,
-    field: Field,
-    against_person: bool,
-    text: &'static str,
+pub(crate) struct Topic {
+    pub(crate) kind: Kind,
+    pub(crate) field: Field,
+    pub(crate) against_person: bool,
+    pub(crate) text: &'static str,
 }
 
-const TOPICS: &[Topic] = &[
+pub(crate) const TOPICS: &[Topic] = &[
     Topic {
         kind: Kind::Complaint,
         field: Field::AdminLand,
@@ -265,7 +265,7 @@ pub(crate) struct Demo {
 }
 
 impl Demo {
-    async fn create(store: &dyn Store) -> anyhow::Result<Demo> {
+    pub(crate) async fn create(store: &dyn Store) -> anyhow::Result<Demo> {
         let mut units = HashMap::new();
         for (code, name, kind, parent) in UNITS {
             let unit = store
@@ -509,25 +509,7 @@ impl Demo {
         };
         // Most letters are complete; some miss a signature or the date, as in real life.
         let complete = rng.gen_bool(0.85);
-        let forwarded_from = match channel {
-            Channel::ForwardedIn => Some(ForwardedFrom {
-                body: ["Văn phòng Đoàn ĐBQH và HĐND tỉnh", "Ban Dân vận Tỉnh ủy", "Thanh tra Chính phủ"]
-                    .choose(rng)
-                    .expect("bodies")
-                    .to_string(),
-                document_number: Some(format!("{}/CV-CĐ", rng.gen_range(100..999))),
-                document_date: Some(received_on - Duration::days(rng.gen_range(2..10))),
-            }),
-            Channel::Press => Some(ForwardedFrom {
-                body: ["Báo Nhân Dân", "Báo Tuổi Trẻ", "Báo Pháp luật Việt Nam"]
-                    .choose(rng)
-                    .expect("papers")
-                    .to_string(),
-                document_number: None,
-                document_date: Some(received_on - Duration::days(rng.gen_range(1..5))),
-            }),
-            _ => None,
-        };
+        let forwarded_from = forwarded_from(rng, channel, received_on);
         NewPetition {
             unit_id: unit.id,
             channel,
@@ -842,7 +824,7 @@ pub(crate) fn office_time(date: NaiveDate, days: i64) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(2, 30, 0).expect("valid time")) // 09:30 in Hà Nội
 }
 
-fn person_name(rng: &mut StdRng) -> String {
+pub(crate) fn person_name(rng: &mut StdRng) -> String {
     let family = FAMILY.choose(rng).expect("names");
     if rng.gen_bool(0.5) {
         format!("{family} {} {}", MIDDLE_M.choose(rng).expect("names"), GIVEN_M.choose(rng).expect("names"))
@@ -851,7 +833,7 @@ fn person_name(rng: &mut StdRng) -> String {
     }
 }
 
-fn citizen(rng: &mut StdRng, place: &str) -> Person {
+pub(crate) fn citizen(rng: &mut StdRng, place: &str) -> Person {
     // 070 is the CCCD province code of Bình Phước, now part of the demo province.
     let cccd = format!("070{}{:02}{:06}", rng.gen_range(0..4), rng.gen_range(40..99), rng.gen_range(0..1_000_000));
     Person {
@@ -863,7 +845,14 @@ fn citizen(rng: &mut StdRng, place: &str) -> Person {
     }
 }
 
-fn fill(template: &str, rng: &mut StdRng, target: &str, position: &str, place: &str, received_on: NaiveDate) -> String {
+pub(crate) fn fill(
+    template: &str,
+    rng: &mut StdRng,
+    target: &str,
+    position: &str,
+    place: &str,
+    received_on: NaiveDate,
+) -> String {
     let earlier = received_on - Duration::days(rng.gen_range(20..200));
     template
         .replace("{target}", target)
@@ -874,4 +863,24 @@ fn fill(template: &str, rng: &mut StdRng, target: &str, position: &str, place: &
         .replace("{area}", &rng.gen_range(120..2400).to_string())
         .replace("{month}", &format!("{}/{}", chrono::Datelike::month(&earlier), chrono::Datelike::year(&earlier)))
         .replace("{d}", &earlier.format("%d/%m/%Y").to_string())
+}
+
+/// Who forwarded a petition received through another body or the press.
+pub(crate) fn forwarded_from(rng: &mut StdRng, channel: Channel, received_on: NaiveDate) -> Option<ForwardedFrom> {
+    match channel {
+        Channel::ForwardedIn => Some(ForwardedFrom {
+            body: ["Văn phòng Đoàn ĐBQH và HĐND tỉnh", "Ban Dân vận Tỉnh ủy", "Thanh tra Chính phủ"]
+                .choose(rng)
+                .expect("bodies")
+                .to_string(),
+            document_number: Some(format!("{}/CV-CĐ", rng.gen_range(100..999))),
+            document_date: Some(received_on - Duration::days(rng.gen_range(2..10))),
+        }),
+        Channel::Press => Some(ForwardedFrom {
+            body: ["Báo Nhân Dân", "Báo Tuổi Trẻ", "Báo Pháp luật Việt Nam"].choose(rng).expect("papers").to_string(),
+            document_number: None,
+            document_date: Some(received_on - Duration::days(rng.gen_range(1..5))),
+        }),
+        _ => None,
+    }
 }

@@ -4,6 +4,7 @@ mod config;
 mod demo;
 mod demo_accountability;
 mod import;
+mod synthetic;
 mod units_csv;
 
 use anyhow::{Context, bail};
@@ -101,7 +102,12 @@ enum Command {
         command: TokenCommand,
     },
     /// Nạp dữ liệu mẫu của một tỉnh vào cơ sở dữ liệu trống và in các tài khoản mẫu
-    Demo,
+    Demo {
+        /// Thay vì vài trăm đơn mẫu: tạo sổ đơn tổng hợp gồm N đơn trong mười năm của một
+        /// tỉnh hai cấp (để đo hiệu năng)
+        #[arg(long, value_name = "N")]
+        petitions: Option<usize>,
+    },
     /// Nhập sổ đơn thư cũ từ tệp Excel (.xlsx) vào sổ của một đơn vị
     Import {
         /// Tệp Excel; dòng đầu tiên có dữ liệu là dòng tiêu đề
@@ -339,7 +345,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
-        Command::Demo => demo::run(&*store, &LocalDirBlobStore::new(database.data_dir().join("blobs"))).await?,
+        Command::Demo { petitions: Some(n) } => synthetic::run(&*store, n).await?,
+        Command::Demo { petitions: None } => {
+            demo::run(&*store, &LocalDirBlobStore::new(database.data_dir().join("blobs"))).await?
+        }
         Command::Import { file, unit, username, dry_run, skip_bad_rows, errors, columns } => {
             import::run(&*store, import::ImportArgs { file, unit, username, dry_run, skip_bad_rows, errors, columns })
                 .await?

@@ -134,6 +134,34 @@ impl PostgresStore {
     }
 }
 
+pub(crate) async fn load_snapshot(conn: &mut PgConnection, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
+    let row = sqlx::query!(
+        r#"SELECT unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid", version AS "version!: i64",
+            process_json,
+            EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
+                AND NOT f.chase_up) AS "forwarded!: bool",
+            source_petition_id IS NOT NULL AS "owes_forwarder!: bool", received_on AS "received_on!: NaiveDate"
+           FROM petitions p WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    row.map(|r| {
+        Ok(ProcessingSnapshot {
+            petition_id: id,
+            unit_id: (r.unit_id),
+            case_id: (r.case_id),
+            version: r.version,
+            state: from_json::<ProcessState>("process", &r.process_json)?,
+            denunciation_forwarded_before: r.forwarded,
+            owes_forwarder: r.owes_forwarder,
+            received_on: r.received_on,
+        })
+    })
+    .transpose()
+}
+
 pub(crate) async fn load_record(conn: &mut PgConnection, id: Uuid) -> Result<Option<PetitionRecord>> {
     let row = sqlx::query!(
         r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
@@ -491,6 +519,10 @@ impl Store for PostgresStore {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
 
+    async fn bulk_load(&self, batch: &[BulkPetition]) -> Result<Vec<BulkLoaded>> {
+        ops::bulk_load(self.begin_write().await?, &self.sealer, &self.clock, batch).await
+    }
+
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let Some(record) = load_record(&mut conn, id).await? else {
@@ -699,31 +731,8 @@ impl Store for PostgresStore {
     }
 
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
-        let row = sqlx::query!(
-            r#"SELECT unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid", version AS "version!: i64",
-                process_json,
-                EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
-                    AND NOT f.chase_up) AS "forwarded!: bool",
-                source_petition_id IS NOT NULL AS "owes_forwarder!: bool", received_on AS "received_on!: NaiveDate"
-               FROM petitions p WHERE id = $1"#,
-            id
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
-        row.map(|r| {
-            Ok(ProcessingSnapshot {
-                petition_id: id,
-                unit_id: (r.unit_id),
-                case_id: (r.case_id),
-                version: r.version,
-                state: from_json::<ProcessState>("process", &r.process_json)?,
-                denunciation_forwarded_before: r.forwarded,
-                owes_forwarder: r.owes_forwarder,
-                received_on: r.received_on,
-            })
-        })
-        .transpose()
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        load_snapshot(&mut conn, id).await
     }
 
     async fn apply_decision(

@@ -314,6 +314,10 @@ impl Tx for PostgresTx {
         crate::load_record(&mut self.0, id).await
     }
 
+    async fn snapshot(&mut self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
+        crate::load_snapshot(&mut self.0, id).await
+    }
+
     async fn update_state(&mut self, update: &StateUpdate<'_>) -> Result<bool> {
         let updated = sqlx::query!(
             "UPDATE petitions SET status = $1, kind = $2, field = $3, eligible = $4, process_json = $5,

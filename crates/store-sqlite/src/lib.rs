@@ -168,6 +168,35 @@ impl SqliteStore {
     }
 }
 
+pub(crate) async fn load_snapshot(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
+    let hid = h(id);
+    let row = sqlx::query!(
+        r#"SELECT unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated", version AS "version!: i64",
+            process_json,
+            EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
+                AND f.chase_up = 0) AS "forwarded!: bool",
+            source_petition_id IS NOT NULL AS "owes_forwarder!: bool", received_on AS "received_on!: NaiveDate"
+           FROM petitions p WHERE id = ?1"#,
+        hid
+    )
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)?;
+    row.map(|r| {
+        Ok(ProcessingSnapshot {
+            petition_id: id,
+            unit_id: u(r.unit_id),
+            case_id: u(r.case_id),
+            version: r.version,
+            state: from_json::<ProcessState>("process", &r.process_json)?,
+            denunciation_forwarded_before: r.forwarded,
+            owes_forwarder: r.owes_forwarder,
+            received_on: r.received_on,
+        })
+    })
+    .transpose()
+}
+
 pub(crate) async fn load_record(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<PetitionRecord>> {
     let hid = h(id);
     let row = sqlx::query!(
@@ -532,6 +561,10 @@ impl Store for SqliteStore {
         ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
 
+    async fn bulk_load(&self, batch: &[BulkPetition]) -> Result<Vec<BulkLoaded>> {
+        ops::bulk_load(self.begin_write().await?, &self.sealer, &self.clock, batch).await
+    }
+
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>> {
         let mut conn = self.pool.acquire().await.map_err(db)?;
         let Some(record) = load_record(&mut conn, id).await? else {
@@ -739,32 +772,8 @@ impl Store for SqliteStore {
     }
 
     async fn snapshot(&self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
-        let hid = h(id);
-        let row = sqlx::query!(
-            r#"SELECT unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated", version AS "version!: i64",
-                process_json,
-                EXISTS (SELECT 1 FROM forwardings f WHERE f.case_id = p.case_id AND f.petition_kind = 'denunciation'
-                    AND f.chase_up = 0) AS "forwarded!: bool",
-                source_petition_id IS NOT NULL AS "owes_forwarder!: bool", received_on AS "received_on!: NaiveDate"
-               FROM petitions p WHERE id = ?1"#,
-            hid
-        )
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
-        row.map(|r| {
-            Ok(ProcessingSnapshot {
-                petition_id: id,
-                unit_id: u(r.unit_id),
-                case_id: u(r.case_id),
-                version: r.version,
-                state: from_json::<ProcessState>("process", &r.process_json)?,
-                denunciation_forwarded_before: r.forwarded,
-                owes_forwarder: r.owes_forwarder,
-                received_on: r.received_on,
-            })
-        })
-        .transpose()
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        load_snapshot(&mut conn, id).await
     }
 
     async fn apply_decision(

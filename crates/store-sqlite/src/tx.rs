@@ -324,6 +324,10 @@ impl Tx for SqliteTx {
         crate::load_record(&mut self.0, id).await
     }
 
+    async fn snapshot(&mut self, id: Uuid) -> Result<Option<ProcessingSnapshot>> {
+        crate::load_snapshot(&mut self.0, id).await
+    }
+
     async fn update_state(&mut self, update: &StateUpdate<'_>) -> Result<bool> {
         let id = h(update.petition_id);
         let updated = sqlx::query!(

@@ -39,6 +39,7 @@ macro_rules! contract_tests {
             reclassifying_as_denunciation_seals_the_identity,
             scope_hides_other_units_items,
             forwarding_registers_the_item_at_the_receiving_unit,
+            the_bulk_path_writes_what_intake_and_commands_write,
             a_denunciation_is_forwarded_only_once_per_case,
             splitting_creates_linked_parts,
             linking_moves_a_petition_into_a_case,
@@ -645,6 +646,70 @@ pub async fn forwarding_registers_the_item_at_the_receiving_unit(store: Arc<dyn 
     exec(s, &w.office_head, id, Command::Close { note: Some("Đã nhận kết quả".into()) }).await;
     let case = s.case(p.case_id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(case.petitions.len(), 2);
+}
+
+pub async fn the_bulk_path_writes_what_intake_and_commands_write(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let step = |on, actor: &User, command| BulkStep { on, actor: actor.clone(), command, at: now() };
+    let intake = |p: NewPetition| Intake {
+        petition: p,
+        case_id: None,
+        recorded_by: None,
+        tracking_digest: None,
+        attachments: Vec::new(),
+        idempotency: None,
+    };
+    let forwarded = BulkPetition {
+        intake: intake(complaint(&w.office)),
+        receiver: w.office_officer.clone(),
+        received_at: now(),
+        steps: vec![
+            step(StepTarget::Petition, &w.office_officer, classify(Kind::Complaint)),
+            step(StepTarget::Petition, &w.office_officer, propose(Handling::Forward, Some(w.internal_affairs.id))),
+            step(StepTarget::Petition, &w.office_head, approve()),
+            step(StepTarget::LastCopy, &w.officer, classify(Kind::Complaint)),
+        ],
+    };
+    let plain = BulkPetition {
+        intake: intake(denunciation(&w.internal_affairs)),
+        receiver: w.officer.clone(),
+        received_at: now(),
+        steps: Vec::new(),
+    };
+    let loaded = service::bulk_load(s, vec![forwarded.clone(), plain]).await.unwrap();
+    assert_eq!(loaded.len(), 2);
+    let first = &loaded[0];
+    let p = s.petition(first.petition_id, &Scope::All).await.unwrap().unwrap();
+    assert_eq!((p.status, Some(p.case_id)), (Status::Forwarded, first.case_id));
+    assert_eq!(p.recorded_by, Some(w.office_officer.id), "recorded as received by the receiver");
+    let actions: Vec<_> = s.events(p.id).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["receive", "classify", "propose", "approve"]);
+    assert_eq!(first.copies.len(), 1);
+    let copy = s.petition(first.copies[0], &Scope::All).await.unwrap().unwrap();
+    assert_eq!((copy.status, copy.case_id, copy.unit_id), (Status::Classified, p.case_id, w.internal_affairs.id));
+    assert!(!s.deadlines(copy.id).await.unwrap().is_empty(), "deadlines as at intake");
+    // A denouncer is sealed on the bulk path too.
+    let sealed = s.petition(loaded[1].petition_id, &Scope::All).await.unwrap().unwrap();
+    assert_eq!(sealed.petitioner, PetitionerView::Sealed);
+    // A batch with one refused step writes nothing at all.
+    let before = s.count_petitions(&Scope::All, &Default::default()).await.unwrap();
+    let mut bad = forwarded.clone();
+    bad.steps.push(step(StepTarget::Petition, &w.office_head, approve()));
+    let refused = service::bulk_load(s, vec![forwarded.clone(), bad]).await.unwrap_err();
+    assert!(matches!(refused, StoreError::Domain(_)), "{refused:?}");
+    assert_eq!(s.count_petitions(&Scope::All, &Default::default()).await.unwrap(), before);
+    // Intake's validation applies, and names the item.
+    let mut invalid = forwarded.clone();
+    invalid.intake.petition.content = "  ".into();
+    let refused = service::bulk_load(s, vec![forwarded.clone(), invalid]).await.unwrap_err();
+    assert!(refused.to_string().contains("Đơn thứ 2"), "{refused}");
+    assert_eq!(s.count_petitions(&Scope::All, &Default::default()).await.unwrap(), before);
+    // So does who may receive: a commune officer cannot register for the office.
+    let mut foreign = forwarded;
+    foreign.receiver = w.commune_officer.clone();
+    let refused = service::bulk_load(s, vec![foreign]).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::Forbidden);
 }
 
 pub async fn a_denunciation_is_forwarded_only_once_per_case(store: Arc<dyn Store>) {

@@ -133,6 +133,12 @@ pub trait Store: Send + Sync + 'static {
     /// Registers a validated petition: reference number, case, sealed identity, the
     /// `receive` audit event and the idempotency key, all in one durable transaction.
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered>;
+    /// The bulk path for loading a register (the data generator, large imports): each
+    /// petition registered and each of its steps decided and written exactly as
+    /// [`Store::register`] and [`Store::apply_decision`] do, the whole batch in one
+    /// transaction — all of it, or nothing. Validation and access are
+    /// [`service::bulk_load`]'s.
+    async fn bulk_load(&self, batch: &[BulkPetition]) -> Result<Vec<BulkLoaded>>;
     /// A petition as any reader in `scope` sees it: a denouncer's identity stays sealed.
     async fn petition(&self, id: Uuid, scope: &Scope) -> Result<Option<Petition>>;
     async fn list_petitions(&self, scope: &Scope, filter: &PetitionFilter) -> Result<Vec<PetitionSummary>>;

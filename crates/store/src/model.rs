@@ -128,6 +128,46 @@ pub struct Intake {
     pub idempotency: Option<IdempotencyKey>,
 }
 
+/// A petition for the bulk path ([`crate::Store::bulk_load`]): an intake as normal
+/// intake takes it, received at `received_at`, and the processing steps taken on it.
+#[derive(Debug, Clone)]
+pub struct BulkPetition {
+    pub intake: Intake,
+    /// The official who received it (recorded as such).
+    pub receiver: User,
+    pub received_at: DateTime<Utc>,
+    pub steps: Vec<BulkStep>,
+}
+
+/// One command an official gave, in order, decided by the state machine as
+/// `service::execute` decides it.
+#[derive(Debug, Clone)]
+pub struct BulkStep {
+    pub on: StepTarget,
+    pub actor: User,
+    pub command: donthu_core::process::Command,
+    pub at: DateTime<Utc>,
+}
+
+/// Which petition a bulk step is taken on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepTarget {
+    /// The petition registered.
+    Petition,
+    /// The copy the latest forwarding of it created at the receiving unit.
+    LastCopy,
+}
+
+/// What the bulk path wrote for one petition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkLoaded {
+    pub petition_id: Uuid,
+    /// The case it joined or opened (none for an idempotent repeat).
+    pub case_id: Option<Uuid>,
+    /// The copies its forwardings created, in order.
+    pub copies: Vec<Uuid>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Registered {
     pub petition_id: Uuid,

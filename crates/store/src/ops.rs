@@ -101,6 +101,9 @@ pub trait Tx: Send {
     async fn clear_petitioner(&mut self, petition_id: Uuid) -> Result<()>;
     async fn append_audit(&mut self, event: &NewAuditEvent<'_>) -> Result<()>;
     async fn record(&mut self, id: Uuid) -> Result<Option<PetitionRecord>>;
+    /// What the state machine needs to decide a command on the petition, as this
+    /// transaction sees it.
+    async fn snapshot(&mut self, id: Uuid) -> Result<Option<ProcessingSnapshot>>;
     /// Writes the decided state if the petition still has the expected version; false
     /// otherwise (someone else changed it).
     async fn update_state(&mut self, update: &StateUpdate<'_>) -> Result<bool>;
@@ -544,6 +547,22 @@ pub async fn register<T: Tx>(
     intake: Intake,
     now: DateTime<Utc>,
 ) -> Result<Registered> {
+    let (registered, _) = register_in(&mut tx, sealer, clock, &intake, now).await?;
+    if registered.created {
+        tx.commit().await?;
+    }
+    Ok(registered)
+}
+
+/// What [`register`] writes, inside a transaction the caller commits; also gives the
+/// case the petition joined (or opened).
+async fn register_in<T: Tx>(
+    tx: &mut T,
+    sealer: &IdentitySealer,
+    clock: &LegalClock,
+    intake: &Intake,
+    now: DateTime<Utc>,
+) -> Result<(Registered, Option<Uuid>)> {
     if let Some(key) = &intake.idempotency
         && let Some((digest, petition_id)) = tx.idempotency_key(&key.scope, &key.key).await?
     {
@@ -553,19 +572,19 @@ pub async fn register<T: Tx>(
                 "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.",
             )));
         }
-        return Ok(Registered { petition_id, created: false });
+        return Ok((Registered { petition_id, created: false }, None));
     }
     let case_id = match intake.case_id {
         Some(case_id) if tx.case_exists(case_id).await? => case_id,
         Some(_) => {
             return Err(StoreError::not_found(ErrorCode::CaseNotFound, "Không tìm thấy vụ việc."));
         }
-        None => new_case(&mut tx, now).await?,
+        None => new_case(tx, now).await?,
     };
     let id = Uuid::new_v4();
     let insert = rows::prepare_petition(sealer, id, case_id, &intake.petition, intake.recorded_by);
-    let legal = Legal::resolve(clock, &mut tx).await?;
-    insert_petition(&mut tx, &legal, &insert, "receive", None, now).await?;
+    let legal = Legal::resolve(clock, tx).await?;
+    insert_petition(tx, &legal, &insert, "receive", None, now).await?;
     if let Some(key) = &intake.idempotency {
         tx.insert_idempotency_key(key, id, now).await?;
     }
@@ -575,8 +594,51 @@ pub async fn register<T: Tx>(
     for a in &intake.attachments {
         tx.insert_attachment(&Attachment { petition_id: id, ..a.clone() }, intake.recorded_by).await?;
     }
+    Ok((Registered { petition_id: id, created: true }, Some(case_id)))
+}
+
+/// [`crate::Store::bulk_load`]: each petition registered as [`register`] does, then each
+/// of its steps decided by the state machine on the state the transaction sees and
+/// written as [`apply_decision`] does — the whole batch in one transaction.
+pub async fn bulk_load<T: Tx>(
+    mut tx: T,
+    sealer: &IdentitySealer,
+    clock: &LegalClock,
+    batch: &[BulkPetition],
+) -> Result<Vec<BulkLoaded>> {
+    let mut loaded = Vec::with_capacity(batch.len());
+    for item in batch {
+        let (registered, case_id) = register_in(&mut tx, sealer, clock, &item.intake, item.received_at).await?;
+        let mut done = BulkLoaded { petition_id: registered.petition_id, case_id, copies: Vec::new() };
+        for step in &item.steps {
+            let id = match step.on {
+                StepTarget::Petition => done.petition_id,
+                StepTarget::LastCopy => *done.copies.last().ok_or_else(|| {
+                    StoreError::Domain(DomainError::new(
+                        ErrorCode::InvalidValue,
+                        "Bước xử lý đơn chuyển khi chưa chuyển đơn.",
+                    ))
+                })?,
+            };
+            let snapshot = tx.snapshot(id).await?.ok_or(StoreError::VersionConflict)?;
+            let ctx = donthu_core::process::DecisionContext {
+                actor: step.actor.id,
+                roles: crate::access::roles_at(&step.actor, snapshot.unit_id),
+                today: vietnam_today(step.at),
+                denunciation_forwarded_before: snapshot.denunciation_forwarded_before,
+                owes_forwarder: snapshot.owes_forwarder,
+            };
+            let decision = donthu_core::process::decide(&snapshot.state, &step.command, &ctx)?;
+            let details =
+                apply_decision_in(&mut tx, sealer, clock, &snapshot, &decision, step.actor.id, step.at).await?;
+            if let Some(copy) = details.as_ref().and_then(|d| d["copy_petition_id"].as_str()) {
+                done.copies.push(copy.parse().map_err(|_| StoreError::Backend("copy id".into()))?);
+            }
+        }
+        loaded.push(done);
+    }
     tx.commit().await?;
-    Ok(Registered { petition_id: id, created: true })
+    Ok(loaded)
 }
 
 fn user_not_found() -> StoreError {
@@ -702,6 +764,21 @@ pub async fn apply_decision<T: Tx>(
     actor: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    apply_decision_in(&mut tx, sealer, clock, snapshot, decision, actor, now).await?;
+    tx.commit().await
+}
+
+/// What [`apply_decision`] writes, inside a transaction the caller commits; gives the
+/// details of the effect recorded on the event.
+async fn apply_decision_in<T: Tx>(
+    tx: &mut T,
+    sealer: &IdentitySealer,
+    clock: &LegalClock,
+    snapshot: &ProcessingSnapshot,
+    decision: &Decision,
+    actor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<serde_json::Value>> {
     let after = &decision.after;
     let process = json(after);
     let written = tx
@@ -721,10 +798,10 @@ pub async fn apply_decision<T: Tx>(
     }
     if after.kind == Kind::Denunciation && decision.before.kind != Kind::Denunciation {
         let record = tx.record(snapshot.petition_id).await?.ok_or(StoreError::VersionConflict)?;
-        seal_existing(&mut tx, sealer, &record).await?;
+        seal_existing(tx, sealer, &record).await?;
     }
-    let legal = Legal::resolve(clock, &mut tx).await?;
-    let details = apply_effect(&mut tx, sealer, &legal, snapshot, decision, actor, now).await?;
+    let legal = Legal::resolve(clock, tx).await?;
+    let details = apply_effect(tx, sealer, &legal, snapshot, decision, actor, now).await?;
     let today = vietnam_today(now);
     let ops = policy::on_decision(
         decision.action,
@@ -734,7 +811,7 @@ pub async fn apply_decision<T: Tx>(
         today,
         snapshot.owes_forwarder,
     );
-    apply_deadline_ops(&mut tx, &legal, snapshot.petition_id, ops, after, today, now).await?;
+    apply_deadline_ops(tx, &legal, snapshot.petition_id, ops, after, today, now).await?;
     tx.append_audit(&NewAuditEvent {
         petition_id: snapshot.petition_id,
         at: now,
@@ -745,10 +822,10 @@ pub async fn apply_decision<T: Tx>(
         reason: decision.reason.as_deref(),
         before: Some(json(&decision.before)),
         after: Some(process),
-        details: details.map(|d| d.to_string()),
+        details: details.as_ref().map(|d| d.to_string()),
     })
     .await?;
-    tx.commit().await
+    Ok(details)
 }
 
 async fn apply_effect<T: Tx>(

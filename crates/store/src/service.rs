@@ -61,6 +61,30 @@ pub async fn register(store: &dyn Store, user: &User, mut intake: Intake, now: D
     store.register(intake, now).await
 }
 
+/// Loads a batch of petitions through the bulk path: each intake normalised and
+/// validated as [`register`] does it, for an active unit, by an official who may
+/// receive there; then one transaction for the batch. A refusal names the item.
+pub async fn bulk_load(store: &dyn Store, mut batch: Vec<BulkPetition>) -> Result<Vec<BulkLoaded>> {
+    let units = store.units().await?;
+    for (i, item) in batch.iter_mut().enumerate() {
+        let at = |e: DomainError| {
+            StoreError::Domain(DomainError { message: format!("Đơn thứ {}: {}", i + 1, e.message), ..e })
+        };
+        item.intake.petition = item.intake.petition.clone().normalized();
+        item.intake.petition.validate(vietnam_today(item.received_at)).map_err(at)?;
+        active_unit(&units, item.intake.petition.unit_id).map_err(|e| match e {
+            StoreError::Domain(d) => at(d),
+            e => e,
+        })?;
+        let roles = roles_at(&item.receiver, item.intake.petition.unit_id);
+        if !roles.iter().any(|r| matches!(r, Role::Officer | Role::Head | Role::Leader)) {
+            return Err(forbidden("Bạn không có quyền tiếp nhận đơn cho đơn vị này."));
+        }
+        item.intake.recorded_by = Some(item.receiver.id);
+    }
+    store.bulk_load(&batch).await
+}
+
 async fn require_visible_case(store: &dyn Store, scope: &Scope, case_id: Uuid) -> Result<()> {
     match store.case(case_id, scope).await? {
         Some(c) if !c.petitions.is_empty() => Ok(()),
