@@ -509,29 +509,13 @@ impl Demo {
         };
         // Most letters are complete; some miss a signature or the date, as in real life.
         let complete = rng.gen_bool(0.85);
-        let forwarded_from = forwarded_from(rng, channel, received_on);
-        NewPetition {
-            unit_id: unit.id,
-            channel,
-            received_on,
-            written_on: if complete || channel == Channel::WalkIn {
-                Some(received_on - Duration::days(rng.gen_range(0..4)))
-            } else {
-                None
-            },
-            kind: topic.kind,
-            field: topic.field,
+        as_received(
+            rng,
+            Letter { unit_id: unit.id, channel, received_on, kind: topic.kind, field: topic.field, complete },
             petitioner,
-            signed: complete || channel == Channel::WalkIn,
-            target: Some(target),
+            target,
             content,
-            forwarded_from,
-            reception: (channel == Channel::WalkIn).then(|| Reception {
-                form: if rng.gen_bool(0.15) { ReceptionForm::Periodic } else { ReceptionForm::Regular },
-                head_in_person: rng.gen_bool(0.7),
-                previously_resolved_by: None,
-            }),
-        }
+        )
     }
 
     /// Walks a new petition through a realistic part of its processing.
@@ -865,9 +849,28 @@ pub(crate) fn fill(
         .replace("{d}", &earlier.format("%d/%m/%Y").to_string())
 }
 
-/// Who forwarded a petition received through another body or the press.
-pub(crate) fn forwarded_from(rng: &mut StdRng, channel: Channel, received_on: NaiveDate) -> Option<ForwardedFrom> {
-    match channel {
+/// What a letter is, before the details its channel brings.
+pub(crate) struct Letter {
+    pub(crate) unit_id: Uuid,
+    pub(crate) channel: Channel,
+    pub(crate) received_on: NaiveDate,
+    pub(crate) kind: Kind,
+    pub(crate) field: Field,
+    /// Dated and signed (a walk-in statement always is).
+    pub(crate) complete: bool,
+}
+
+/// The petition as intake records it: who forwarded it (another body, the press), the
+/// date written and the signature, and the reception details of a walk-in visit.
+pub(crate) fn as_received(
+    rng: &mut StdRng,
+    letter: Letter,
+    petitioner: Petitioner,
+    target: Target,
+    content: String,
+) -> NewPetition {
+    let Letter { unit_id, channel, received_on, kind, field, complete } = letter;
+    let forwarded_from = match channel {
         Channel::ForwardedIn => Some(ForwardedFrom {
             body: ["Văn phòng Đoàn ĐBQH và HĐND tỉnh", "Ban Dân vận Tỉnh ủy", "Thanh tra Chính phủ"]
                 .choose(rng)
@@ -882,5 +885,24 @@ pub(crate) fn forwarded_from(rng: &mut StdRng, channel: Channel, received_on: Na
             document_date: Some(received_on - Duration::days(rng.gen_range(1..5))),
         }),
         _ => None,
+    };
+    let signed = complete || channel == Channel::WalkIn;
+    NewPetition {
+        unit_id,
+        channel,
+        received_on,
+        written_on: signed.then(|| received_on - Duration::days(rng.gen_range(0..4))),
+        kind,
+        field,
+        petitioner,
+        signed,
+        target: Some(target),
+        content,
+        forwarded_from,
+        reception: (channel == Channel::WalkIn).then(|| Reception {
+            form: if rng.gen_bool(0.15) { ReceptionForm::Periodic } else { ReceptionForm::Regular },
+            head_in_person: rng.gen_bool(0.7),
+            previously_resolved_by: None,
+        }),
     }
 }

@@ -101,7 +101,7 @@ struct Earlier {
     petition: NewPetition,
 }
 
-/// Fills an empty database with the demo province grown to `communes` communes and
+/// Fills an empty database with the demo province grown to a two-tier province and
 /// `petitions` petitions over ten years.
 pub async fn run(store: &dyn Store, petitions: usize) -> anyhow::Result<()> {
     if !store.is_empty().await? {
@@ -339,25 +339,8 @@ fn letter(rng: &mut StdRng, unit: &Unit, received_on: NaiveDate) -> NewPetition 
     };
     // Most letters carry a date and a signature; some do not (and are not eligible).
     let complete = rng.gen_bool(0.88);
-    let forwarded_from = demo::forwarded_from(rng, channel, received_on);
-    NewPetition {
-        unit_id: unit.id,
-        channel,
-        received_on,
-        written_on: (complete || channel == Channel::WalkIn).then(|| received_on - Duration::days(rng.gen_range(0..4))),
-        kind,
-        field: topic.field,
-        petitioner,
-        signed: complete || channel == Channel::WalkIn,
-        target: Some(target),
-        content,
-        forwarded_from,
-        reception: (channel == Channel::WalkIn).then(|| Reception {
-            form: if rng.gen_bool(0.15) { ReceptionForm::Periodic } else { ReceptionForm::Regular },
-            head_in_person: rng.gen_bool(0.7),
-            previously_resolved_by: None,
-        }),
-    }
+    let letter = demo::Letter { unit_id: unit.id, channel, received_on, kind, field: topic.field, complete };
+    demo::as_received(rng, letter, petitioner, target, content)
 }
 
 /// The petition with what its unit did, as far as its age allows: old items have mostly

@@ -616,7 +616,7 @@ pub async fn bulk_load<T: Tx>(
                 StepTarget::LastCopy => *done.copies.last().ok_or_else(|| {
                     StoreError::Domain(DomainError::new(
                         ErrorCode::InvalidValue,
-                        "Bước xử lý đơn chuyển khi chưa chuyển đơn.",
+                        "Bước xử lý dành cho bản đơn đã chuyển, nhưng đơn chưa được chuyển cho đơn vị nào.",
                     ))
                 })?,
             };
@@ -631,8 +631,10 @@ pub async fn bulk_load<T: Tx>(
             let decision = donthu_core::process::decide(&snapshot.state, &step.command, &ctx)?;
             let details =
                 apply_decision_in(&mut tx, sealer, clock, &snapshot, &decision, step.actor.id, step.at).await?;
-            if let Some(copy) = details.as_ref().and_then(|d| d["copy_petition_id"].as_str()) {
-                done.copies.push(copy.parse().map_err(|_| StoreError::Backend("copy id".into()))?);
+            // The forwarding effect names the copy it registered.
+            if let Some(copy) = details.and_then(|d| serde_json::from_value::<Uuid>(d["copy_petition_id"].clone()).ok())
+            {
+                done.copies.push(copy);
             }
         }
         loaded.push(done);
