@@ -503,7 +503,8 @@ async fn main() -> anyhow::Result<()> {
         machine: machine(),
         date: chrono::Utc::now().format("%Y-%m-%d").to_string(),
         commit: Command::new("git")
-            .args(["rev-parse", "--short", "HEAD"])
+            // "-dirty" when the tree has uncommitted changes: the numbers are then of no commit.
+            .args(["describe", "--always", "--dirty"])
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
             .unwrap_or_default(),

@@ -8,17 +8,19 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::petition::{Channel, Field, Kind, Petitioner};
-use donthu_core::process::{Decision, ProcessState, Status};
+use donthu_core::petition::Petitioner;
+use donthu_core::process::{Decision, ProcessState};
 use donthu_store::model::*;
-use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json};
+use donthu_store::petition_sql::{self, Dialect};
+use donthu_store::rows::{self, PetitionRecord, from_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
 use donthu_store::{Result, Store, StoreError, accountability, ops};
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
+use sqlx::{PgPool, Row};
 use std::time::Duration;
 use uuid::Uuid;
 
+mod petition_query;
 mod tx;
 
 /// A deadline row as the database returns it (the target of `query_as!`).
@@ -66,31 +68,6 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 fn db(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
-}
-
-/// A list filter as query parameters.
-struct FilterParams {
-    status: Option<&'static str>,
-    kind: Option<&'static str>,
-    field: Option<&'static str>,
-    channel: Option<&'static str>,
-    open_statuses: Option<Vec<String>>,
-    ref_seq: Option<i64>,
-    ref_year: Option<i64>,
-}
-
-impl FilterParams {
-    fn of(f: &PetitionFilter) -> FilterParams {
-        FilterParams {
-            status: f.status.map(Status::code),
-            kind: f.kind.map(Kind::code),
-            field: f.field.map(Field::code),
-            channel: f.channel.map(Channel::code),
-            open_statuses: f.open_only.then(|| rows::open_status_codes().into_iter().map(str::to_owned).collect()),
-            ref_seq: f.reference.map(|r| i64::from(r.0)),
-            ref_year: f.reference.map(|r| i64::from(r.1)),
-        }
-    }
 }
 
 /// The scope as two parameters: "everything", or the array of visible unit ids.
@@ -535,186 +512,32 @@ impl Store for PostgresStore {
     }
 
     async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
-        let (all, units) = scope_params(scope);
-        let w = FilterParams::of(f);
-        let limit = i64::from(f.limit.clamp(1, 500));
-        let offset = i64::from(f.offset);
-        let by_deadline = f.order == ListOrder::Deadline;
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
-                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
-                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
-                CASE WHEN cardinality($13::text[]) = 0 THEN left(content, 400) ELSE content END AS "content!: String",
-                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate",
-                assigned_to AS "assigned_to?: Uuid"
-               FROM petitions p
-               WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
-                 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
-                 AND ($5::text IS NULL OR channel = $5) AND ($6::uuid IS NULL OR unit_id = $6)
-                 AND ($7::uuid IS NULL OR case_id = $7)
-                 AND ($8::date IS NULL OR received_on >= $8) AND ($9::date IS NULL OR received_on <= $9)
-                 AND ($10::text IS NULL OR field = $10)
-                 AND ($11::text[] IS NULL OR status = ANY($11))
-                 AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
-                 AND ($15::uuid IS NULL OR assigned_to = $15)
-                 AND ($16::date IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d
-                     WHERE d.petition_id = p.id AND d.state = 'open') <= $16)
-                 AND ($20::uuid[] IS NULL OR id = ANY($20))
-                 AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
-                     WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
-                       AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
-                       AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)
-               ORDER BY CASE WHEN $17::bool THEN (SELECT MIN(d.due_on) FROM deadlines d
-                            WHERE d.petition_id = p.id AND d.state = 'open') END ASC NULLS LAST,
-                        received_on DESC, ref_seq DESC
-               LIMIT $18 OFFSET $19"#,
-            all,
-            &units,
-            w.status,
-            w.kind,
-            w.channel,
-            f.unit_id,
-            f.case_id,
-            f.received_from,
-            f.received_to,
-            w.field,
-            w.open_statuses.as_deref(),
-            w.ref_seq,
-            &f.terms,
-            w.ref_year,
-            f.assigned_to,
-            f.due_by,
-            by_deadline,
-            limit,
-            offset,
-            f.ids.as_deref()
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
-                SummaryRecord {
-                    id: r.id,
-                    unit_id: r.unit_id,
-                    case_id: r.case_id,
-                    ref_seq: r.ref_seq,
-                    ref_year: r.ref_year,
-                    ref_unit_code: r.ref_unit_code,
-                    channel: r.channel,
-                    received_on: r.received_on,
-                    kind: r.kind,
-                    field: r.field,
-                    status: r.status,
-                    petitioner_json: r.petitioner_json,
-                    content: r.content,
-                    next_due_on: r.next_due_on,
-                    assigned_to: r.assigned_to,
-                }
-                .into_summary(&f.terms)
-            })
-            .collect()
+        let mut qb = petition_query::bind(petition_sql::list(Dialect::Postgres, scope, f));
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(|r| petition_query::summary_of(r).map_err(db)?.into_summary(&f.terms)).collect()
     }
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
-        let (all, units) = scope_params(scope);
-        let w = FilterParams::of(f);
-        let row = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions p
-               WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
-                 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR kind = $4)
-                 AND ($5::text IS NULL OR channel = $5) AND ($6::uuid IS NULL OR unit_id = $6)
-                 AND ($7::uuid IS NULL OR case_id = $7)
-                 AND ($8::date IS NULL OR received_on >= $8) AND ($9::date IS NULL OR received_on <= $9)
-                 AND ($10::text IS NULL OR field = $10)
-                 AND ($11::text[] IS NULL OR status = ANY($11))
-                 AND ($12::bigint IS NULL OR (ref_seq = $12 AND ref_year = $14::bigint))
-                 AND ($15::uuid IS NULL OR assigned_to = $15)
-                 AND ($16::date IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d
-                     WHERE d.petition_id = p.id AND d.state = 'open') <= $16)
-                 AND NOT EXISTS (SELECT 1 FROM unnest($13::text[]) AS t(term)
-                     WHERE strpos(' ' || content_folded, ' ' || t.term) = 0
-                       AND strpos(' ' || coalesce(petitioner_folded, ''), ' ' || t.term) = 0
-                       AND strpos(' ' || coalesce(target_folded, ''), ' ' || t.term) = 0)"#,
-            all,
-            &units,
-            w.status,
-            w.kind,
-            w.channel,
-            f.unit_id,
-            f.case_id,
-            f.received_from,
-            f.received_to,
-            w.field,
-            w.open_statuses.as_deref(),
-            w.ref_seq,
-            &f.terms,
-            w.ref_year,
-            f.assigned_to,
-            f.due_by
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(row.n as u64)
+        let mut qb = petition_query::bind(petition_sql::count(Dialect::Postgres, scope, f));
+        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await.map_err(db)?;
+        Ok(n as u64)
     }
 
     async fn similar_petitions(&self, scope: &Scope, probe: &SimilarProbe, limit: u32) -> Result<Vec<SimilarPetition>> {
-        let (all, units) = scope_params(scope);
         let keys = rows::SimilarKeys::of(&self.sealer, probe);
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Uuid", unit_id AS "unit_id!: Uuid", case_id AS "case_id!: Uuid",
-                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
-                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
-                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate",
-                cccd_digest, petitioner_folded, target_folded, assigned_to AS "assigned_to?: Uuid"
-               FROM petitions p
-               WHERE ($1::bool OR unit_id = ANY($2::uuid[]))
-                 AND (($3::text IS NOT NULL AND cccd_digest = $3 AND ($4::bool OR petitioner_json IS NOT NULL))
-                   OR ($5::text IS NOT NULL AND petitioner_folded = $5)
-                   OR ($6::text IS NOT NULL AND target_folded = $6)
-                   OR (cardinality($7::text[]) > 0 AND NOT EXISTS (SELECT 1 FROM unnest($7::text[]) AS t(term)
-                        WHERE strpos(' ' || content_folded, ' ' || t.term) = 0)))
-               ORDER BY received_on DESC
-               LIMIT 200"#,
-            all,
-            &units,
-            keys.cccd_digest,
-            probe.include_sealed,
-            keys.petitioner_folded,
-            keys.target_folded,
-            &keys.content_words
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let Some(statement) = petition_sql::similar(Dialect::Postgres, scope, &keys, probe.include_sealed) else {
+            return Ok(Vec::new());
+        };
+        let mut qb = petition_query::bind(statement);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         let mut found = Vec::with_capacity(rows.len());
-        for r in rows {
+        for r in &rows {
             let matched = rows::SimilarMatch {
-                cccd_digest: r.cccd_digest,
-                petitioner_folded: r.petitioner_folded,
-                target_folded: r.target_folded,
+                cccd_digest: r.try_get("cccd_digest").map_err(db)?,
+                petitioner_folded: r.try_get("petitioner_folded").map_err(db)?,
+                target_folded: r.try_get("target_folded").map_err(db)?,
             };
-            let record = SummaryRecord {
-                id: r.id,
-                unit_id: r.unit_id,
-                case_id: r.case_id,
-                ref_seq: r.ref_seq,
-                ref_year: r.ref_year,
-                ref_unit_code: r.ref_unit_code,
-                channel: r.channel,
-                received_on: r.received_on,
-                kind: r.kind,
-                field: r.field,
-                status: r.status,
-                petitioner_json: r.petitioner_json,
-                content: r.content,
-                next_due_on: r.next_due_on,
-                assigned_to: r.assigned_to,
-            };
-            found.push(matched.rate(record, &keys, probe)?);
+            found.push(matched.rate(petition_query::summary_of(r).map_err(db)?, &keys, probe)?);
         }
         Ok(rows::rank_similar(found, limit))
     }

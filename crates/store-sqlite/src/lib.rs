@@ -8,19 +8,22 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use donthu_core::petition::{Channel, Field, Kind, Petitioner};
-use donthu_core::process::{Decision, ProcessState, Status};
+use donthu_core::petition::Petitioner;
+use donthu_core::process::{Decision, ProcessState};
 use donthu_store::model::*;
-use donthu_store::rows::{self, PetitionRecord, SummaryRecord, from_json, to_json};
+use donthu_store::petition_sql::{self, Dialect};
+use donthu_store::rows::{self, PetitionRecord, from_json, to_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
 use donthu_store::{Result, Store, StoreError, accountability, ops};
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 use uuid::Uuid;
 use uuid::fmt::Hyphenated;
 
+mod group_commit;
+mod petition_query;
 mod tx;
 
 /// A deadline row as the database returns it (the target of `query_as!`).
@@ -86,42 +89,6 @@ fn ou(id: Option<Hyphenated>) -> Option<Uuid> {
     id.map(Hyphenated::into_uuid)
 }
 
-/// The scope as two parameters: "everything", or a JSON array of unit ids for `json_each`.
-/// A list filter as query parameters (text codes, JSON arrays for `json_each`).
-struct FilterParams {
-    status: Option<&'static str>,
-    kind: Option<&'static str>,
-    field: Option<&'static str>,
-    channel: Option<&'static str>,
-    unit: Option<Hyphenated>,
-    case: Option<Hyphenated>,
-    open_statuses: Option<String>,
-    terms: String,
-    ref_seq: Option<i64>,
-    ref_year: Option<i64>,
-    assigned_to: Option<Hyphenated>,
-    ids: Option<String>,
-}
-
-impl FilterParams {
-    fn of(f: &PetitionFilter) -> FilterParams {
-        FilterParams {
-            status: f.status.map(Status::code),
-            kind: f.kind.map(Kind::code),
-            field: f.field.map(Field::code),
-            channel: f.channel.map(Channel::code),
-            unit: oh(f.unit_id),
-            case: oh(f.case_id),
-            open_statuses: f.open_only.then(|| to_json(&rows::open_status_codes())),
-            terms: to_json(&f.terms),
-            ref_seq: f.reference.map(|r| i64::from(r.0)),
-            ref_year: f.reference.map(|r| i64::from(r.1)),
-            assigned_to: oh(f.assigned_to),
-            ids: f.ids.as_ref().map(|ids| to_json(&ids.iter().map(|id| id.to_string()).collect::<Vec<_>>())),
-        }
-    }
-}
-
 fn scope_params(scope: &Scope) -> (bool, String) {
     match scope {
         Scope::All => (true, "[]".to_owned()),
@@ -134,6 +101,9 @@ pub struct SqliteStore {
     pool: SqlitePool,
     sealer: IdentitySealer,
     clock: std::sync::Arc<donthu_store::clock::LegalClock>,
+    /// The group-commit queue of intake ([`group_commit`]), started by the first
+    /// registration on the runtime that makes it.
+    intake: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<group_commit::Job>>>,
 }
 
 impl SqliteStore {
@@ -150,7 +120,7 @@ impl SqliteStore {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(SqliteStore { pool, sealer, clock: Default::default() })
+        Ok(SqliteStore { pool, sealer, clock: Default::default(), intake: Default::default() })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -165,6 +135,11 @@ impl SqliteStore {
 
     async fn begin_write(&self) -> Result<SqliteTx> {
         Ok(SqliteTx(self.begin_immediate().await?))
+    }
+
+    /// One registration in a transaction of its own.
+    async fn register_alone(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
+        ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
     }
 }
 
@@ -558,7 +533,9 @@ impl Store for SqliteStore {
     }
 
     async fn register(&self, intake: Intake, now: DateTime<Utc>) -> Result<Registered> {
-        ops::register(self.begin_write().await?, &self.sealer, &self.clock, intake, now).await
+        let queue =
+            self.intake.get_or_init(|| group_commit::start(SqliteStore { intake: Default::default(), ..self.clone() }));
+        group_commit::register(self, queue, intake, now).await
     }
 
     async fn bulk_load(&self, batch: &[BulkPetition]) -> Result<Vec<BulkLoaded>> {
@@ -577,185 +554,32 @@ impl Store for SqliteStore {
     }
 
     async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
-        let (all, units) = scope_params(scope);
-        let w = FilterParams::of(f);
-        let limit = i64::from(f.limit.clamp(1, 500));
-        let offset = i64::from(f.offset);
-        let by_deadline = f.order == ListOrder::Deadline;
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
-                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
-                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json,
-                CASE WHEN ?13 = '[]' THEN substr(content, 1, 400) ELSE content END AS "content!: String",
-                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate",
-                assigned_to AS "assigned_to?: Hyphenated"
-               FROM petitions p
-               WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-                 AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
-                 AND (?6 IS NULL OR unit_id = ?6) AND (?7 IS NULL OR case_id = ?7)
-                 AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9)
-                 AND (?10 IS NULL OR field = ?10)
-                 AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
-                 AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
-                 AND (?18 IS NULL OR assigned_to = ?18)
-                 AND (?19 IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open') <= ?19)
-                 AND (?20 IS NULL OR id IN (SELECT value FROM json_each(?20)))
-                 AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
-                     WHERE instr(' ' || content_folded, ' ' || t.value) = 0
-                       AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
-                       AND instr(' ' || coalesce(target_folded, ''), ' ' || t.value) = 0)
-               ORDER BY CASE WHEN ?15 THEN (SELECT MIN(d.due_on) FROM deadlines d
-                            WHERE d.petition_id = p.id AND d.state = 'open') END IS NULL,
-                        CASE WHEN ?15 THEN (SELECT MIN(d.due_on) FROM deadlines d
-                            WHERE d.petition_id = p.id AND d.state = 'open') END,
-                        received_on DESC, ref_seq DESC
-               LIMIT ?16 OFFSET ?17"#,
-            all,
-            units,
-            w.status,
-            w.kind,
-            w.channel,
-            w.unit,
-            w.case,
-            f.received_from,
-            f.received_to,
-            w.field,
-            w.open_statuses,
-            w.ref_seq,
-            w.terms,
-            w.ref_year,
-            by_deadline,
-            limit,
-            offset,
-            w.assigned_to,
-            f.due_by,
-            w.ids
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
-                SummaryRecord {
-                    id: u(r.id),
-                    unit_id: u(r.unit_id),
-                    case_id: u(r.case_id),
-                    ref_seq: r.ref_seq,
-                    ref_year: r.ref_year,
-                    ref_unit_code: r.ref_unit_code,
-                    channel: r.channel,
-                    received_on: r.received_on,
-                    kind: r.kind,
-                    field: r.field,
-                    status: r.status,
-                    petitioner_json: r.petitioner_json,
-                    content: r.content,
-                    next_due_on: r.next_due_on,
-                    assigned_to: ou(r.assigned_to),
-                }
-                .into_summary(&f.terms)
-            })
-            .collect()
+        let mut qb = petition_query::bind(petition_sql::list(Dialect::Sqlite, scope, f));
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        rows.iter().map(|r| petition_query::summary_of(r).map_err(db)?.into_summary(&f.terms)).collect()
     }
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
-        let (all, units) = scope_params(scope);
-        let w = FilterParams::of(f);
-        let row = sqlx::query!(
-            r#"SELECT COUNT(*) AS "n!: i64" FROM petitions p
-               WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-                 AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 IS NULL OR channel = ?5)
-                 AND (?6 IS NULL OR unit_id = ?6) AND (?7 IS NULL OR case_id = ?7)
-                 AND (?8 IS NULL OR received_on >= ?8) AND (?9 IS NULL OR received_on <= ?9)
-                 AND (?10 IS NULL OR field = ?10)
-                 AND (?11 IS NULL OR status IN (SELECT value FROM json_each(?11)))
-                 AND (?12 IS NULL OR (ref_seq = ?12 AND ref_year = ?14))
-                 AND (?15 IS NULL OR assigned_to = ?15)
-                 AND (?16 IS NULL OR (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open') <= ?16)
-                 AND NOT EXISTS (SELECT 1 FROM json_each(?13) t
-                     WHERE instr(' ' || content_folded, ' ' || t.value) = 0
-                       AND instr(' ' || coalesce(petitioner_folded, ''), ' ' || t.value) = 0
-                       AND instr(' ' || coalesce(target_folded, ''), ' ' || t.value) = 0)"#,
-            all,
-            units,
-            w.status,
-            w.kind,
-            w.channel,
-            w.unit,
-            w.case,
-            f.received_from,
-            f.received_to,
-            w.field,
-            w.open_statuses,
-            w.ref_seq,
-            w.terms,
-            w.ref_year,
-            w.assigned_to,
-            f.due_by
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db)?;
-        Ok(row.n as u64)
+        let mut qb = petition_query::bind(petition_sql::count(Dialect::Sqlite, scope, f));
+        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await.map_err(db)?;
+        Ok(n as u64)
     }
 
     async fn similar_petitions(&self, scope: &Scope, probe: &SimilarProbe, limit: u32) -> Result<Vec<SimilarPetition>> {
-        let (all, units) = scope_params(scope);
         let keys = rows::SimilarKeys::of(&self.sealer, probe);
-        let words = to_json(&keys.content_words);
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated", unit_id AS "unit_id!: Hyphenated", case_id AS "case_id!: Hyphenated",
-                ref_seq AS "ref_seq!: i64", ref_year AS "ref_year!: i64", ref_unit_code, channel,
-                received_on AS "received_on!: NaiveDate", kind, field, status, petitioner_json, content,
-                (SELECT MIN(d.due_on) FROM deadlines d WHERE d.petition_id = p.id AND d.state = 'open')
-                    AS "next_due_on: NaiveDate",
-                cccd_digest, petitioner_folded, target_folded, assigned_to AS "assigned_to?: Hyphenated"
-               FROM petitions p
-               WHERE (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-                 AND ((?3 IS NOT NULL AND cccd_digest = ?3 AND (?4 OR petitioner_json IS NOT NULL))
-                   OR (?5 IS NOT NULL AND petitioner_folded = ?5)
-                   OR (?6 IS NOT NULL AND target_folded = ?6)
-                   OR (?7 <> '[]' AND NOT EXISTS (SELECT 1 FROM json_each(?7) t
-                        WHERE instr(' ' || content_folded, ' ' || t.value) = 0)))
-               ORDER BY received_on DESC
-               LIMIT 200"#,
-            all,
-            units,
-            keys.cccd_digest,
-            probe.include_sealed,
-            keys.petitioner_folded,
-            keys.target_folded,
-            words
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+        let Some(statement) = petition_sql::similar(Dialect::Sqlite, scope, &keys, probe.include_sealed) else {
+            return Ok(Vec::new());
+        };
+        let mut qb = petition_query::bind(statement);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         let mut found = Vec::with_capacity(rows.len());
-        for r in rows {
+        for r in &rows {
             let matched = rows::SimilarMatch {
-                cccd_digest: r.cccd_digest,
-                petitioner_folded: r.petitioner_folded,
-                target_folded: r.target_folded,
+                cccd_digest: r.try_get("cccd_digest").map_err(db)?,
+                petitioner_folded: r.try_get("petitioner_folded").map_err(db)?,
+                target_folded: r.try_get("target_folded").map_err(db)?,
             };
-            let record = SummaryRecord {
-                id: u(r.id),
-                unit_id: u(r.unit_id),
-                case_id: u(r.case_id),
-                ref_seq: r.ref_seq,
-                ref_year: r.ref_year,
-                ref_unit_code: r.ref_unit_code,
-                channel: r.channel,
-                received_on: r.received_on,
-                kind: r.kind,
-                field: r.field,
-                status: r.status,
-                petitioner_json: r.petitioner_json,
-                content: r.content,
-                next_due_on: r.next_due_on,
-                assigned_to: ou(r.assigned_to),
-            };
-            found.push(matched.rate(record, &keys, probe)?);
+            found.push(matched.rate(petition_query::summary_of(r).map_err(db)?, &keys, probe)?);
         }
         Ok(rows::rank_similar(found, limit))
     }

@@ -1038,6 +1038,25 @@ impl Tx for SqliteTx {
         Ok(done.rows_affected() == 1)
     }
 
+    // Fixed statements without arguments or results: nothing for `query!` to check.
+    async fn savepoint(&mut self) -> Result<()> {
+        sqlx::raw_sql("SAVEPOINT register_item").execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn release_savepoint(&mut self) -> Result<()> {
+        sqlx::raw_sql("RELEASE SAVEPOINT register_item").execute(&mut *self.0).await.map_err(db)?;
+        Ok(())
+    }
+
+    async fn rollback_to_savepoint(&mut self) -> Result<()> {
+        sqlx::raw_sql("ROLLBACK TO SAVEPOINT register_item; RELEASE SAVEPOINT register_item")
+            .execute(&mut *self.0)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
     async fn commit(self) -> Result<()> {
         self.0.commit().await.map_err(db)
     }

@@ -32,6 +32,7 @@ macro_rules! contract_tests {
             reference_numbers_count_per_unit_and_year,
             intake_is_idempotent,
             intake_refuses_unknown_unit_and_case,
+            concurrent_intakes_are_each_registered_or_refused_alone,
             a_complaint_walks_to_close_with_its_audit_trail,
             a_stale_decision_writes_nothing,
             illegal_commands_write_nothing,
@@ -374,6 +375,52 @@ pub async fn intake_is_idempotent(store: Arc<dyn Store>) {
     assert_eq!(s.count_petitions(&Scope::All, &PetitionFilter::default()).await.unwrap(), 2);
 }
 
+/// Many officials registering at once (on SQLite, one group commit for several): every
+/// valid letter gets its own number and is durable, a refused one writes nothing and
+/// does not take the others down with it.
+pub async fn concurrent_intakes_are_each_registered_or_refused_alone(store: Arc<dyn Store>) {
+    let s = &*store;
+    let w = world(s).await;
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            let officer = w.officer.clone();
+            let intake = Intake {
+                petition: complaint(&w.internal_affairs),
+                // Every fourth names a case that does not exist.
+                case_id: (i % 4 == 3).then(Uuid::new_v4),
+                recorded_by: Some(w.officer.id),
+                tracking_digest: None,
+                attachments: Vec::new(),
+                idempotency: None,
+            };
+            tokio::spawn(async move { service::register(&*store, &officer, intake, now()).await })
+        })
+        .collect();
+    let mut registered = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        match t.await.unwrap() {
+            Ok(r) => {
+                assert!(i % 4 != 3 && r.created, "letter {i}");
+                registered.push(r.petition_id);
+            }
+            Err(e) => {
+                assert_eq!((i % 4, code(e)), (3, ErrorCode::CaseNotFound), "letter {i}");
+            }
+        }
+    }
+    assert_eq!(registered.len(), 18);
+    let all = PetitionFilter { limit: 100, ..Default::default() };
+    let listed = s.list_petitions(&Scope::All, &all).await.unwrap();
+    assert_eq!(listed.len(), 18, "the refused letters wrote nothing");
+    let mut numbers: Vec<u32> = listed.iter().map(|p| p.reference.sequence).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=18).collect::<Vec<_>>(), "numbers without gaps or repeats");
+    for id in registered {
+        assert_eq!(s.events(id).await.unwrap().len(), 1, "each with its intake event");
+    }
+}
+
 pub async fn intake_refuses_unknown_unit_and_case(store: Arc<dyn Store>) {
     let s = &*store;
     let w = world(s).await;
@@ -591,9 +638,13 @@ pub async fn reclassifying_as_denunciation_seals_the_identity(store: Arc<dyn Sto
     let w = world(s).await;
     let id = register(s, &w.officer, NewPetition { kind: Kind::Feedback, ..denunciation(&w.internal_affairs) }).await;
     assert!(matches!(s.petition(id, &Scope::All).await.unwrap().unwrap().petitioner, PetitionerView::Visible(_)));
+    let found_by_name = || async { s.count_petitions(&Scope::All, &search("bich ngoc")).await.unwrap() };
+    assert_eq!(found_by_name().await, 1, "a feedback's author is searchable");
     exec(s, &w.officer, id, classify(Kind::Denunciation)).await;
     let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(p.petitioner, PetitionerView::Sealed);
+    assert_eq!(found_by_name().await, 0, "once sealed, the name leaves the search index");
+    assert_eq!(s.count_petitions(&Scope::All, &search("cuong")).await.unwrap(), 1, "the content stays searchable");
     let revealed = service::reveal_identity(s, &w.custodian, id, "Xác minh", now()).await.unwrap();
     assert!(matches!(revealed, Some(Petitioner::Individual(ref x)) if x.full_name == "Trần Thị Bích Ngọc"));
 }

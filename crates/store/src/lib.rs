@@ -20,6 +20,7 @@ pub mod clock;
 pub mod contract;
 pub mod model;
 pub mod ops;
+pub mod petition_sql;
 pub mod rows;
 pub mod seal;
 pub mod service;

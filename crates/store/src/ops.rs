@@ -197,6 +197,13 @@ pub trait Tx: Send {
     /// Records that a reminder level was sent for a task or a recommendation; false if it
     /// already was.
     async fn claim_follow_up_reminder(&mut self, item_id: Uuid, level: &str, now: DateTime<Utc>) -> Result<bool>;
+    /// Marks where [`Tx::rollback_to_savepoint`] returns to (one level: one item of a
+    /// group commit at a time).
+    async fn savepoint(&mut self) -> Result<()>;
+    /// Keeps what was written since the savepoint.
+    async fn release_savepoint(&mut self) -> Result<()>;
+    /// Undoes what was written since the savepoint and releases it.
+    async fn rollback_to_savepoint(&mut self) -> Result<()>;
     async fn commit(self) -> Result<()>
     where
         Self: Sized;
@@ -552,6 +559,35 @@ pub async fn register<T: Tx>(
         tx.commit().await?;
     }
     Ok(registered)
+}
+
+/// Several intakes in one transaction, so that they share one commit (one `fsync` on
+/// SQLite: the group commit of `SqliteStore::register`). Each is written as [`register`]
+/// writes it, inside its own savepoint: one that is refused writes nothing and gets its
+/// own error, the others are registered. Nothing is durable, and no caller may be told
+/// its petition was received, before the commit returns.
+pub async fn register_many<T: Tx>(
+    mut tx: T,
+    sealer: &IdentitySealer,
+    clock: &LegalClock,
+    batch: &[(Intake, DateTime<Utc>)],
+) -> Result<Vec<Result<Registered>>> {
+    let mut results = Vec::with_capacity(batch.len());
+    for (intake, now) in batch {
+        tx.savepoint().await?;
+        match register_in(&mut tx, sealer, clock, intake, *now).await {
+            Ok((registered, _)) => {
+                tx.release_savepoint().await?;
+                results.push(Ok(registered));
+            }
+            Err(e) => {
+                tx.rollback_to_savepoint().await?;
+                results.push(Err(e));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
 }
 
 /// What [`register`] writes, inside a transaction the caller commits; also gives the

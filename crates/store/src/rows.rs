@@ -657,3 +657,52 @@ impl FactRecord {
         })
     }
 }
+
+/// Search terms (normalised words and phrases, see `donthu_text::parse_search`) as an
+/// SQLite FTS5 query: every term must occur, each as a phrase whose last word may be the
+/// start of a longer word — the same match as `' ' || folded LIKE '% ' || term || '%'`.
+pub fn fts5_query(terms: &[String]) -> String {
+    terms.iter().map(|t| format!("\"{}\"*", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ")
+}
+
+/// The same search as a PostgreSQL `tsquery` in the `simple` configuration: the words of
+/// a phrase follow one another (`<->`) and the last may be the start of a longer word.
+/// Anything but letters and digits is dropped, so the text cannot carry query syntax.
+pub fn tsquery(terms: &[String]) -> String {
+    terms
+        .iter()
+        .filter_map(|t| {
+            let words: Vec<String> = t
+                .split_whitespace()
+                .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
+                .filter(|w| !w.is_empty())
+                .collect();
+            (!words.is_empty()).then(|| format!("({}:*)", words.join(" <-> ")))
+        })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+#[cfg(test)]
+mod search_query_tests {
+    use super::*;
+
+    fn terms(t: &[&str]) -> Vec<String> {
+        t.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn fts5_queries_are_prefix_phrases_joined_by_and() {
+        assert_eq!(fts5_query(&terms(&["dat"])), r#""dat"*"#);
+        assert_eq!(fts5_query(&terms(&["dat", "thu hoi"])), r#""dat"* AND "thu hoi"*"#);
+        assert_eq!(fts5_query(&terms(&[r#"a"b"#])), r#""a""b"*"#);
+    }
+
+    #[test]
+    fn tsqueries_are_prefix_phrases_joined_by_and_without_syntax() {
+        assert_eq!(tsquery(&terms(&["dat"])), "(dat:*)");
+        assert_eq!(tsquery(&terms(&["dat", "thu hoi dat"])), "(dat:*) & (thu <-> hoi <-> dat:*)");
+        assert_eq!(tsquery(&terms(&["a&b|!c", "':*"])), "(abc:*)");
+        assert_eq!(tsquery(&[]), "");
+    }
+}
