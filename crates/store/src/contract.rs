@@ -1450,6 +1450,12 @@ pub async fn a_schedule_change_moves_open_deadlines_and_says_why(store: Arc<dyn 
     assert!(event.reason.unwrap().contains("24/11/2026 Nghỉ lễ theo quyết định của Thủ tướng"));
     assert_eq!(event.details.unwrap()["to_due"], "2026-11-26");
     assert_eq!(s.events(untouched).await.unwrap().len(), 1, "a deadline the change does not touch is left alone");
+    // The worklist sees the moved date at once (the nearest due date kept on the row).
+    let only_it = PetitionFilter { ids: Some(vec![id]), ..Default::default() };
+    assert_eq!(s.list_petitions(&Scope::All, &only_it).await.unwrap()[0].next_due_on, Some(date(2026, 11, 26)));
+    let due_by = |day| PetitionFilter { open_only: true, due_by: Some(day), ids: Some(vec![id]), ..Default::default() };
+    assert!(s.list_petitions(&Scope::All, &due_by(date(2026, 11, 25))).await.unwrap().is_empty());
+    assert_eq!(s.list_petitions(&Scope::All, &due_by(date(2026, 11, 26))).await.unwrap().len(), 1);
 }
 
 pub async fn a_forwarded_item_owes_acknowledgement_and_result(store: Arc<dyn Store>) {
