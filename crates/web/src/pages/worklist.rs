@@ -213,7 +213,12 @@ struct Badges {
 }
 
 impl Badges {
-    async fn count(state: &AppState, official: &Official, scope: &Scope) -> Result<Badges, PageError> {
+    async fn count(
+        state: &AppState,
+        official: &Official,
+        scope: &Scope,
+        soon_until: chrono::NaiveDate,
+    ) -> Result<Badges, PageError> {
         let awaiting_filter = PetitionFilter { status: Some(Status::Proposed), limit: 1, ..Default::default() };
         let mine_filter =
             PetitionFilter { open_only: true, assigned_to: Some(official.user.id), limit: 1, ..Default::default() };
@@ -226,7 +231,6 @@ impl Badges {
             .collect();
         let open_by = |day| PetitionFilter { open_only: true, due_by: Some(day), limit: 1, ..Default::default() };
         let overdue = state.store.count_petitions(scope, &open_by(today() - chrono::Duration::days(1))).await?;
-        let soon_until = today() + chrono::Duration::days(super::DUE_SOON_DAYS);
         Ok(Badges {
             awaiting_approval: state.store.count_petitions(scope, &awaiting_filter).await?,
             mine: state.store.count_petitions(scope, &mine_filter).await?,
@@ -253,8 +257,9 @@ async fn list(
     let (assignees, user_names) = assignees_for(&state, &official).await?;
     // The search page shows none of the worklist's tallies: not counting them there
     // saves four counts over the whole scope per search.
-    let badges = if search_mode { Badges::default() } else { Badges::count(&state, &official, &scope).await? };
     let soon_until = today() + chrono::Duration::days(super::DUE_SOON_DAYS);
+    let badges =
+        if search_mode { Badges::default() } else { Badges::count(&state, &official, &scope, soon_until).await? };
     let today = today();
     let rows: Vec<Row> = items
         .into_iter()
