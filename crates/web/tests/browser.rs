@@ -116,6 +116,17 @@ impl Browser {
         self.css(selector).await.click().await.unwrap();
     }
 
+    /// Clicks a control that loads a new page and waits until that page has replaced this one,
+    /// so that what follows reads the new page, not the old one that may hold the same text.
+    async fn click_to_load(&self, selector: &str) {
+        self.client
+            .execute("document.documentElement.setAttribute('data-replaced', '');", vec![])
+            .await
+            .unwrap();
+        self.click(selector).await;
+        self.css("html:not([data-replaced])").await;
+    }
+
     async fn text(&self, selector: &str) -> String {
         self.css(selector).await.text().await.unwrap()
     }
@@ -334,7 +345,7 @@ async fn search_finds_with_and_without_diacritics() {
     b.click("a[href='/tra-cuu']").await;
     for q in ["thu hoi dat", "thu hồi đất", "\"thu hồi đất nông nghiệp\""] {
         b.fill("#q", q).await;
-        b.click("form[role=search] button[type=submit]").await;
+        b.click_to_load("form[role=search] button[type=submit]").await;
         b.wait_for_text("trên tổng số 1").await;
         let marks = b.client.find_all(Locator::Css("table.list mark")).await.unwrap();
         assert!(!marks.is_empty(), "{q}: highlighted");
@@ -343,10 +354,10 @@ async fn search_finds_with_and_without_diacritics() {
     b.screenshot("tra-cuu").await;
     // The denouncer's name is never found; the person denounced is.
     b.fill("#q", "bich ngoc").await;
-    b.click("form[role=search] button[type=submit]").await;
+    b.click_to_load("form[role=search] button[type=submit]").await;
     b.wait_for_text("Không có đơn nào").await;
     b.fill("#q", "cuong").await;
-    b.click("form[role=search] button[type=submit]").await;
+    b.click_to_load("form[role=search] button[type=submit]").await;
     b.wait_for_text("trên tổng số 1").await;
     assert!(b.source().await.contains("Danh tính được bảo mật"));
 }
