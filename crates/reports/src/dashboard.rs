@@ -75,6 +75,18 @@ fn tally<K: Copy + Eq + std::hash::Hash>(
     out
 }
 
+/// The first day of the twelve calendar months ending with the month of `period.to`.
+fn first_month(period: &Period) -> NaiveDate {
+    NaiveDate::from_ymd_opt(period.to.year(), period.to.month(), 1).expect("a month's first day") - Months::new(11)
+}
+
+/// The first day the dashboard for `period` looks at: everything it counts happened on a
+/// day from this one to `period.to`, so petitions [settled](Fact::settled_before) before
+/// it count nowhere on it.
+pub fn first_day(period: &Period) -> NaiveDate {
+    period.from.min(first_month(period))
+}
+
 /// The dashboard for `period` over `units`, with the twelve calendar months ending with
 /// the month of `period.to`.
 pub fn dashboard(period: &Period, units: &[(Uuid, String)], facts: &[Fact]) -> Dashboard {
@@ -110,11 +122,10 @@ pub fn dashboard(period: &Period, units: &[(Uuid, String)], facts: &[Fact]) -> D
             })
         })
         .collect();
-    let last_month = NaiveDate::from_ymd_opt(period.to.year(), period.to.month(), 1).expect("a month's first day");
+    let first_month = first_month(period);
     let months = (0..12u32)
-        .rev()
-        .map(|back| {
-            let first_day = last_month - Months::new(back);
+        .map(|forward| {
+            let first_day = first_month + Months::new(forward);
             let last_day = first_day + Months::new(1) - chrono::Days::new(1);
             let within = |d: Option<NaiveDate>| d.is_some_and(|d| first_day <= d && d <= last_day);
             Month {

@@ -64,4 +64,31 @@ impl Fact {
             (c, w) => c.or(w),
         }
     }
+
+    /// Whether the petition still waits for something the tables carry over from one period
+    /// to the next: processing, the resolution of what was accepted, or the enforcement of
+    /// a decision until the file is closed.
+    pub fn pending(&self) -> bool {
+        self.processed_on.is_none()
+            || (self.accepted_on().is_some() && self.resolved_on().is_none())
+            || (self.concluded_on.is_some() && self.closed_on.is_none())
+    }
+
+    /// The last day anything happened to the petition: received, processed, resolved,
+    /// enforced, closed, or a forwarded unit's reply.
+    pub fn last_day(&self) -> NaiveDate {
+        [self.processed_on, self.concluded_on, self.withdrawn_on, self.enforcement_started_on, self.closed_on]
+            .into_iter()
+            .flatten()
+            .chain(self.replies_on.iter().copied())
+            .fold(self.received_on, NaiveDate::max)
+    }
+
+    /// Nothing is pending and everything happened before `day`: the petition counts in no
+    /// column of a [`period-bounded`](crate::Table::period_bounded) table for a period
+    /// starting on or after `day`, nor on the dashboard. The stores skip such petitions
+    /// when reading the facts of a period (and keep the same rule in SQL).
+    pub fn settled_before(&self, day: NaiveDate) -> bool {
+        !self.pending() && self.last_day() < day
+    }
 }

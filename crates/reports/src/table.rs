@@ -177,6 +177,33 @@ impl Flag {
         })
     }
 
+    /// Whether the flag holds only for petitions with something in the period or pending
+    /// at its start, never for a [settled](Fact::settled_before) one.
+    fn bounded_by_period(self) -> bool {
+        match self {
+            Flag::Received
+            | Flag::CarriedOver
+            | Flag::ToProcess
+            | Flag::ResolutionCarriedOver
+            | Flag::AcceptedInPeriod
+            | Flag::ToResolve
+            | Flag::EnforcementCarriedOver
+            | Flag::ConcludedInPeriod
+            | Flag::ToEnforce => true,
+            Flag::Processed
+            | Flag::Eligible
+            | Flag::PreviouslyResolved
+            | Flag::Repeat
+            | Flag::Crowd
+            | Flag::HeadInPerson
+            | Flag::Resolved
+            | Flag::Concluded
+            | Flag::WithdrawnAfterAcceptance
+            | Flag::OnTime
+            | Flag::Closed => false,
+        }
+    }
+
     fn holds(self, f: &Fact, p: &Period, crowd_min_people: u32) -> bool {
         let before_start = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| d < p.from);
         let by_end = |d: Option<chrono::NaiveDate>| d.is_some_and(|d| d <= p.to);
@@ -365,6 +392,19 @@ pub struct Table {
 }
 
 impl Table {
+    /// Whether every counting column requires something of the period (received in it,
+    /// carried over into it, accepted or concluded in it…) or counts replies received in
+    /// it, so that petitions [settled](Fact::settled_before) before the period starts
+    /// count nowhere and need not be read. The shipped tables all are; a table that is not
+    /// is filled from the whole register.
+    pub fn period_bounded(&self) -> bool {
+        let bounding = |c: &Condition| !c.negated && matches!(c.test, Test::Flag(flag) if flag.bounded_by_period());
+        self.columns.iter().all(|column| match &column.formula {
+            Formula::Count { measure: Measure::Replies, .. } | Formula::Sum(_) => true,
+            Formula::Count { when, .. } => self.universe.iter().chain(when).any(bounding),
+        })
+    }
+
     pub fn column(&self, number: u32) -> Option<&Column> {
         self.columns.iter().find(|c| c.number == number)
     }

@@ -319,3 +319,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The stores read only the facts not settled before a period starts: leaving the
+    /// settled ones out changes no cell of any shipped table and nothing on the dashboard.
+    #[test]
+    fn facts_settled_before_the_period_count_nowhere(facts in prop::collection::vec(fact(), 0..120)) {
+        use donthu_reports::dashboard::{dashboard, first_day};
+        let units = units();
+        for period in periods() {
+            let active: Vec<Fact> = facts.iter().filter(|f| !f.settled_before(period.from)).cloned().collect();
+            for table in shipped_tables() {
+                prop_assert!(table.period_bounded(), "{}", table.code);
+                prop_assert_eq!(evaluate(&table, &period, &units, &facts), evaluate(&table, &period, &units, &active));
+            }
+            let seen: Vec<Fact> = facts.iter().filter(|f| !f.settled_before(first_day(&period))).cloned().collect();
+            prop_assert_eq!(dashboard(&period, &units, &facts), dashboard(&period, &units, &seen));
+        }
+    }
+}
+
+#[test]
+fn a_column_counting_outside_the_period_makes_its_table_unbounded() {
+    let table = |when: &str| {
+        let text = format!(
+            "[[table]]\ncode = \"X\"\nform = \"Biểu X\"\ntitle = \"T\"\nbasis = \"B\"\n\
+             [[table.column]]\nn = 1\nheader = [\"C1\"]\nwhen = [{when}]\n"
+        );
+        parse_tables(&text).unwrap().remove(0)
+    };
+    assert!(table("\"received\", \"kind=complaint\"").period_bounded());
+    assert!(table("\"processed\", \"to_process\"").period_bounded());
+    assert!(!table("\"processed\"").period_bounded(), "every petition ever processed");
+    assert!(!table("\"!carried_over\"").period_bounded(), "a negated bound bounds nothing");
+}

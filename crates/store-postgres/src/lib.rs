@@ -704,22 +704,18 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_store::reports::Fact>> {
+    async fn report_facts(
+        &self,
+        scope: &Scope,
+        since: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
+        let since = rows::report_since(since);
         let rows = sqlx::query!(
             r#"SELECT p.id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.status, p.head_count,
                 p.reception_json, p.eligible, p.process_json,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id
-                    AND (e.action = 'approve' OR (e.action = 'withdraw' AND e.to_status = 'withdrawn')))
-                    AS processed_at,
-                (SELECT e.to_status FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'approve'
-                    ORDER BY e.id LIMIT 1) AS approved_to,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'conclude') AS concluded_at,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'withdraw'
-                    AND e.to_status = 'withdrawn') AS withdrawn_at,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'start_enforcement')
-                    AS enforcement_at,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'close') AS closed_at,
+                m.processed_at, m.approved_to, m.concluded_at, m.withdrawn_at, m.enforcement_at, m.closed_at,
                 EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
                     AND q.status <> 'split' AND q.id <> p.id
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
@@ -729,13 +725,14 @@ impl Store for PostgresStore {
                     ORDER BY d.start_on DESC LIMIT 1) AS resolution_due_on,
                 ARRAY(SELECT f.result_reported_on FROM forwardings f
                     WHERE f.petition_id = p.id AND f.result_reported_on IS NOT NULL) AS "replies!: Vec<NaiveDate>"
-               FROM petitions p
-               WHERE ($1::bool OR p.unit_id = ANY($2::uuid[]))
+               FROM report_milestones m JOIN petitions p ON p.id = m.petition_id
+               WHERE m.report_until >= $4 AND ($1::bool OR p.unit_id = ANY($2::uuid[]))
                  AND p.status <> 'split' AND p.received_on <= $3
                ORDER BY p.received_on, p.ref_seq"#,
             all,
             &units,
-            until
+            until,
+            since
         )
         .fetch_all(&self.pool)
         .await

@@ -749,25 +749,21 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_store::reports::Fact>> {
+    async fn report_facts(
+        &self,
+        scope: &Scope,
+        since: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
+        let since = rows::report_since(since);
         let rows = sqlx::query!(
             r#"SELECT p.id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated", p.case_id AS "case_id!: Hyphenated",
                 p.received_on AS "received_on!: NaiveDate", p.channel, p.kind, p.field, p.status, p.head_count,
                 p.reception_json, p.eligible AS "eligible!: bool", p.process_json,
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id
-                    AND (e.action = 'approve' OR (e.action = 'withdraw' AND e.to_status = 'withdrawn')))
-                    AS "processed_at?: DateTime<Utc>",
-                (SELECT e.to_status FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'approve'
-                    ORDER BY e.id LIMIT 1) AS "approved_to?: String",
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'conclude')
-                    AS "concluded_at?: DateTime<Utc>",
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'withdraw'
-                    AND e.to_status = 'withdrawn') AS "withdrawn_at?: DateTime<Utc>",
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'start_enforcement')
-                    AS "enforcement_at?: DateTime<Utc>",
-                (SELECT MIN(e.at) FROM audit_events e WHERE e.petition_id = p.id AND e.action = 'close')
-                    AS "closed_at?: DateTime<Utc>",
+                m.processed_at AS "processed_at?: DateTime<Utc>", m.approved_to AS "approved_to?: String",
+                m.concluded_at AS "concluded_at?: DateTime<Utc>", m.withdrawn_at AS "withdrawn_at?: DateTime<Utc>",
+                m.enforcement_at AS "enforcement_at?: DateTime<Utc>", m.closed_at AS "closed_at?: DateTime<Utc>",
                 EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
                     AND q.status <> 'split' AND q.id <> p.id
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
@@ -777,13 +773,14 @@ impl Store for SqliteStore {
                     ORDER BY d.start_on DESC LIMIT 1) AS "resolution_due_on?: NaiveDate",
                 (SELECT group_concat(f.result_reported_on) FROM forwardings f
                     WHERE f.petition_id = p.id AND f.result_reported_on IS NOT NULL) AS "replies?: String"
-               FROM petitions p
-               WHERE (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
+               FROM report_milestones m JOIN petitions p ON p.id = m.petition_id
+               WHERE m.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
                  AND p.status <> 'split' AND p.received_on <= ?3
                ORDER BY p.received_on, p.ref_seq"#,
             all,
             units,
-            until
+            until,
+            since
         )
         .fetch_all(&self.pool)
         .await

@@ -1740,7 +1740,7 @@ pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn St
         };
     exec(s, &w.officer, mixed, Command::Split { parts: vec![part(Kind::Complaint), part(Kind::Recommendation)] }).await;
 
-    let facts = s.report_facts(&Scope::All, period.to).await.unwrap();
+    let facts = s.report_facts(&Scope::All, None, period.to).await.unwrap();
     assert!(facts.iter().all(|f| f.petition_id != mixed), "a split letter is counted through its parts");
     assert_eq!(facts.len(), 6);
     let fact = |id| facts.iter().find(|f| f.petition_id == id).unwrap();
@@ -1773,10 +1773,23 @@ pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn St
     assert_eq!((board[0], board[1], board[7], board[8]), (1.0, 6.0, 1.0, 6.0), "one visit of a crowd of six");
 
     // A head of the board sees only the board's petitions.
-    let mine = s.report_facts(&scope(s, &w.head).await, period.to).await.unwrap();
+    let mine = s.report_facts(&scope(s, &w.head).await, None, period.to).await.unwrap();
     assert!(mine.iter().all(|f| f.unit_id == w.internal_affairs.id) && mine.len() == 4);
     // Nothing received after the period's end is read.
-    assert!(s.report_facts(&Scope::All, date(2026, 10, 31)).await.unwrap().iter().all(|f| f.petition_id == waiting));
+    assert!(
+        s.report_facts(&Scope::All, None, date(2026, 10, 31)).await.unwrap().iter().all(|f| f.petition_id == waiting)
+    );
+    // A period starting in December does not read the petition forwarded on 20/11 whose
+    // answer came the same day: it is settled. The rest are pending (not processed, or
+    // decided and not closed) and carried over.
+    let december = date(2026, 12, 1);
+    let active = s.report_facts(&Scope::All, Some(december), period.to).await.unwrap();
+    let expected: Vec<Uuid> = facts.iter().filter(|f| !f.settled_before(december)).map(|f| f.petition_id).collect();
+    assert_eq!(active.iter().map(|f| f.petition_id).collect::<Vec<_>>(), expected);
+    assert_eq!(expected.len(), 5);
+    assert!(!expected.contains(&forwarded));
+    let november = s.report_facts(&Scope::All, Some(date(2026, 11, 15)), period.to).await.unwrap();
+    assert_eq!(november, facts, "nothing is settled before the month of November began");
 }
 
 pub async fn legacy_imports_are_idempotent_and_mappings_kept_per_unit(store: Arc<dyn Store>) {

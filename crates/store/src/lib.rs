@@ -213,8 +213,16 @@ pub trait Store: Send + Sync + 'static {
     // --- reports -------------------------------------------------------------------------
 
     /// What the report tables need to know about every petition within `scope` received
-    /// on or before `until` (split petitions are counted through their parts).
-    async fn report_facts(&self, scope: &Scope, until: NaiveDate) -> Result<Vec<donthu_reports::Fact>>;
+    /// on or before `until` (split petitions are counted through their parts), leaving out
+    /// those [settled](donthu_reports::Fact::settled_before) before `since`: what a
+    /// period-bounded table or the dashboard for a period starting on `since` can count.
+    /// `None` reads them all. A store may return a few settled ones too.
+    async fn report_facts(
+        &self,
+        scope: &Scope,
+        since: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<Vec<donthu_reports::Fact>>;
 
     // --- issued documents ------------------------------------------------------------------
 

@@ -119,10 +119,7 @@ impl Browser {
     /// Clicks a control that loads a new page and waits until that page has replaced this one,
     /// so that what follows reads the new page, not the old one that may hold the same text.
     async fn click_to_load(&self, selector: &str) {
-        self.client
-            .execute("document.documentElement.setAttribute('data-replaced', '');", vec![])
-            .await
-            .unwrap();
+        self.client.execute("document.documentElement.setAttribute('data-replaced', '');", vec![]).await.unwrap();
         self.click(selector).await;
         self.css("html:not([data-replaced])").await;
     }

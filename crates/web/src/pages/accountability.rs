@@ -62,7 +62,7 @@ async fn unit_accounts(
     // The forwardings read are those made or received by the reader's units: a forwarder
     // sees how the units it forwarded to answered, wherever they are.
     let items = forwarded_items(state, scope, Some(period.from), Some(period.to)).await?;
-    let facts = state.store.report_facts(scope, period.to).await?;
+    let facts = state.store.report_facts(scope, None, period.to).await?;
     let tasks: Vec<_> =
         state.store.follow_up_tasks(scope, TaskFilter::default()).await?.iter().map(FollowUpTask::as_fact).collect();
     let forwarded: Vec<ForwardedItem> = items.iter().map(ForwardingObligation::as_forwarded_item).collect();
@@ -477,7 +477,7 @@ async fn cards(state: &AppState, user: &User, year: i32) -> Result<(Vec<(Unit, S
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
     let span = Span { from, to };
-    let facts = state.store.report_facts(&scope, to).await?;
+    let facts = state.store.report_facts(&scope, None, to).await?;
     let items = forwarded_items(state, &scope, Some(from), Some(to)).await?;
     let tasks = state.store.follow_up_tasks(&scope, TaskFilter::default()).await?;
     let violations: Vec<ViolationFact> = state

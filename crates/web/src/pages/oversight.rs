@@ -279,7 +279,7 @@ async fn complex_page(
     let scope = service::scope(&*state.store, &official.user).await?;
     let today = today();
     let policy = shipped_policy(today);
-    let facts = state.store.report_facts(&scope, today).await?;
+    let facts = state.store.report_facts(&scope, None, today).await?;
     let flags = state.store.level_skipping(&scope).await?;
     let flagged: Vec<Uuid> = flags.iter().map(|f| f.petition_id).collect();
     let list = complex_cases(&facts, &flagged, today, &policy);
