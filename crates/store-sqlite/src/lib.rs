@@ -758,23 +758,23 @@ impl Store for SqliteStore {
         let (all, units) = scope_params(scope);
         let since = rows::report_since(since);
         let rows = sqlx::query!(
-            r#"SELECT p.id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated", p.case_id AS "case_id!: Hyphenated",
-                p.received_on AS "received_on!: NaiveDate", p.channel, p.kind, p.field, p.status, p.head_count,
-                p.reception_json, p.eligible AS "eligible!: bool", p.process_json,
-                m.processed_at AS "processed_at?: DateTime<Utc>", m.approved_to AS "approved_to?: String",
-                m.concluded_at AS "concluded_at?: DateTime<Utc>", m.withdrawn_at AS "withdrawn_at?: DateTime<Utc>",
-                m.enforcement_at AS "enforcement_at?: DateTime<Utc>", m.closed_at AS "closed_at?: DateTime<Utc>",
+            r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
+                p.case_id AS "case_id!: Hyphenated", p.received_on AS "received_on!: NaiveDate", p.channel, p.kind,
+                p.field, p.status, p.head_count, p.reception_json, p.eligible AS "eligible!: bool", p.process_json,
+                p.processed_at AS "processed_at?: DateTime<Utc>", p.approved_to AS "approved_to?: String",
+                p.concluded_at AS "concluded_at?: DateTime<Utc>", p.withdrawn_at AS "withdrawn_at?: DateTime<Utc>",
+                p.enforcement_at AS "enforcement_at?: DateTime<Utc>", p.closed_at AS "closed_at?: DateTime<Utc>",
                 EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
-                    AND q.status <> 'split' AND q.id <> p.id
+                    AND q.status <> 'split' AND q.id <> p.petition_id
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
                     AS "earlier_in_case!: bool",
-                (SELECT d.due_on FROM deadlines d WHERE d.petition_id = p.id
+                (SELECT d.due_on FROM deadlines d WHERE d.petition_id = p.petition_id
                     AND d.rule_id IN ('complaint.resolve.first', 'complaint.resolve.second', 'denunciation.resolve')
                     ORDER BY d.start_on DESC LIMIT 1) AS "resolution_due_on?: NaiveDate",
                 (SELECT group_concat(f.result_reported_on) FROM forwardings f
-                    WHERE f.petition_id = p.id AND f.result_reported_on IS NOT NULL) AS "replies?: String"
-               FROM report_milestones m JOIN petitions p ON p.id = m.petition_id
-               WHERE m.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
+                    WHERE f.petition_id = p.petition_id AND f.result_reported_on IS NOT NULL) AS "replies?: String"
+               FROM report_facts p
+               WHERE p.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
                  AND p.status <> 'split' AND p.received_on <= ?3
                ORDER BY p.received_on, p.ref_seq"#,
             all,

@@ -1037,6 +1037,10 @@ pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: 
     assert!(!find("thu hoi dat").await.contains(&elsewhere));
     assert_eq!(s.count_petitions(&scope, &search("thu hoi dat")).await.unwrap(), 1);
     assert_eq!(s.count_petitions(&Scope::All, &search("thu hoi dat")).await.unwrap(), 2);
+    // A count can stop early: it says how far it got.
+    let up_to = |n| PetitionFilter { count_up_to: Some(n), ..search("thu hoi dat") };
+    assert_eq!(s.count_petitions(&Scope::All, &up_to(1)).await.unwrap(), 1);
+    assert_eq!(s.count_petitions(&Scope::All, &up_to(3)).await.unwrap(), 2);
     // Search combines with filters; the excerpt is the passage that matched.
     let mut combined = search("cuong");
     combined.kind = Some(Kind::Complaint);

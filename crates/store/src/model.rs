@@ -268,6 +268,10 @@ pub struct PetitionFilter {
     /// Page size; at most 500.
     pub limit: u32,
     pub offset: u32,
+    /// A count stops at this many; `None` counts every match. A search for common words
+    /// matches a large share of the register, and counting all of it costs more than the
+    /// page itself, so the search page counts to a thousand and then says "more than".
+    pub count_up_to: Option<u64>,
 }
 
 /// One entry of a petition's timeline. Append-only: the databases refuse updates and

@@ -135,10 +135,17 @@ pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
     s
 }
 
-/// `SELECT COUNT(*)` of the filter (a report cell's `ids` are for lists only).
+/// `SELECT COUNT(*)` of the filter, stopping at `count_up_to` (a report cell's `ids` are
+/// for lists only).
 pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
-    let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM petitions p WHERE 1 = 1");
+    let Some(up_to) = f.count_up_to else {
+        let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM petitions p WHERE 1 = 1");
+        filter(&mut s, scope, f, false);
+        return s;
+    };
+    let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM petitions p WHERE 1 = 1");
     filter(&mut s, scope, f, false);
+    s.sql(" LIMIT ").arg(Arg::Int(i64::try_from(up_to).unwrap_or(i64::MAX))).sql(") AS counted");
     s
 }
 

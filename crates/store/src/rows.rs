@@ -576,7 +576,7 @@ pub fn rank_similar(mut found: Vec<SimilarPetition>, limit: u32) -> Vec<SimilarP
     found
 }
 
-/// The lower bound of `report_milestones.report_until` for a read of the facts that are
+/// The lower bound of `report_facts.report_until` for a read of the facts that are
 /// not settled before `since` (`None`: all of them).
 pub fn report_since(since: Option<NaiveDate>) -> NaiveDate {
     since.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date"))

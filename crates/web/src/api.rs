@@ -658,6 +658,8 @@ async fn list_petitions(
         },
         limit: q.limit.unwrap_or(50).clamp(1, 500),
         offset: q.offset.unwrap_or(0),
+        // The API's total is exact.
+        count_up_to: None,
     };
     let items = state.store.list_petitions(&scope, &filter).await?;
     let total = state.store.count_petitions(&scope, &filter).await?;

@@ -92,6 +92,9 @@ struct ListPage {
     units: Vec<Opt>,
     rows: Vec<Row>,
     total: u64,
+    /// "trên tổng số 37", or "trong hơn 1.000 đơn tìm thấy" when a search was counted
+    /// only that far.
+    total_label: String,
     first: u64,
     last: u64,
     prev_url: Option<String>,
@@ -197,8 +200,28 @@ pub fn filter_of(params: &ListParams, official: &Official, search_mode: bool) ->
         order: if search_mode { ListOrder::Newest } else { ListOrder::Deadline },
         limit: PAGE_SIZE,
         offset: params.page.saturating_mul(PAGE_SIZE),
+        // One more than is shown, to know there are more.
+        count_up_to: search_mode.then_some(SEARCH_COUNT_SHOWN + 1),
     };
     (filter, error)
+}
+
+/// A search counts its matches this far, then says "more than": nobody pages through a
+/// thousand results, and counting every letter that mentions land in a million is slower
+/// than the page.
+const SEARCH_COUNT_SHOWN: u64 = 1_000;
+
+/// A count as Vietnamese write it, in groups of three digits: "1.000", "12.500".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The worklist's tallies: proposals awaiting a head, items given to the official,
@@ -333,6 +356,11 @@ async fn list(
         soon_until: dmy(soon_until),
         rows,
         total,
+        total_label: if total > SEARCH_COUNT_SHOWN {
+            format!("trong hơn {} đơn tìm thấy", grouped(SEARCH_COUNT_SHOWN))
+        } else {
+            format!("trên tổng số {total}")
+        },
         first: if shown == 0 { 0 } else { offset + 1 },
         last: offset + shown,
         prev_url: (params.page > 0).then(|| page_url(params.page - 1)),
@@ -419,5 +447,15 @@ pub async fn bulk_assign(
 mod bytes_free {
     pub fn form_pairs(s: &str) -> Vec<(String, String)> {
         serde_html_form::from_str::<Vec<(String, String)>>(s).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_by_three_digits() {
+        for (n, text) in [(0, "0"), (999, "999"), (1_000, "1.000"), (12_500, "12.500"), (1_234_567, "1.234.567")] {
+            assert_eq!(super::grouped(n), text);
+        }
     }
 }
