@@ -756,6 +756,9 @@ impl Store for SqliteStore {
         until: NaiveDate,
     ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
+        // `+q.unit_id`: the letters of one case are a handful, so the earlier one is looked
+        // up by case; without statistics SQLite may prefer the unit's index and walk all of
+        // a busy unit's earlier letters for each one read.
         let since = rows::report_since(since);
         let rows = sqlx::query!(
             r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
@@ -764,7 +767,7 @@ impl Store for SqliteStore {
                 p.processed_at AS "processed_at?: DateTime<Utc>", p.approved_to AS "approved_to?: String",
                 p.concluded_at AS "concluded_at?: DateTime<Utc>", p.withdrawn_at AS "withdrawn_at?: DateTime<Utc>",
                 p.enforcement_at AS "enforcement_at?: DateTime<Utc>", p.closed_at AS "closed_at?: DateTime<Utc>",
-                EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
+                EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND +q.unit_id = p.unit_id
                     AND q.status <> 'split' AND q.id <> p.petition_id
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
                     AS "earlier_in_case!: bool",
