@@ -356,10 +356,11 @@ async fn list(
         soon_until: dmy(soon_until),
         rows,
         total,
-        total_label: if total > SEARCH_COUNT_SHOWN {
-            format!("trong hơn {} đơn tìm thấy", grouped(SEARCH_COUNT_SHOWN))
-        } else {
-            format!("trên tổng số {total}")
+        // Only a count that stopped early says "more than"; a worklist of 5,000 open
+        // items is counted exactly.
+        total_label: match filter.count_up_to {
+            Some(up_to) if total >= up_to => format!("trong hơn {} đơn tìm thấy", grouped(up_to - 1)),
+            _ => format!("trên tổng số {total}"),
         },
         first: if shown == 0 { 0 } else { offset + 1 },
         last: offset + shown,
