@@ -716,15 +716,11 @@ impl Store for PostgresStore {
             r#"SELECT p.petition_id AS id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.status,
                 p.head_count, p.reception_json, p.eligible, p.process_json,
                 p.processed_at, p.approved_to, p.concluded_at, p.withdrawn_at, p.enforcement_at, p.closed_at,
-                EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
-                    AND q.status <> 'split' AND q.id <> p.petition_id
+                p.resolution_due_on, p.replies,
+                EXISTS (SELECT 1 FROM report_facts q WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id
+                    AND q.status <> 'split'
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
-                    AS "earlier_in_case!",
-                (SELECT d.due_on FROM deadlines d WHERE d.petition_id = p.petition_id
-                    AND d.rule_id IN ('complaint.resolve.first', 'complaint.resolve.second', 'denunciation.resolve')
-                    ORDER BY d.start_on DESC LIMIT 1) AS resolution_due_on,
-                ARRAY(SELECT f.result_reported_on FROM forwardings f
-                    WHERE f.petition_id = p.petition_id AND f.result_reported_on IS NOT NULL) AS "replies!: Vec<NaiveDate>"
+                    AS "earlier_in_case!"
                FROM report_facts p
                WHERE p.report_until >= $4 AND ($1::bool OR p.unit_id = ANY($2::uuid[]))
                  AND p.status <> 'split' AND p.received_on <= $3

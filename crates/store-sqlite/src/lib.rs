@@ -756,9 +756,9 @@ impl Store for SqliteStore {
         until: NaiveDate,
     ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
-        // `+q.unit_id`: the letters of one case are a handful, so the earlier one is looked
-        // up by case; without statistics SQLite may prefer the unit's index and walk all of
-        // a busy unit's earlier letters for each one read.
+        // An earlier letter of the case at the unit is looked up in the case index, a
+        // handful of entries (the strict order leaves the letter itself out). Named,
+        // because without statistics SQLite may walk `report_facts_until` instead.
         let since = rows::report_since(since);
         let rows = sqlx::query!(
             r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
@@ -767,15 +767,11 @@ impl Store for SqliteStore {
                 p.processed_at AS "processed_at?: DateTime<Utc>", p.approved_to AS "approved_to?: String",
                 p.concluded_at AS "concluded_at?: DateTime<Utc>", p.withdrawn_at AS "withdrawn_at?: DateTime<Utc>",
                 p.enforcement_at AS "enforcement_at?: DateTime<Utc>", p.closed_at AS "closed_at?: DateTime<Utc>",
-                EXISTS (SELECT 1 FROM petitions q WHERE q.case_id = p.case_id AND +q.unit_id = p.unit_id
-                    AND q.status <> 'split' AND q.id <> p.petition_id
+                p.resolution_due_on AS "resolution_due_on?: NaiveDate", p.replies AS "replies?: String",
+                EXISTS (SELECT 1 FROM report_facts q INDEXED BY report_facts_case
+                    WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id AND q.status <> 'split'
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
-                    AS "earlier_in_case!: bool",
-                (SELECT d.due_on FROM deadlines d WHERE d.petition_id = p.petition_id
-                    AND d.rule_id IN ('complaint.resolve.first', 'complaint.resolve.second', 'denunciation.resolve')
-                    ORDER BY d.start_on DESC LIMIT 1) AS "resolution_due_on?: NaiveDate",
-                (SELECT group_concat(f.result_reported_on) FROM forwardings f
-                    WHERE f.petition_id = p.petition_id AND f.result_reported_on IS NOT NULL) AS "replies?: String"
+                    AS "earlier_in_case!: bool"
                FROM report_facts p
                WHERE p.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
                  AND p.status <> 'split' AND p.received_on <= ?3

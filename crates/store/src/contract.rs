@@ -852,6 +852,11 @@ pub async fn linking_moves_a_petition_into_a_case(store: Arc<dyn Store>) {
     expected.sort();
     assert_eq!(ids, expected);
     assert!(s.case(old_case, &Scope::All).await.unwrap().is_none(), "the emptied case is gone");
+    // The reports count the linked letter as a repeat: an earlier letter of its case came
+    // to the same unit.
+    let facts = s.report_facts(&Scope::All, None, date(2026, 12, 31)).await.unwrap();
+    let repeat_of = |id| facts.iter().find(|f| f.petition_id == id).unwrap().repeat;
+    assert_eq!((repeat_of(first), repeat_of(repeat)), (false, true));
     let e = service::execute(s, &w.officer, repeat, &Command::LinkToCase { case_id }, now()).await.unwrap_err();
     assert_eq!(code(e), ErrorCode::Conflict);
 }
@@ -890,6 +895,9 @@ pub async fn merging_units_moves_open_items(store: Arc<dyn Store>) {
     assert_eq!(moved, 1);
     assert_eq!(s.petition(open, &Scope::All).await.unwrap().unwrap().unit_id, merged.id);
     assert_eq!(s.petition(done, &Scope::All).await.unwrap().unwrap().unit_id, w.commune.id, "closed items stay");
+    let facts = s.report_facts(&Scope::All, None, date(2026, 12, 31)).await.unwrap();
+    let unit_of = |id| facts.iter().find(|f| f.petition_id == id).unwrap().unit_id;
+    assert_eq!((unit_of(open), unit_of(done)), (merged.id, w.commune.id), "the reports follow the move");
     let old = s.units().await.unwrap().into_iter().find(|u| u.id == w.commune.id).unwrap();
     assert!(!old.active);
     assert_eq!((old.successor_id, old.dissolved_on), (Some(merged.id), Some(date(2026, 11, 20))));
@@ -1590,6 +1598,13 @@ pub async fn extensions_follow_the_complexity(store: Arc<dyn Store>) {
     let p = exec(s, &w.head, id, extend.clone()).await;
     assert_eq!(p.process.extensions, 1);
     assert_eq!(due(s.deadlines(id).await.unwrap()), Some(date(2027, 1, 20)), "30 more days from 21/12");
+    let facts = s.report_facts(&Scope::All, None, date(2026, 12, 31)).await.unwrap();
+    let fact = facts.iter().find(|f| f.petition_id == id).unwrap();
+    assert_eq!(
+        fact.resolution_due_on,
+        Some(date(2027, 1, 20)),
+        "the reports judge timeliness by the extended deadline"
+    );
     let again = service::execute(s, &w.head, id, &extend, now()).await.unwrap_err();
     assert_eq!(code(again), ErrorCode::ExtensionNotAllowed, "a complex case is extended once");
     assert_eq!(s.snapshot(id).await.unwrap().unwrap().state.extensions, 1, "the refused extension wrote nothing");
