@@ -667,13 +667,17 @@ impl Store for PostgresStore {
                WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
                  AND ($1::bool OR (CASE WHEN $2::text = 'outgoing' THEN f.from_unit_id ELSE f.to_unit_id END) = ANY($3::uuid[]))
                  AND ($4::date IS NULL OR f.forwarded_on >= $4) AND ($5::date IS NULL OR f.forwarded_on <= $5)
+                 AND f.id IN (SELECT x.id FROM forwardings x WHERE $2 = 'outgoing' AND x.petition_id = $6
+                    UNION ALL SELECT x.id FROM forwardings x WHERE $2 = 'incoming' AND x.copy_petition_id = $6
+                    UNION ALL SELECT x.id FROM forwardings x WHERE $6::uuid IS NULL)
                ORDER BY f.forwarded_on DESC, f.created_at DESC
                LIMIT 5000"#,
             all,
             side,
             &units,
             from,
-            to
+            to,
+            filter.petition
         )
         .fetch_all(&self.pool)
         .await

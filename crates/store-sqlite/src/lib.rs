@@ -686,6 +686,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ForwardingObligation>> {
         let (all, units) = scope_params(scope);
         let (from, to) = (filter.from, filter.to);
+        let petition = filter.petition.map(h);
         let side = match filter.direction {
             Direction::Outgoing => "outgoing",
             Direction::Incoming => "incoming",
@@ -712,13 +713,17 @@ impl Store for SqliteStore {
                WHERE f.copy_petition_id IS NOT NULL AND f.to_unit_id IS NOT NULL
                  AND (?1 OR (CASE WHEN ?2 = 'outgoing' THEN f.from_unit_id ELSE f.to_unit_id END) IN (SELECT value FROM json_each(?3)))
                  AND (?4 IS NULL OR f.forwarded_on >= ?4) AND (?5 IS NULL OR f.forwarded_on <= ?5)
+                 AND f.id IN (SELECT x.id FROM forwardings x WHERE ?2 = 'outgoing' AND x.petition_id = ?6
+                    UNION ALL SELECT x.id FROM forwardings x WHERE ?2 = 'incoming' AND x.copy_petition_id = ?6
+                    UNION ALL SELECT x.id FROM forwardings x WHERE ?6 IS NULL)
                ORDER BY f.forwarded_on DESC, f.created_at DESC
                LIMIT 5000"#,
             all,
             side,
             units,
             from,
-            to
+            to,
+            petition
         )
         .fetch_all(&self.pool)
         .await

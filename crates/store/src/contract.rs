@@ -2175,9 +2175,12 @@ pub async fn forwardings_are_read_by_period_with_their_chase_ups(store: Arc<dyn 
     let read = |from, to| {
         let office = office.clone();
         async move {
-            s.forwarding_obligations(ObligationFilter { direction: Direction::Outgoing, from, to }, &office)
-                .await
-                .unwrap()
+            s.forwarding_obligations(
+                ObligationFilter { direction: Direction::Outgoing, from, to, petition: None },
+                &office,
+            )
+            .await
+            .unwrap()
         }
     };
     let all = read(None, None).await;
@@ -2185,6 +2188,33 @@ pub async fn forwardings_are_read_by_period_with_their_chase_ups(store: Arc<dyn 
     assert_eq!(read(Some(date(2026, 11, 21)), None).await.len(), 0);
     assert_eq!(read(None, Some(date(2026, 11, 19))).await.len(), 0);
     assert_eq!(read(Some(all[0].forwarded_on), Some(all[0].forwarded_on)).await.len(), 1);
+    // One petition's obligations, from either side: its own forwarding and the copy's.
+    let other = register(s, &w.office_officer, complaint(&w.office)).await;
+    let copy = all[0].copy_petition_id;
+    let of = |direction, petition| {
+        let office = office.clone();
+        async move {
+            s.forwarding_obligations(ObligationFilter::of_petition(direction, petition), &office)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|o| o.forwarding_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(of(Direction::Outgoing, id).await, vec![all[0].forwarding_id]);
+    assert!(of(Direction::Outgoing, other).await.is_empty());
+    assert!(of(Direction::Outgoing, copy).await.is_empty(), "the copy forwarded nothing");
+    let board = scope(s, &w.head).await;
+    let incoming =
+        s.forwarding_obligations(ObligationFilter::of_petition(Direction::Incoming, copy), &board).await.unwrap();
+    assert_eq!(incoming.iter().map(|o| o.petition_id).collect::<Vec<_>>(), vec![id]);
+    assert!(
+        s.forwarding_obligations(ObligationFilter::of_petition(Direction::Incoming, id), &board)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let dir = std::env::temp_dir().join(format!("donthu-contract-blobs-{}", Uuid::new_v4()));
     let blobs = crate::blob::LocalDirBlobStore::new(&dir);

@@ -460,11 +460,20 @@ pub struct ObligationFilter {
     pub from: Option<NaiveDate>,
     /// Forwarded on or before this day.
     pub to: Option<NaiveDate>,
+    /// Only what concerns this petition: its own forwardings (outgoing) or the forwarding
+    /// that made it (incoming). The petition page reads these by index, not by scanning
+    /// its unit's whole history.
+    pub petition: Option<Uuid>,
 }
 
 impl ObligationFilter {
     pub fn all(direction: Direction) -> ObligationFilter {
-        ObligationFilter { direction, from: None, to: None }
+        ObligationFilter { direction, from: None, to: None, petition: None }
+    }
+
+    /// What concerns one petition, seen from `direction`.
+    pub fn of_petition(direction: Direction, petition: Uuid) -> ObligationFilter {
+        ObligationFilter { petition: Some(petition), ..ObligationFilter::all(direction) }
     }
 }
 

@@ -41,7 +41,7 @@ async fn forwarded_items(
 ) -> Result<Vec<ForwardingObligation>, PageError> {
     let mut items = Vec::new();
     for direction in [Direction::Outgoing, Direction::Incoming] {
-        let filter = ObligationFilter { direction, from, to };
+        let filter = ObligationFilter { direction, from, to, petition: None };
         for o in state.store.forwarding_obligations(filter, scope).await? {
             if !items.iter().any(|x: &ForwardingObligation| x.forwarding_id == o.forwarding_id) {
                 items.push(o);

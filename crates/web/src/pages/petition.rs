@@ -584,7 +584,8 @@ async fn petition_page(
         });
     }
     events.reverse();
-    let outgoing = state.store.forwarding_obligations(ObligationFilter::all(Direction::Outgoing), &scope).await?;
+    let outgoing =
+        state.store.forwarding_obligations(ObligationFilter::of_petition(Direction::Outgoing, p.id), &scope).await?;
     let mut forwardings: Vec<ForwardingRow> = Vec::new();
     for f in state.store.forwardings(p.id).await? {
         let tracked = outgoing.iter().find(|o| o.forwarding_id == f.id);
@@ -605,7 +606,10 @@ async fn petition_page(
         forwardings.push(row);
     }
     let owed_to_forwarder = if p.forwarded_from_petition.is_some() {
-        let incoming = state.store.forwarding_obligations(ObligationFilter::all(Direction::Incoming), &scope).await?;
+        let incoming = state
+            .store
+            .forwarding_obligations(ObligationFilter::of_petition(Direction::Incoming, p.id), &scope)
+            .await?;
         incoming.iter().find(|o| o.copy_petition_id == p.id).map(|o| {
             let mut row = obligation_row(o, &units, o.from_unit_id);
             // The forwarder's own item is not this unit's to open.
