@@ -1061,6 +1061,22 @@ pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: 
     let hit = s.list_petitions(&scope, &search("lan chiem")).await.unwrap();
     assert_eq!(hit.len(), 1);
     assert!(hit[0].content_excerpt.starts_with('…') && hit[0].content_excerpt.contains("lấn chiếm"));
+    // Hits come newest received first, whatever order they were entered in; one day's in
+    // the order entered, the latest first; and pages follow on.
+    let on =
+        |d: u32| NewPetition { received_on: date(2026, 11, d), written_on: None, ..complaint(&w.internal_affairs) };
+    let tenth = register(s, &w.officer, on(10)).await;
+    let twelfth = register(s, &w.officer, on(12)).await;
+    let eleventh = register(s, &w.officer, on(11)).await;
+    let twelfth_later = register(s, &w.officer, on(12)).await;
+    let newest = vec![land, twelfth_later, twelfth, eleventh, tenth];
+    assert_eq!(find("thu hoi dat").await, newest);
+    let page = |offset| PetitionFilter { limit: 2, offset, ..search("thu hoi dat") };
+    let mut paged = Vec::new();
+    for offset in [0, 2, 4] {
+        paged.extend(ids(s.list_petitions(&scope, &page(offset)).await.unwrap()));
+    }
+    assert_eq!(paged, newest);
 }
 
 pub async fn the_worklist_orders_open_items_by_deadline(store: Arc<dyn Store>) {

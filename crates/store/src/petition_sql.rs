@@ -98,9 +98,11 @@ impl Statement {
             }
             Dialect::Postgres => {
                 // The index finds the candidates; the exact test keeps a phrase from
-                // matching across the end of one column and the start of the next.
+                // matching across the end of one column and the start of the next. A
+                // single word cannot, and testing it would read every candidate's text
+                // (and mislead the planner into sorting all the matches).
                 self.sql("(p.search_vector @@ to_tsquery('simple', ").arg(Arg::Text(rows::tsquery(terms))).sql(")");
-                for term in terms {
+                for term in terms.iter().filter(|t| t.contains(char::is_whitespace)) {
                     let word_start = Arg::Text(format!(" {term}"));
                     self.sql(" AND (strpos(' ' || p.content_folded, ").arg(word_start.clone()).sql(") > 0");
                     if !content_only {
@@ -120,18 +122,26 @@ impl Statement {
 
 /// `SELECT` of the list line's columns (`full_content` for a search's snippet, else the
 /// first characters), `extra` columns, and the filter.
+///
+/// A SQLite search is driven by the full-text index in its key order (the day received,
+/// then the order entered that day; migration 0022), so a page of a frequent word reads
+/// its rows newest first and stops at the page's end, instead of sorting every match.
+/// Within one day its hits therefore follow the order they were entered, not `ref_seq`.
 pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
     let mut s = select_summary(dialect, !f.terms.is_empty(), "");
+    search_source(&mut s, f);
     filter(&mut s, scope, f, true);
     if f.order == ListOrder::Deadline {
         s.sql(" ORDER BY p.next_due_on ASC NULLS LAST,");
     } else {
         s.sql(" ORDER BY");
     }
-    s.sql(" p.received_on DESC, p.ref_seq DESC LIMIT ")
-        .arg(Arg::Int(i64::from(f.limit.clamp(1, 500))))
-        .sql(" OFFSET ")
-        .arg(Arg::Int(i64::from(f.offset)));
+    if dialect == Dialect::Sqlite && !f.terms.is_empty() {
+        s.sql(" petitions_fts.rowid DESC LIMIT ");
+    } else {
+        s.sql(" p.received_on DESC, p.ref_seq DESC LIMIT ");
+    }
+    s.arg(Arg::Int(i64::from(f.limit.clamp(1, 500)))).sql(" OFFSET ").arg(Arg::Int(i64::from(f.offset)));
     s
 }
 
@@ -139,11 +149,13 @@ pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
 /// for lists only).
 pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
     let Some(up_to) = f.count_up_to else {
-        let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM petitions p WHERE 1 = 1");
+        let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM petitions p");
+        search_source(&mut s, f);
         filter(&mut s, scope, f, false);
         return s;
     };
-    let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM petitions p WHERE 1 = 1");
+    let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM petitions p");
+    search_source(&mut s, f);
     filter(&mut s, scope, f, false);
     s.sql(" LIMIT ").arg(Arg::Int(i64::try_from(up_to).unwrap_or(i64::MAX))).sql(") AS counted");
     s
@@ -155,6 +167,7 @@ pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
 /// probe has nothing to compare.
 pub fn similar(dialect: Dialect, scope: &Scope, keys: &rows::SimilarKeys, include_sealed: bool) -> Option<Statement> {
     let mut s = select_summary(dialect, true, ", p.cccd_digest, p.petitioner_folded, p.target_folded");
+    s.sql(" WHERE 1 = 1");
     let mut alternatives = 0;
     let mut or = |s: &mut Statement| {
         s.sql(if alternatives == 0 { " AND (" } else { " OR " });
@@ -189,6 +202,7 @@ pub fn similar(dialect: Dialect, scope: &Scope, keys: &rows::SimilarKeys, includ
     Some(s)
 }
 
+/// `SELECT … FROM petitions p`, without its `WHERE`.
 fn select_summary(dialect: Dialect, full_content: bool, extra: &str) -> Statement {
     Statement::new(
         dialect,
@@ -196,10 +210,24 @@ fn select_summary(dialect: Dialect, full_content: bool, extra: &str) -> Statemen
             "SELECT p.id, p.unit_id, p.case_id, p.ref_seq, p.ref_year, p.ref_unit_code, p.channel, p.received_on, \
              p.kind, p.field, p.status, p.petitioner_json, {content} AS content, \
              p.next_due_on, \
-             p.assigned_to{extra} FROM petitions p WHERE 1 = 1",
+             p.assigned_to{extra} FROM petitions p",
             content = if full_content { "p.content" } else { "substr(p.content, 1, 400)" },
         ),
     )
+}
+
+/// Completes `FROM petitions p` and opens the `WHERE`: a SQLite search starts from the
+/// full-text matches (see [`list`]); everything else from the petitions.
+fn search_source(s: &mut Statement, f: &PetitionFilter) {
+    if s.dialect == Dialect::Sqlite && !f.terms.is_empty() {
+        s.sql(
+            " JOIN petition_search_rows r ON r.petition_id = p.id JOIN petitions_fts ON petitions_fts.rowid = r.rowid \
+             WHERE petitions_fts MATCH ",
+        )
+        .arg(Arg::Text(rows::fts5_query(&f.terms)));
+    } else {
+        s.sql(" WHERE 1 = 1");
+    }
 }
 
 /// Appends ` AND …` for the scope and every filter given.
@@ -250,7 +278,7 @@ fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool) 
     if with_ids && let Some(ids) = &f.ids {
         s.and_in("p.id", ids.iter().map(|id| Arg::Id(*id)));
     }
-    if !f.terms.is_empty() {
+    if !f.terms.is_empty() && s.dialect == Dialect::Postgres {
         s.sql(" AND ");
         s.text_match(&f.terms, false);
     }
@@ -298,7 +326,8 @@ mod tests {
         assert!(sqlite.parts.contains(&Part::Arg(Arg::Text(r#""dat"* AND "thu hoi"*"#.into()))));
         let pg = list(Dialect::Postgres, &Scope::All, &f);
         assert!(text(&pg).contains("p.search_vector @@ to_tsquery('simple', ?)"));
-        assert!(pg.parts.contains(&Part::Arg(Arg::Text(" thu hoi".into()))));
+        assert!(pg.parts.contains(&Part::Arg(Arg::Text(" thu hoi".into()))), "a phrase is tested exactly");
+        assert!(!pg.parts.contains(&Part::Arg(Arg::Text(" dat".into()))), "a word needs only the index");
     }
 
     #[test]
