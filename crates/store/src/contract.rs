@@ -1038,7 +1038,9 @@ pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: 
     assert_eq!(find("tan lap").await, vec![land], "the target");
     assert_eq!(find("Cường").await, vec![denounced], "the person denounced");
     assert!(find("bich ngoc").await.is_empty(), "a sealed denouncer is never found by name");
-    assert!(find("oan").await.is_empty(), "terms match at word starts");
+    assert!(find("oan").await.is_empty(), "terms match whole words");
+    assert!(find("\"thu ho\"").await.is_empty(), "a phrase's last word too: “hồ” is not “hồi”");
+    assert!(find("nong nghiep boi").await.len() == 1 && find("nong nghiep bo").await.is_empty());
     let reference = s.petition(land, &Scope::All).await.unwrap().unwrap().reference;
     assert_eq!(find(Box::leak(reference.to_string().into_boxed_str())).await, vec![land], "a reference number");
     // Scope applies to search and its count.
@@ -1077,6 +1079,13 @@ pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: 
         paged.extend(ids(s.list_petitions(&scope, &page(offset)).await.unwrap()));
     }
     assert_eq!(paged, newest);
+    let dated = PetitionFilter {
+        received_from: Some(date(2026, 11, 11)),
+        received_to: Some(date(2026, 11, 12)),
+        ..search("thu hoi dat")
+    };
+    assert_eq!(ids(s.list_petitions(&scope, &dated).await.unwrap()), vec![twelfth_later, twelfth, eleventh]);
+    assert_eq!(s.count_petitions(&scope, &dated).await.unwrap(), 3);
 }
 
 pub async fn the_worklist_orders_open_items_by_deadline(store: Arc<dyn Store>) {

@@ -103,13 +103,13 @@ impl Statement {
                 // (and mislead the planner into sorting all the matches).
                 self.sql("(p.search_vector @@ to_tsquery('simple', ").arg(Arg::Text(rows::tsquery(terms))).sql(")");
                 for term in terms.iter().filter(|t| t.contains(char::is_whitespace)) {
-                    let word_start = Arg::Text(format!(" {term}"));
-                    self.sql(" AND (strpos(' ' || p.content_folded, ").arg(word_start.clone()).sql(") > 0");
+                    let words = Arg::Text(format!(" {term} "));
+                    self.sql(" AND (strpos(' ' || p.content_folded || ' ', ").arg(words.clone()).sql(") > 0");
                     if !content_only {
-                        self.sql(" OR strpos(' ' || coalesce(p.petitioner_folded, ''), ")
-                            .arg(word_start.clone())
-                            .sql(") > 0 OR strpos(' ' || coalesce(p.target_folded, ''), ")
-                            .arg(word_start)
+                        self.sql(" OR strpos(' ' || coalesce(p.petitioner_folded, '') || ' ', ")
+                            .arg(words.clone())
+                            .sql(") > 0 OR strpos(' ' || coalesce(p.target_folded, '') || ' ', ")
+                            .arg(words)
                             .sql(") > 0");
                     }
                     self.sql(")");
@@ -225,6 +225,15 @@ fn search_source(s: &mut Statement, f: &PetitionFilter) {
              WHERE petitions_fts MATCH ",
         )
         .arg(Arg::Text(rows::fts5_query(&f.terms)));
+        // The dates received bound the keys too: the index skips straight to the period.
+        if let Some(from) = f.received_from {
+            s.sql(" AND petitions_fts.rowid >= CAST(julianday(").arg(Arg::Date(from)).sql(") AS INTEGER) * 4294967296");
+        }
+        if let Some(to) = f.received_to {
+            s.sql(" AND petitions_fts.rowid < (CAST(julianday(")
+                .arg(Arg::Date(to))
+                .sql(") AS INTEGER) + 1) * 4294967296");
+        }
     } else {
         s.sql(" WHERE 1 = 1");
     }
@@ -323,11 +332,11 @@ mod tests {
         let f = PetitionFilter { terms: vec!["dat".into(), "thu hoi".into()], ..Default::default() };
         let sqlite = list(Dialect::Sqlite, &Scope::All, &f);
         assert!(text(&sqlite).contains("petitions_fts MATCH ?"));
-        assert!(sqlite.parts.contains(&Part::Arg(Arg::Text(r#""dat"* AND "thu hoi"*"#.into()))));
+        assert!(sqlite.parts.contains(&Part::Arg(Arg::Text(r#""dat" AND "thu hoi""#.into()))));
         let pg = list(Dialect::Postgres, &Scope::All, &f);
         assert!(text(&pg).contains("p.search_vector @@ to_tsquery('simple', ?)"));
-        assert!(pg.parts.contains(&Part::Arg(Arg::Text(" thu hoi".into()))), "a phrase is tested exactly");
-        assert!(!pg.parts.contains(&Part::Arg(Arg::Text(" dat".into()))), "a word needs only the index");
+        assert!(pg.parts.contains(&Part::Arg(Arg::Text(" thu hoi ".into()))), "a phrase is tested exactly");
+        assert!(!pg.parts.contains(&Part::Arg(Arg::Text(" dat ".into()))), "a word needs only the index");
     }
 
     #[test]
@@ -337,6 +346,7 @@ mod tests {
             petitioner_folded: None,
             target_folded: None,
             content_words: vec![],
+            content_shingles: Default::default(),
         };
         assert!(similar(Dialect::Sqlite, &Scope::All, &keys, false).is_none());
         let keys = rows::SimilarKeys { target_folded: Some("ubnd xa".into()), ..keys };

@@ -65,27 +65,45 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .into_iter()
 }
 
-/// Word-bigram shingles of the folded text (single words for one-word texts).
-fn shingles(text: &str) -> std::collections::HashSet<String> {
-    let ws: Vec<String> = words(text).collect();
-    if ws.len() < 2 {
-        return ws.into_iter().collect();
+/// The word-bigram shingles of a folded text (single words for one-word texts), each as
+/// a 64-bit hash: a new letter is compared with up to two hundred candidates at intake,
+/// so its own shingles are made once and no bigram is kept as a string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shingles(std::collections::HashSet<u64>);
+
+impl Shingles {
+    pub fn of(text: &str) -> Shingles {
+        use std::hash::{Hash, Hasher};
+        // A fixed-key hasher: the same text always gives the same shingles.
+        let hash = |words: &[String]| {
+            let mut h = std::hash::DefaultHasher::new();
+            words.hash(&mut h);
+            h.finish()
+        };
+        let ws: Vec<String> = words(text).collect();
+        if ws.len() < 2 {
+            return Shingles(ws.chunks(1).map(hash).collect());
+        }
+        Shingles(ws.windows(2).map(hash).collect())
     }
-    ws.windows(2).map(|w| format!("{} {}", w[0], w[1])).collect()
+
+    /// Jaccard similarity, from 0.0 (nothing shared) to 1.0 (the same bigrams).
+    pub fn similarity(&self, other: &Shingles) -> f64 {
+        if self.0.is_empty() && other.0.is_empty() {
+            return 0.0;
+        }
+        let (small, large) = if self.0.len() <= other.0.len() { (self, other) } else { (other, self) };
+        let shared = small.0.iter().filter(|h| large.0.contains(h)).count() as f64;
+        let union = (self.0.len() + other.0.len()) as f64 - shared;
+        shared / union
+    }
 }
 
 /// Jaccard similarity of word-bigram shingles, from 0.0 (nothing shared) to 1.0 (same
 /// words in the same order). Diacritics, case and punctuation are ignored, so a letter
 /// retyped without accents still matches its original.
 pub fn similarity(a: &str, b: &str) -> f64 {
-    let sa = shingles(a);
-    let sb = shingles(b);
-    if sa.is_empty() && sb.is_empty() {
-        return 0.0;
-    }
-    let shared = sa.intersection(&sb).count() as f64;
-    let union = (sa.len() + sb.len()) as f64 - shared;
-    shared / union
+    Shingles::of(a).similarity(&Shingles::of(b))
 }
 
 #[cfg(test)]
