@@ -589,7 +589,15 @@ fn resolve(
         };
         s.push(on, &r.officer, after, report);
     }
-    if !progressed(rng, age, 90) || kind == Kind::Recommendation || kind == Kind::Feedback {
+    if !progressed(rng, age, 90) {
+        return;
+    }
+    // A recommendation or feedback answered has nothing to carry out: its file is closed.
+    // (Left concluded, half the register stayed pending for ten years and every report
+    // carried it over.)
+    if kind == Kind::Recommendation || kind == Kind::Feedback {
+        let close = Command::Close { note: Some("Đã trả lời người gửi, lưu hồ sơ".into()) };
+        s.push(on, &r.head, rng.gen_range(3..15), close);
         return;
     }
     let enforce =
