@@ -256,72 +256,96 @@ pub fn report_table(
     issuing_unit: &str,
     period: &str,
 ) -> Result<Vec<u8>, String> {
+    report_tables(&[(table, filled)], issuing_unit, period)
+}
+
+/// The whole set of report tables of one period as one workbook, a sheet per table laid
+/// out as [`report_table`] lays it out: what an office sends up at the end of a period.
+pub fn report_tables(
+    tables: &[(&donthu_reports::Table, &donthu_reports::Filled)],
+    issuing_unit: &str,
+    period: &str,
+) -> Result<Vec<u8>, String> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let mut wb = Workbook::new();
         let f = Formats::new();
-        let bold_number = f.center.clone().set_bold();
-        let decimal = f.center.clone().set_num_format("#,##0.###");
-        let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(&table.code))?;
-        let columns = table.columns.len() as u16 + 2;
-        ws.write_string_with_format(0, 0, &table.form, &f.subtitle.clone().set_align(FormatAlign::Left))?;
-        ws.merge_range(1, 0, 1, columns - 1, &table.title, &f.title)?;
-        ws.merge_range(2, 0, 2, columns - 1, issuing_unit, &f.subtitle)?;
-        ws.merge_range(3, 0, 3, columns - 1, &format!("Kỳ báo cáo: {period}"), &f.subtitle)?;
-        let top = 5u32;
-        let depth = table.header_depth() as u32;
-        let bottom = top + depth - 1;
-        for (c, label, width) in [(0u16, "STT", 5.0), (1, "Đơn vị", 28.0)] {
-            if depth > 1 {
-                ws.merge_range(top, c, bottom, c, label, &f.header)?;
-            } else {
-                ws.write_string_with_format(top, c, label, &f.header)?;
-            }
-            ws.set_column_width(c, width)?;
+        for (table, filled) in tables {
+            report_sheet(&mut wb, &f, table, filled, issuing_unit, period)?;
         }
-        for cell in table.header_cells() {
-            let (row, col) = (top + cell.row as u32, cell.first_column as u16 + 2);
-            let (last_row, last_col) = (row + cell.rows as u32 - 1, col + cell.columns as u16 - 1);
-            if (row, col) == (last_row, last_col) {
-                ws.write_string_with_format(row, col, &cell.label, &f.header)?;
-            } else {
-                ws.merge_range(row, col, last_row, last_col, &cell.label, &f.header)?;
-            }
-        }
-        for c in 0..table.columns.len() as u16 {
-            ws.set_column_width(c + 2, 11.0)?;
-        }
-        let markers = bottom + 1;
-        ws.write_string_with_format(markers, 0, "A", &f.number)?;
-        ws.write_string_with_format(markers, 1, "B", &f.number)?;
-        for column in &table.columns {
-            ws.write_number_with_format(markers, column.number as u16 + 1, f64::from(column.number), &f.number)?;
-        }
-        for (r, line) in filled.rows.iter().enumerate() {
-            let row = markers + 1 + r as u32;
-            let total = line.unit_id.is_none();
-            if total {
-                ws.write_string_with_format(row, 0, "", &f.center)?;
-                ws.write_string_with_format(row, 1, &line.label, &f.header)?;
-            } else {
-                ws.write_number_with_format(row, 0, (r + 1) as f64, &f.center)?;
-                ws.write_string_with_format(row, 1, &line.label, &f.cell)?;
-            }
-            for (c, (column, value)) in table.columns.iter().zip(&line.values).enumerate() {
-                let format = if total {
-                    &bold_number
-                } else if column.decimal {
-                    &decimal
-                } else {
-                    &f.center
-                };
-                ws.write_number_with_format(row, c as u16 + 2, *value, format)?;
-            }
-        }
-        ws.set_freeze_panes(markers + 1, 2)?;
         wb.save_to_buffer()
     };
     build().map_err(|e| e.to_string())
+}
+
+fn report_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    table: &donthu_reports::Table,
+    filled: &donthu_reports::Filled,
+    issuing_unit: &str,
+    period: &str,
+) -> Result<(), XlsxError> {
+    let bold_number = f.center.clone().set_bold();
+    let decimal = f.center.clone().set_num_format("#,##0.###");
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(&table.code))?;
+    let columns = table.columns.len() as u16 + 2;
+    ws.write_string_with_format(0, 0, &table.form, &f.subtitle.clone().set_align(FormatAlign::Left))?;
+    ws.merge_range(1, 0, 1, columns - 1, &table.title, &f.title)?;
+    ws.merge_range(2, 0, 2, columns - 1, issuing_unit, &f.subtitle)?;
+    ws.merge_range(3, 0, 3, columns - 1, &format!("Kỳ báo cáo: {period}"), &f.subtitle)?;
+    let top = 5u32;
+    let depth = table.header_depth() as u32;
+    let bottom = top + depth - 1;
+    for (c, label, width) in [(0u16, "STT", 5.0), (1, "Đơn vị", 28.0)] {
+        if depth > 1 {
+            ws.merge_range(top, c, bottom, c, label, &f.header)?;
+        } else {
+            ws.write_string_with_format(top, c, label, &f.header)?;
+        }
+        ws.set_column_width(c, width)?;
+    }
+    for cell in table.header_cells() {
+        let (row, col) = (top + cell.row as u32, cell.first_column as u16 + 2);
+        let (last_row, last_col) = (row + cell.rows as u32 - 1, col + cell.columns as u16 - 1);
+        if (row, col) == (last_row, last_col) {
+            ws.write_string_with_format(row, col, &cell.label, &f.header)?;
+        } else {
+            ws.merge_range(row, col, last_row, last_col, &cell.label, &f.header)?;
+        }
+    }
+    for c in 0..table.columns.len() as u16 {
+        ws.set_column_width(c + 2, 11.0)?;
+    }
+    let markers = bottom + 1;
+    ws.write_string_with_format(markers, 0, "A", &f.number)?;
+    ws.write_string_with_format(markers, 1, "B", &f.number)?;
+    for column in &table.columns {
+        ws.write_number_with_format(markers, column.number as u16 + 1, f64::from(column.number), &f.number)?;
+    }
+    for (r, line) in filled.rows.iter().enumerate() {
+        let row = markers + 1 + r as u32;
+        let total = line.unit_id.is_none();
+        if total {
+            ws.write_string_with_format(row, 0, "", &f.center)?;
+            ws.write_string_with_format(row, 1, &line.label, &f.header)?;
+        } else {
+            ws.write_number_with_format(row, 0, (r + 1) as f64, &f.center)?;
+            ws.write_string_with_format(row, 1, &line.label, &f.cell)?;
+        }
+        for (c, (column, value)) in table.columns.iter().zip(&line.values).enumerate() {
+            let format = if total {
+                &bold_number
+            } else if column.decimal {
+                &decimal
+            } else {
+                &f.center
+            };
+            ws.write_number_with_format(row, c as u16 + 2, *value, format)?;
+        }
+    }
+    ws.set_freeze_panes(markers + 1, 2)?;
+    Ok(())
 }
 
 /// A sheet name from a form code ("01/XLD" → "01-XLD"): Excel refuses slashes.
@@ -401,6 +425,26 @@ mod tests {
         assert_eq!(cell(&range, 7, 4), "(bảo mật)");
         assert_eq!(cell(&range, 8, 12), "25/11/2026");
         assert_eq!(cell(&range, 9, 0), "", "nothing after the last petition");
+    }
+
+    #[test]
+    fn the_report_set_is_one_workbook_with_a_sheet_per_table() {
+        use donthu_reports::{Period, PeriodKind, evaluate, shipped_tables};
+        let tables = shipped_tables();
+        let period = Period::of(PeriodKind::Year, 2026, 0).unwrap();
+        let units = vec![(uuid::Uuid::from_u128(1), "Ban Tiếp công dân tỉnh".to_owned())];
+        let filled: Vec<_> = tables.iter().map(|t| evaluate(t, &period, &units, &[])).collect();
+        let set: Vec<_> = tables.iter().zip(&filled).collect();
+        let bytes = report_tables(&set, "Thanh tra tỉnh", &period.title()).unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let names: Vec<String> = tables.iter().map(|t| sheet_name(&t.code)).collect();
+        assert_eq!(wb.sheet_names(), names);
+        for table in &tables {
+            let range = wb.worksheet_range(&sheet_name(&table.code)).unwrap();
+            assert_eq!(cell(&range, 0, 0), table.form);
+            assert_eq!(cell(&range, 1, 0), table.title);
+            assert_eq!(cell(&range, 2, 0), "Thanh tra tỉnh");
+        }
     }
 
     #[test]

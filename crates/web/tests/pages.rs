@@ -976,6 +976,20 @@ async fn statutory_reports_count_within_scope_and_drill_down_to_the_petitions() 
     assert_eq!((board[2].as_str(), board[4].as_str()), ("3", "3"), "total and received this period");
     let total = rows.iter().find(|r| r[1] == "Tổng cộng").expect("the total row");
     assert_eq!(total[4], "3");
+
+    // The whole set: every table of the period in one workbook, the same figures.
+    let page = c.get("/bao-cao?bieu=01%2FXLD&ky=year&nam=2026").await.body;
+    let page = page.replace("&amp;", "&").replace("&#38;", "&").replace("&#x2f;", "/");
+    assert!(page.contains("href=\"/bao-cao/bo-bieu.xlsx?bieu=01/XLD&ky=year&nam=2026\""), "the set's link");
+    let req =
+        c.http.get(format!("{}/bao-cao/bo-bieu.xlsx?ky=year&nam=2026", c.base)).header("cookie", c.cookie_header());
+    let r = req.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut set: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(set.sheet_names(), ["01-TCD", "01-XLD", "02-XLD", "03-XLD", "04-XLD", "01-KQGQ", "02-KQGQ"]);
+    let same: Vec<Vec<String>> =
+        set.worksheet_range("01-XLD").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(same, rows);
 }
 
 #[tokio::test]

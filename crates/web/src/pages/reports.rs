@@ -178,6 +178,8 @@ struct ReportPage {
     rows: Vec<BodyRow>,
     identities: Vec<IdentityLine>,
     export_url: String,
+    /// Every shipped table of the period, one sheet each.
+    set_url: String,
     pdf_url: String,
 }
 
@@ -252,6 +254,7 @@ pub async fn page(
         rows: Vec::new(),
         identities: Vec::new(),
         export_url: format!("/bao-cao/bieu.xlsx?{query}"),
+        set_url: format!("/bao-cao/bo-bieu.xlsx?{query}"),
         pdf_url: format!("/bao-cao/bieu.pdf?{query}"),
     };
     match computed {
@@ -293,13 +296,20 @@ pub async fn export(
 ) -> Result<Response, PageError> {
     let pdf = match file.as_str() {
         "bieu.pdf" => true,
-        "bieu.xlsx" => false,
+        "bieu.xlsx" | "bo-bieu.xlsx" => false,
         _ => return Err(PageError::NotFound),
     };
     let c = match compute(&state, &official, &params).await? {
         Ok(c) => c,
         Err(e) => return Ok(error_page(StatusCode::BAD_REQUEST, &e)),
     };
+    if file == "bo-bieu.xlsx" {
+        // The whole set, each table from the one read of the period's facts.
+        let filled: Vec<_> = c.tables.iter().map(|t| reports::evaluate(t, &c.period, &c.units, &c.facts)).collect();
+        let set: Vec<_> = c.tables.iter().zip(&filled).collect();
+        let bytes = donthu_exports::report_tables(&set, &issuing_unit(&official, &c.names), &c.period.title());
+        return Ok(super::exports::xlsx(bytes, &format!("Bo-bieu-bao-cao-{}-{}.xlsx", c.period.from, c.period.to)));
+    }
     let table = params.table(&c.tables);
     let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
     let issuer = issuing_unit(&official, &c.names);
