@@ -513,13 +513,13 @@ impl Store for PostgresStore {
 
     async fn list_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<Vec<PetitionSummary>> {
         let mut qb = petition_query::bind(petition_sql::list(Dialect::Postgres, scope, f));
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        let rows = qb.build().persistent(false).fetch_all(&self.pool).await.map_err(db)?;
         rows.iter().map(|r| petition_query::summary_of(r).map_err(db)?.into_summary(&f.terms)).collect()
     }
 
     async fn count_petitions(&self, scope: &Scope, f: &PetitionFilter) -> Result<u64> {
         let mut qb = petition_query::bind(petition_sql::count(Dialect::Postgres, scope, f));
-        let n: i64 = qb.build_query_scalar().fetch_one(&self.pool).await.map_err(db)?;
+        let n: i64 = qb.build_query_scalar().persistent(false).fetch_one(&self.pool).await.map_err(db)?;
         Ok(n as u64)
     }
 
@@ -529,7 +529,7 @@ impl Store for PostgresStore {
             return Ok(Vec::new());
         };
         let mut qb = petition_query::bind(statement);
-        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        let rows = qb.build().persistent(false).fetch_all(&self.pool).await.map_err(db)?;
         let mut found = Vec::with_capacity(rows.len());
         for r in &rows {
             let matched = rows::SimilarMatch {

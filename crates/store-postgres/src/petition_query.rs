@@ -9,6 +9,12 @@ use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 /// The statement with its arguments bound as PostgreSQL types.
+///
+/// Run it with `.persistent(false)`: as an unnamed statement PostgreSQL plans it with its
+/// values. A cached statement soon switches to a generic plan, which cannot know how
+/// common a searched word is: a phrase search then read and re-checked every match of
+/// its words and sorted them (0.8 s at 100,000 petitions) instead of walking the date
+/// index newest first and stopping at the page's end (under 1 ms).
 pub(crate) fn bind(statement: Statement) -> QueryBuilder<Postgres> {
     let mut qb = QueryBuilder::new("");
     for part in statement.parts {
