@@ -1148,6 +1148,9 @@ pub async fn similar_petitions_are_suggested_without_revealing_denouncers(store:
     assert_eq!(by_content.first().map(|p| p.summary.id), Some(first), "{by_content:?}");
     assert!(by_content[0].content_similarity > 0.5);
     assert!(!by_content.iter().any(|p| p.summary.id == unrelated || p.summary.id == other_unit));
+    let by_both =
+        s.similar_petitions(&scope, &probe("001190000009", Some("nguyen van an"), retyped), 10).await.unwrap();
+    assert_eq!(by_both.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![first], "found by name and words, once");
     let target = SimilarProbe { target_name: Some("Lê Văn Cường".into()), ..Default::default() };
     let by_target = s.similar_petitions(&scope, &target, 10).await.unwrap();
     assert_eq!(by_target.iter().map(|p| p.summary.id).collect::<Vec<_>>(), vec![denounced]);
