@@ -80,27 +80,43 @@ impl Statement {
         self.sql(")");
     }
 
-    /// PostgreSQL: the petitions whose content, visible petitioner or target contain every
-    /// term. (SQLite reads its full-text index as the source of the rows, [`search_source`].)
-    fn postgres_text_match(&mut self, terms: &[String], content_only: bool) {
-        // The index finds the candidates; the exact test keeps a phrase from
-        // matching across the end of one column and the start of the next. A
-        // single word cannot, and testing it would read every candidate's text
-        // (and mislead the planner into sorting all the matches).
-        self.sql("(p.search_vector @@ to_tsquery('simple', ").arg(Arg::Text(rows::tsquery(terms))).sql(")");
-        for term in terms.iter().filter(|t| t.contains(char::is_whitespace)) {
-            let words = Arg::Text(format!(" {term} "));
-            self.sql(" AND (strpos(' ' || p.content_folded || ' ', ").arg(words.clone()).sql(") > 0");
-            if !content_only {
-                self.sql(" OR strpos(' ' || coalesce(p.petitioner_folded, '') || ' ', ")
-                    .arg(words.clone())
-                    .sql(") > 0 OR strpos(' ' || coalesce(p.target_folded, '') || ' ', ")
-                    .arg(words)
-                    .sql(") > 0");
+    /// The petitions whose content, visible petitioner or target contain every term.
+    fn text_match(&mut self, terms: &[String], content_only: bool) {
+        match self.dialect {
+            Dialect::Sqlite => {
+                let query = if content_only {
+                    format!("content_folded : ({})", rows::fts5_query(terms))
+                } else {
+                    rows::fts5_query(terms)
+                };
+                self.sql(
+                    "p.id IN (SELECT r.petition_id FROM petition_search_rows r WHERE r.rowid IN \
+                     (SELECT rowid FROM petitions_fts WHERE petitions_fts MATCH ",
+                )
+                .arg(Arg::Text(query))
+                .sql("))");
             }
-            self.sql(")");
+            Dialect::Postgres => {
+                // The index finds the candidates; the exact test keeps a phrase from
+                // matching across the end of one column and the start of the next. A
+                // single word cannot, and testing it would read every candidate's text
+                // (and mislead the planner into sorting all the matches).
+                self.sql("(p.search_vector @@ to_tsquery('simple', ").arg(Arg::Text(rows::tsquery(terms))).sql(")");
+                for term in terms.iter().filter(|t| t.contains(char::is_whitespace)) {
+                    let words = Arg::Text(format!(" {term} "));
+                    self.sql(" AND (strpos(' ' || p.content_folded || ' ', ").arg(words.clone()).sql(") > 0");
+                    if !content_only {
+                        self.sql(" OR strpos(' ' || coalesce(p.petitioner_folded, '') || ' ', ")
+                            .arg(words.clone())
+                            .sql(") > 0 OR strpos(' ' || coalesce(p.target_folded, '') || ' ', ")
+                            .arg(words)
+                            .sql(") > 0");
+                    }
+                    self.sql(")");
+                }
+                self.sql(")");
+            }
         }
-        self.sql(")");
     }
 }
 
@@ -113,8 +129,8 @@ impl Statement {
 /// Within one day its hits therefore follow the order they were entered, not `ref_seq`.
 pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
     let mut s = select_summary(dialect, !f.terms.is_empty(), "");
-    search_source(&mut s, f, false);
-    filter(&mut s, scope, f, true, false);
+    search_source(&mut s, f);
+    filter(&mut s, scope, f, true);
     if f.order == ListOrder::Deadline {
         s.sql(" ORDER BY p.next_due_on ASC NULLS LAST,");
     } else {
@@ -134,13 +150,13 @@ pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
 pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
     let Some(up_to) = f.count_up_to else {
         let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM petitions p");
-        search_source(&mut s, f, false);
-        filter(&mut s, scope, f, false, false);
+        search_source(&mut s, f);
+        filter(&mut s, scope, f, false);
         return s;
     };
     let mut s = Statement::new(dialect, "SELECT COUNT(*) AS n FROM (SELECT 1 AS one FROM petitions p");
-    search_source(&mut s, f, false);
-    filter(&mut s, scope, f, false, false);
+    search_source(&mut s, f);
+    filter(&mut s, scope, f, false);
     s.sql(" LIMIT ").arg(Arg::Int(i64::try_from(up_to).unwrap_or(i64::MAX))).sql(") AS counted");
     s
 }
@@ -149,16 +165,8 @@ pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
 /// target, or all the distinctive words of its content; the newest 200. Each alternative
 /// has its index, so the `OR` is answered as a union of index lookups. `None` when the
 /// probe has nothing to compare.
-///
-/// On SQLite the content's words are a branch of their own, read newest first from the
-/// full-text index (keyed by the day received) and stopped at 200 in scope: as one more
-/// `OR` it gathered every letter with those words (14,000 of 108,000 for the words a
-/// template letter shares) and then walked the unit's register to order them.
 pub fn similar(dialect: Dialect, scope: &Scope, keys: &rows::SimilarKeys, include_sealed: bool) -> Option<Statement> {
-    const COLUMNS: &str = ", p.cccd_digest, p.petitioner_folded, p.target_folded";
-    const LIMIT: &str = " LIMIT 200";
-    let content_branch = dialect == Dialect::Sqlite && !keys.content_words.is_empty();
-    let mut s = select_summary(dialect, true, COLUMNS);
+    let mut s = select_summary(dialect, true, ", p.cccd_digest, p.petitioner_folded, p.target_folded");
     s.sql(" WHERE 1 = 1");
     let mut alternatives = 0;
     let mut or = |s: &mut Statement| {
@@ -181,31 +189,17 @@ pub fn similar(dialect: Dialect, scope: &Scope, keys: &rows::SimilarKeys, includ
         or(&mut s);
         s.sql("p.target_folded = ").arg(Arg::Text(name.clone()));
     }
-    if !keys.content_words.is_empty() && !content_branch {
+    if !keys.content_words.is_empty() {
         or(&mut s);
-        s.postgres_text_match(&keys.content_words, true);
+        s.text_match(&keys.content_words, true);
     }
-    if alternatives > 0 {
-        s.sql(")");
-        filter(&mut s, scope, &PetitionFilter::default(), false, true);
-        s.sql(" ORDER BY p.received_on DESC").sql(LIMIT);
+    if alternatives == 0 {
+        return None;
     }
-    if !content_branch {
-        return (alternatives > 0).then_some(s);
-    }
-    let mut by_content = select_summary(dialect, true, COLUMNS);
-    let words = PetitionFilter { terms: keys.content_words.clone(), ..Default::default() };
-    search_source(&mut by_content, &words, true);
-    filter(&mut by_content, scope, &PetitionFilter::default(), false, false);
-    by_content.sql(" ORDER BY petitions_fts.rowid DESC").sql(LIMIT);
-    let mut union = Statement::new(dialect, "SELECT * FROM (");
-    if alternatives > 0 {
-        union.parts.extend(s.parts);
-        union.sql(") UNION SELECT * FROM (");
-    }
-    union.parts.extend(by_content.parts);
-    union.sql(") ORDER BY received_on DESC").sql(LIMIT);
-    Some(union)
+    s.sql(")");
+    filter(&mut s, scope, &PetitionFilter::default(), false);
+    s.sql(" ORDER BY p.received_on DESC LIMIT 200");
+    Some(s)
 }
 
 /// `SELECT … FROM petitions p`, without its `WHERE`.
@@ -224,14 +218,13 @@ fn select_summary(dialect: Dialect, full_content: bool, extra: &str) -> Statemen
 
 /// Completes `FROM petitions p` and opens the `WHERE`: a SQLite search starts from the
 /// full-text matches (see [`list`]); everything else from the petitions.
-fn search_source(s: &mut Statement, f: &PetitionFilter, content_only: bool) {
+fn search_source(s: &mut Statement, f: &PetitionFilter) {
     if s.dialect == Dialect::Sqlite && !f.terms.is_empty() {
-        let query = rows::fts5_query(&f.terms);
         s.sql(
             " JOIN petition_search_rows r ON r.petition_id = p.id JOIN petitions_fts ON petitions_fts.rowid = r.rowid \
              WHERE petitions_fts MATCH ",
         )
-        .arg(Arg::Text(if content_only { format!("content_folded : ({query})") } else { query }));
+        .arg(Arg::Text(rows::fts5_query(&f.terms)));
         // The dates received bound the keys too: the index skips straight to the period.
         if let Some(from) = f.received_from {
             s.sql(" AND petitions_fts.rowid >= CAST(julianday(").arg(Arg::Date(from)).sql(") AS INTEGER) * 4294967296");
@@ -246,15 +239,14 @@ fn search_source(s: &mut Statement, f: &PetitionFilter, content_only: bool) {
     }
 }
 
-/// Appends ` AND …` for the scope and every filter given. `narrow`: another condition
-/// already names a handful of petitions by its own index (a case, a petitioner's name).
-fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool, narrow: bool) {
+/// Appends ` AND …` for the scope and every filter given.
+fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool) {
     let text = |code: &str| Arg::Text(code.to_owned());
-    // Without statistics SQLite prefers the unit's index, which also gives the order, and
-    // walks the unit's whole register (20 ms for one case at a busy unit): `+` keeps the
-    // unit a plain condition when a narrower index is at hand.
-    let narrow = (narrow || f.case_id.is_some()) && s.dialect == Dialect::Sqlite;
-    let unit = if narrow { "+p.unit_id" } else { "p.unit_id" };
+    // A case is a handful of petitions, found by its own index. Without statistics SQLite
+    // prefers the unit's index, which also gives the order, and walks the unit's whole
+    // register (20 ms for one case at a busy unit): `+` keeps the unit a plain condition.
+    let by_case = f.case_id.is_some() && s.dialect == Dialect::Sqlite;
+    let unit = if by_case { "+p.unit_id" } else { "p.unit_id" };
     if let Scope::Units(units) = scope {
         s.and_in(unit, units.iter().map(|u| Arg::Id(*u)));
     }
@@ -302,7 +294,7 @@ fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool, 
     }
     if !f.terms.is_empty() && s.dialect == Dialect::Postgres {
         s.sql(" AND ");
-        s.postgres_text_match(&f.terms, false);
+        s.text_match(&f.terms, false);
     }
 }
 
@@ -371,30 +363,5 @@ mod tests {
         let keys = rows::SimilarKeys { target_folded: Some("ubnd xa".into()), ..keys };
         let s = similar(Dialect::Sqlite, &Scope::All, &keys, false).unwrap();
         assert!(text(&s).contains(" AND (p.target_folded = ?) ORDER BY p.received_on DESC LIMIT 200"));
-    }
-
-    #[test]
-    fn content_candidates_are_a_bounded_branch_of_their_own_on_sqlite() {
-        let keys = rows::SimilarKeys {
-            cccd_digest: None,
-            petitioner_folded: Some("nguyen van a".into()),
-            target_folded: None,
-            content_words: vec!["nghiem".into(), "trong".into()],
-            content_shingles: Default::default(),
-        };
-        let unit = Uuid::from_u128(7);
-        let s = text(&similar(Dialect::Sqlite, &Scope::Units(vec![unit]), &keys, false).unwrap());
-        assert!(s.starts_with("SELECT * FROM (SELECT "), "{s}");
-        assert!(s.contains(" AND (p.petitioner_folded = ?) AND +p.unit_id IN (?) ORDER BY p.received_on DESC LIMIT 200) UNION SELECT * FROM (SELECT "), "{s}");
-        assert!(s.contains(" WHERE petitions_fts MATCH ? AND p.unit_id IN (?) ORDER BY petitions_fts.rowid DESC LIMIT 200) ORDER BY received_on DESC LIMIT 200"), "{s}");
-        let pg = text(&similar(Dialect::Postgres, &Scope::All, &keys, false).unwrap());
-        assert!(
-            pg.contains(" OR (p.search_vector @@ to_tsquery('simple', ?))) ORDER BY p.received_on DESC LIMIT 200"),
-            "{pg}"
-        );
-        let only_words = rows::SimilarKeys { petitioner_folded: None, ..keys };
-        let s = similar(Dialect::Sqlite, &Scope::All, &only_words, false).unwrap();
-        assert!(text(&s).starts_with("SELECT * FROM (SELECT "));
-        assert!(s.parts.contains(&Part::Arg(Arg::Text(r#"content_folded : ("nghiem" AND "trong")"#.into()))));
     }
 }
