@@ -1034,6 +1034,9 @@ pub async fn search_ignores_diacritics_and_never_finds_a_sealed_identity(store: 
     assert_eq!(find("thu hồi đất").await, vec![land], "with diacritics");
     assert_eq!(find("\"thu hoi dat nong nghiep\"").await, vec![land], "a phrase");
     assert!(find("\"dat thu hoi\"").await.is_empty(), "a phrase keeps its order");
+    assert_eq!(find("\"so 45 qd ubnd\"").await, vec![land], "a phrase with a number");
+    assert_eq!(find("\"Nguyễn Văn An\"").await, vec![land], "a name as a phrase");
+    assert!(find("\"thoa dang nguyen van\"").await.is_empty(), "never across the end of one field and the next");
     assert_eq!(find("nguyen van an").await, vec![land], "the petitioner");
     assert_eq!(find("tan lap").await, vec![land], "the target");
     assert_eq!(find("Cường").await, vec![denounced], "the person denounced");

@@ -677,7 +677,8 @@ pub fn fts5_query(terms: &[String]) -> String {
 }
 
 /// The same search as a PostgreSQL `tsquery` in the `simple` configuration: whole words,
-/// the words of a phrase following one another (`<->`).
+/// the words of a phrase following one another (`<->`), and its pairs of neighbouring
+/// words written together, which the index holds as lexemes of their own.
 /// Anything but letters and digits is dropped, so the text cannot carry query syntax.
 pub fn tsquery(terms: &[String]) -> String {
     terms
@@ -688,7 +689,13 @@ pub fn tsquery(terms: &[String]) -> String {
                 .map(|w| w.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
                 .filter(|w| !w.is_empty())
                 .collect();
-            (!words.is_empty()).then(|| format!("({})", words.join(" <-> ")))
+            if words.is_empty() {
+                return None;
+            }
+            // A phrase also asks for its neighbouring pairs, indexed as single lexemes
+            // (PostgreSQL migration 0022), so that the index narrows it.
+            let pairs: String = words.windows(2).map(|p| format!(" & {}{}", p[0], p[1])).collect();
+            Some(format!("({}{pairs})", words.join(" <-> ")))
         })
         .collect::<Vec<_>>()
         .join(" & ")
@@ -712,7 +719,7 @@ mod search_query_tests {
     #[test]
     fn tsqueries_are_phrases_joined_by_and_without_syntax() {
         assert_eq!(tsquery(&terms(&["dat"])), "(dat)");
-        assert_eq!(tsquery(&terms(&["dat", "thu hoi dat"])), "(dat) & (thu <-> hoi <-> dat)");
+        assert_eq!(tsquery(&terms(&["dat", "thu hoi dat"])), "(dat) & (thu <-> hoi <-> dat & thuhoi & hoidat)");
         assert_eq!(tsquery(&terms(&["a&b|!c", "':*"])), "(abc)");
         assert_eq!(tsquery(&[]), "");
     }
