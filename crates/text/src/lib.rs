@@ -81,10 +81,7 @@ impl Shingles {
             h.finish()
         };
         let ws: Vec<String> = words(text).collect();
-        if ws.len() < 2 {
-            return Shingles(ws.chunks(1).map(hash).collect());
-        }
-        Shingles(ws.windows(2).map(hash).collect())
+        Shingles(ws.windows(ws.len().clamp(1, 2)).map(hash).collect())
     }
 
     /// Jaccard similarity, from 0.0 (nothing shared) to 1.0 (the same bigrams).

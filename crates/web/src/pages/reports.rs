@@ -287,51 +287,69 @@ pub async fn page(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// `/bao-cao/bieu.xlsx` and `/bao-cao/bieu.pdf`: the table as its official form.
+/// The files a report page offers.
+enum ReportFile {
+    /// The chosen table as its official form.
+    Pdf,
+    Xlsx,
+    /// Every shipped table of the period, a sheet each.
+    SetXlsx,
+}
+
+/// `/bao-cao/bieu.xlsx`, `/bao-cao/bieu.pdf` and `/bao-cao/bo-bieu.xlsx`.
 pub async fn export(
     State(state): State<AppState>,
     official: Official,
     Path(file): Path<String>,
     Query(params): Query<ReportParams>,
 ) -> Result<Response, PageError> {
-    let pdf = match file.as_str() {
-        "bieu.pdf" => true,
-        "bieu.xlsx" | "bo-bieu.xlsx" => false,
+    let file = match file.as_str() {
+        "bieu.pdf" => ReportFile::Pdf,
+        "bieu.xlsx" => ReportFile::Xlsx,
+        "bo-bieu.xlsx" => ReportFile::SetXlsx,
         _ => return Err(PageError::NotFound),
     };
     let c = match compute(&state, &official, &params).await? {
         Ok(c) => c,
         Err(e) => return Ok(error_page(StatusCode::BAD_REQUEST, &e)),
     };
-    if file == "bo-bieu.xlsx" {
-        // The whole set, each table from the one read of the period's facts.
-        let filled: Vec<_> = c.tables.iter().map(|t| reports::evaluate(t, &c.period, &c.units, &c.facts)).collect();
-        let set: Vec<_> = c.tables.iter().zip(&filled).collect();
-        let bytes = donthu_exports::report_tables(&set, &issuing_unit(&official, &c.names), &c.period.title());
-        return Ok(super::exports::xlsx(bytes, &format!("Bo-bieu-bao-cao-{}-{}.xlsx", c.period.from, c.period.to)));
-    }
-    let table = params.table(&c.tables);
-    let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
     let issuer = issuing_unit(&official, &c.names);
+    let period = c.period.title();
+    let table = params.table(&c.tables);
     let name = format!("Bieu-{}-{}-{}", donthu_exports::sheet_name(&table.code), c.period.from, c.period.to);
-    if pdf {
-        return Ok(match donthu_pdf::report(table, &filled, &issuer, &c.period.title()) {
-            Ok(bytes) => (
-                [
-                    (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.pdf\"")),
-                ],
-                bytes,
+    Ok(match file {
+        ReportFile::SetXlsx => {
+            // Each table from the one read of the period's facts.
+            let filled: Vec<_> = c.tables.iter().map(|t| reports::evaluate(t, &c.period, &c.units, &c.facts)).collect();
+            let set: Vec<_> = c.tables.iter().zip(&filled).collect();
+            let bytes = donthu_exports::report_tables(&set, &issuer, &period);
+            super::exports::xlsx(bytes, &format!("Bo-bieu-bao-cao-{}-{}.xlsx", c.period.from, c.period.to))
+        }
+        ReportFile::Xlsx => {
+            let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
+            super::exports::xlsx(
+                donthu_exports::report_table(table, &filled, &issuer, &period),
+                &format!("{name}.xlsx"),
             )
-                .into_response(),
-            Err(e) => {
-                tracing::error!(error = %e, "report PDF failed");
-                error_page(StatusCode::INTERNAL_SERVER_ERROR, "Không tạo được tệp PDF.")
+        }
+        ReportFile::Pdf => {
+            let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
+            match donthu_pdf::report(table, &filled, &issuer, &period) {
+                Ok(bytes) => (
+                    [
+                        (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.pdf\"")),
+                    ],
+                    bytes,
+                )
+                    .into_response(),
+                Err(e) => {
+                    tracing::error!(error = %e, "report PDF failed");
+                    error_page(StatusCode::INTERNAL_SERVER_ERROR, "Không tạo được tệp PDF.")
+                }
             }
-        });
-    }
-    let bytes = donthu_exports::report_table(table, &filled, &issuer, &c.period.title());
-    Ok(super::exports::xlsx(bytes, &format!("{name}.xlsx")))
+        }
+    })
 }
 
 /// The unit a report is made by: the official's first unit.
