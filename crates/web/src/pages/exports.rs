@@ -55,18 +55,24 @@ fn period(filter: &PetitionFilter) -> String {
 
 /// A spreadsheet as a download, or the error page when it could not be made.
 pub(super) fn xlsx(bytes: Result<Vec<u8>, String>, file_name: &str) -> Response {
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    download(bytes, kind, file_name, "Không tạo được tệp Excel.")
+}
+
+/// A file as a download, or the error page saying `failed` when it could not be made.
+pub(super) fn download(bytes: Result<Vec<u8>, String>, content_type: &str, file_name: &str, failed: &str) -> Response {
     match bytes {
         Ok(bytes) => (
             [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+                (header::CONTENT_TYPE, content_type.to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
             ],
             bytes,
         )
             .into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "spreadsheet failed");
-            error_page(StatusCode::INTERNAL_SERVER_ERROR, "Không tạo được tệp Excel.")
+            tracing::error!(error = %e, file_name, "download failed");
+            error_page(StatusCode::INTERNAL_SERVER_ERROR, failed)
         }
     }
 }

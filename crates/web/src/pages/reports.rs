@@ -8,8 +8,8 @@ use super::{Layout, PageError, UnitNames, dmy, error_page, parse_date, render, t
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::Datelike;
 use donthu_store::model::{ListOrder, PetitionFilter, Scope};
 use donthu_store::reports::{self, Fact, Filled, Period, PeriodKind, Table};
@@ -334,20 +334,8 @@ pub async fn export(
         }
         ReportFile::Pdf => {
             let filled = reports::evaluate(table, &c.period, &c.units, &c.facts);
-            match donthu_pdf::report(table, &filled, &issuer, &period) {
-                Ok(bytes) => (
-                    [
-                        (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.pdf\"")),
-                    ],
-                    bytes,
-                )
-                    .into_response(),
-                Err(e) => {
-                    tracing::error!(error = %e, "report PDF failed");
-                    error_page(StatusCode::INTERNAL_SERVER_ERROR, "Không tạo được tệp PDF.")
-                }
-            }
+            let bytes = donthu_pdf::report(table, &filled, &issuer, &period).map_err(|e| e.to_string());
+            super::exports::download(bytes, "application/pdf", &format!("{name}.pdf"), "Không tạo được tệp PDF.")
         }
     })
 }
