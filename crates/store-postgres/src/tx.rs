@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
 use donthu_store::model::*;
-use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
+use donthu_store::ops::{MovedDeadline, NewAuditEvent, NewForwarding, SharedEvent, StateUpdate, Tx};
 use donthu_store::rows::{self, DeadlineRow, PetitionInsert, PetitionRecord};
 use donthu_store::seal::SealedIdentity;
 use sqlx::{Postgres, Transaction};
@@ -744,6 +744,41 @@ impl Tx for PostgresTx {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(DeadlineRow::from).collect())
+    }
+
+    async fn move_deadlines(&mut self, moved: &[MovedDeadline], event: SharedEvent<'_>) -> Result<()> {
+        let ids: Vec<Uuid> = moved.iter().map(|m| m.id).collect();
+        let dues: Vec<Option<NaiveDate>> = moved.iter().map(|m| m.due_on).collect();
+        let explanations: Vec<String> = moved.iter().map(|m| m.explanation_json.clone()).collect();
+        sqlx::query!(
+            "UPDATE deadlines SET due_on = m.due_on, explanation_json = m.explanation_json, updated_at = $4
+             FROM UNNEST($1::uuid[], $2::date[], $3::text[]) AS m (id, due_on, explanation_json)
+             WHERE deadlines.id = m.id",
+            &ids,
+            &dues as &[Option<NaiveDate>],
+            &explanations,
+            event.at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        let petitions: Vec<Uuid> = moved.iter().map(|m| m.petition_id).collect();
+        let details: Vec<String> = moved.iter().map(|m| m.details_json.clone()).collect();
+        sqlx::query!(
+            "INSERT INTO audit_events (petition_id, at, actor_id, action, reason, details_json)
+             SELECT e.petition_id, $3, $4, $5, $6, e.details_json
+             FROM UNNEST($1::uuid[], $2::text[]) WITH ORDINALITY AS e (petition_id, details_json, n) ORDER BY e.n",
+            &petitions,
+            &details,
+            event.at,
+            event.actor,
+            event.action,
+            event.reason
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn put_session(&mut self, session: &ReceptionSession) -> Result<()> {

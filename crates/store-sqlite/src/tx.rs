@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
 use donthu_store::model::*;
-use donthu_store::ops::{NewAuditEvent, NewForwarding, StateUpdate, Tx};
+use donthu_store::ops::{MovedDeadline, NewAuditEvent, NewForwarding, SharedEvent, StateUpdate, Tx};
 use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord, from_json, to_json};
 use donthu_store::seal::SealedIdentity;
 use sqlx::{Sqlite, Transaction};
@@ -762,6 +762,44 @@ impl Tx for SqliteTx {
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(DeadlineRow::from).collect())
+    }
+
+    async fn move_deadlines(&mut self, moved: &[MovedDeadline], event: SharedEvent<'_>) -> Result<()> {
+        // Each statement takes the whole chunk as one JSON array and walks it with json_each.
+        let dues = serde_json::Value::Array(
+            moved.iter().map(|m| serde_json::json!([m.id, m.due_on, m.explanation_json])).collect(),
+        )
+        .to_string();
+        sqlx::query!(
+            "UPDATE deadlines SET due_on = m.due_on, explanation_json = m.explanation_json, updated_at = ?2
+             FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS due_on,
+                    json_extract(value, '$[2]') AS explanation_json FROM json_each(?1)) AS m
+             WHERE deadlines.id = m.id",
+            dues,
+            event.at
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        let events = serde_json::Value::Array(
+            moved.iter().map(|m| serde_json::json!([m.petition_id, m.details_json])).collect(),
+        )
+        .to_string();
+        let actor = event.actor.map(h);
+        sqlx::query!(
+            "INSERT INTO audit_events (petition_id, at, actor_id, action, reason, details_json)
+             SELECT json_extract(value, '$[0]'), ?2, ?3, ?4, ?5, json_extract(value, '$[1]')
+             FROM json_each(?1) ORDER BY key",
+            events,
+            event.at,
+            actor,
+            event.action,
+            event.reason
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
+        Ok(())
     }
 
     async fn put_session(&mut self, session: &ReceptionSession) -> Result<()> {

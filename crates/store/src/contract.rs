@@ -1474,14 +1474,24 @@ pub async fn a_schedule_change_moves_open_deadlines_and_says_why(store: Arc<dyn 
         NewPetition { received_on: date(2026, 10, 1), written_on: None, ..complaint(&w.internal_affairs) },
     )
     .await;
+    // A second one received a day later moves with it, each with its own event.
+    let next_day =
+        register(s, &w.officer, NewPetition { received_on: date(2026, 11, 17), ..complaint(&w.internal_affairs) })
+            .await;
     assert_eq!(deadline(&s.deadlines(id).await.unwrap(), "complaint.accept").due_on, Some(date(2026, 11, 25)));
+    let next_day_due = deadline(&s.deadlines(next_day).await.unwrap(), "complaint.accept").due_on.unwrap();
     let day_off = ScheduleEntry {
         date: date(2026, 11, 24),
         working: false,
         reason: "Nghỉ lễ theo quyết định của Thủ tướng".into(),
     };
     let change = s.save_calendar_entries(&[day_off], Some(w.leader.id), now()).await.unwrap();
-    assert_eq!(change, CalendarChange { saved: 1, deadlines_moved: 1 });
+    assert_eq!(change, CalendarChange { saved: 1, deadlines_moved: 2 });
+    let moved_next_day = deadline(&s.deadlines(next_day).await.unwrap(), "complaint.accept").due_on.unwrap();
+    assert_eq!(moved_next_day, next_day_due + chrono::Days::new(1));
+    let event = s.events(next_day).await.unwrap().pop().unwrap();
+    assert_eq!(event.action, "recompute_deadline");
+    assert_eq!(event.details.unwrap()["to_due"], moved_next_day.to_string());
     let moved = deadline(&s.deadlines(id).await.unwrap(), "complaint.accept").clone();
     assert_eq!(moved.due_on, Some(date(2026, 11, 26)));
     assert!(
