@@ -254,7 +254,11 @@ fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool) 
         s.sql(" AND p.status = ").arg(text(status.code()));
     }
     if f.open_only {
-        s.and_in("p.status", rows::open_status_codes().into_iter().map(text));
+        // Items due by a day are found by the unit's nearest-due index, which also holds the
+        // status; without statistics SQLite takes the status index instead and reads every
+        // open row of the scope (90 ms for the dashboard's overdue count at 240,000).
+        let status = if f.due_by.is_some() && s.dialect == Dialect::Sqlite { "+p.status" } else { "p.status" };
+        s.and_in(status, rows::open_status_codes().into_iter().map(text));
     }
     if let Some(kind) = f.kind {
         s.sql(" AND p.kind = ").arg(text(kind.code()));
@@ -324,6 +328,12 @@ mod tests {
             "SELECT COUNT(*) AS n FROM petitions p WHERE 1 = 1 AND +p.unit_id IN (?, ?) AND p.case_id = ?",
             "a case is read by the case index on SQLite"
         );
+        let overdue = PetitionFilter { open_only: true, due_by: Some(NaiveDate::MIN), ..Default::default() };
+        assert!(
+            text(&count(Dialect::Sqlite, &Scope::All, &overdue)).contains("AND +p.status IN ("),
+            "items due by a day are read by the nearest-due index on SQLite"
+        );
+        assert!(text(&count(Dialect::Postgres, &Scope::All, &overdue)).contains("AND p.status IN ("));
         assert_eq!(s.parts.iter().filter(|p| matches!(p, Part::Arg(Arg::Id(_)))).count(), 3);
         let pg = count(Dialect::Postgres, &Scope::Units(vec![unit]), &f);
         assert_eq!(
