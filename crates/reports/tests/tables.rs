@@ -293,9 +293,9 @@ proptest! {
 
     #[test]
     fn the_dashboard_counts_what_the_register_holds(facts in prop::collection::vec(fact(), 0..120)) {
-        use donthu_reports::dashboard::dashboard;
+        use donthu_reports::dashboard::{Counts, dashboard};
         let period = Period::of(PeriodKind::Year, 2026, 0).unwrap();
-        let d = dashboard(&period, &units(), &facts);
+        let d = dashboard(&period, &units(), &Counts::of_facts(&period, &facts));
         let received = facts.iter().filter(|f| period.contains(f.received_on)).count() as u64;
         prop_assert_eq!(d.received, received);
         for tallies in [&d.by_kind, &d.by_field, &d.by_channel, &d.by_status, &d.by_unit] {
@@ -327,7 +327,7 @@ proptest! {
     /// settled ones out changes no cell of any shipped table and nothing on the dashboard.
     #[test]
     fn facts_settled_before_the_period_count_nowhere(facts in prop::collection::vec(fact(), 0..120)) {
-        use donthu_reports::dashboard::{dashboard, first_day};
+        use donthu_reports::dashboard::{Counts, dashboard, first_day};
         let units = units();
         for period in periods() {
             let active: Vec<Fact> = facts.iter().filter(|f| !f.settled_before(period.from)).cloned().collect();
@@ -336,7 +336,10 @@ proptest! {
                 prop_assert_eq!(evaluate(&table, &period, &units, &facts), evaluate(&table, &period, &units, &active));
             }
             let seen: Vec<Fact> = facts.iter().filter(|f| !f.settled_before(first_day(&period))).cloned().collect();
-            prop_assert_eq!(dashboard(&period, &units, &facts), dashboard(&period, &units, &seen));
+            prop_assert_eq!(Counts::of_facts(&period, &facts), Counts::of_facts(&period, &seen));
+            let counts = Counts::of_facts(&period, &facts);
+            prop_assert_eq!(counts.clone().sorted(), counts.clone());
+            prop_assert_eq!(dashboard(&period, &units, &counts), dashboard(&period, &units, &Counts::of_facts(&period, &seen)));
         }
     }
 }

@@ -767,6 +767,97 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn dashboard_counts(
+        &self,
+        scope: &Scope,
+        period: &donthu_store::reports::Period,
+    ) -> Result<donthu_store::reports::dashboard::Counts> {
+        let (all, units) = scope_params(scope);
+        let b = rows::DashboardBounds::of(period);
+        let received = sqlx::query!(
+            r#"SELECT unit_id, kind, field, channel, status, COUNT(*) AS "count!"
+               FROM report_facts
+               WHERE received_on >= $3 AND received_on <= $4 AND status <> 'split' AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY unit_id, kind, field, channel, status"#,
+            all,
+            &units,
+            b.period_from,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let received_by_month = sqlx::query!(
+            r#"SELECT date_trunc('month', received_on)::date AS "month!", COUNT(*) AS "count!"
+               FROM report_facts
+               WHERE received_on >= $3 AND received_on <= $4 AND status <> 'split' AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY 1"#,
+            all,
+            &units,
+            b.first_month,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        // Vietnam is UTC+7 all year round.
+        let processed = sqlx::query!(
+            r#"SELECT ((processed_at AT TIME ZONE 'UTC') + interval '7 hours')::date AS "day!", COUNT(*) AS "count!"
+               FROM report_facts
+               WHERE processed_at >= $3 AND processed_at < $4 AND status <> 'split' AND received_on <= $5
+                 AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY 1"#,
+            all,
+            &units,
+            b.processed_from,
+            b.processed_before,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let decided = sqlx::query!(
+            r#"SELECT unit_id, ((concluded_at AT TIME ZONE 'UTC') + interval '7 hours')::date AS "concluded_on!",
+                resolution_due_on, COUNT(*) AS "count!"
+               FROM report_facts
+               WHERE concluded_at >= $3 AND concluded_at < $4 AND kind = 'complaint' AND approved_to = 'accepted'
+                 AND status <> 'split' AND received_on <= $5 AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY 1, 2, 3"#,
+            all,
+            &units,
+            b.concluded_from,
+            b.concluded_before,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows::dashboard_counts(
+            received
+                .into_iter()
+                .map(|r| rows::ReceivedRow {
+                    unit_id: r.unit_id,
+                    kind: r.kind,
+                    field: r.field,
+                    channel: r.channel,
+                    status: r.status,
+                    count: r.count,
+                })
+                .collect(),
+            received_by_month.into_iter().map(|r| (r.month, r.count)).collect(),
+            processed.into_iter().map(|r| (r.day, r.count)).collect(),
+            decided
+                .into_iter()
+                .map(|r| rows::DecidedRow {
+                    unit_id: r.unit_id,
+                    concluded_on: r.concluded_on,
+                    resolution_due_on: r.resolution_due_on,
+                    count: r.count,
+                })
+                .collect(),
+        )
+    }
+
     async fn schedule_session(
         &self,
         session: donthu_core::accountability::NewSession,

@@ -826,6 +826,101 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn dashboard_counts(
+        &self,
+        scope: &Scope,
+        period: &donthu_store::reports::Period,
+    ) -> Result<donthu_store::reports::dashboard::Counts> {
+        let (all, units) = scope_params(scope);
+        let b = rows::DashboardBounds::of(period);
+        // Grouped by the period's marginals, not by month too: that made nearly a group per row.
+        let received = sqlx::query!(
+            r#"SELECT unit_id AS "unit_id!: Hyphenated", kind, field, channel, status, COUNT(*) AS "count!: i64"
+               FROM report_facts INDEXED BY report_facts_received
+               WHERE received_on >= ?3 AND received_on <= ?4 AND status <> 'split'
+                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               GROUP BY unit_id, kind, field, channel, status"#,
+            all,
+            units,
+            b.period_from,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let received_by_month = sqlx::query!(
+            r#"SELECT substr(received_on, 1, 7) || '-01' AS "month!: NaiveDate", COUNT(*) AS "count!: i64"
+               FROM report_facts INDEXED BY report_facts_received
+               WHERE received_on >= ?3 AND received_on <= ?4 AND status <> 'split'
+                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               GROUP BY substr(received_on, 1, 7)"#,
+            all,
+            units,
+            b.first_month,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        // Timestamps are stored as RFC 3339 text in UTC, which date() reads; Vietnam is UTC+7
+        // all year round.
+        let processed = sqlx::query!(
+            r#"SELECT date(processed_at, '+7 hours') AS "day!: NaiveDate", COUNT(*) AS "count!: i64"
+               FROM report_facts INDEXED BY report_facts_processed
+               WHERE processed_at >= ?3 AND processed_at < ?4 AND status <> 'split' AND received_on <= ?5
+                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               GROUP BY date(processed_at, '+7 hours')"#,
+            all,
+            units,
+            b.processed_from,
+            b.processed_before,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let decided = sqlx::query!(
+            r#"SELECT unit_id AS "unit_id!: Hyphenated", date(concluded_at, '+7 hours') AS "concluded_on!: NaiveDate",
+                resolution_due_on AS "resolution_due_on?: NaiveDate", COUNT(*) AS "count!: i64"
+               FROM report_facts INDEXED BY report_facts_concluded
+               WHERE concluded_at >= ?3 AND concluded_at < ?4 AND kind = 'complaint' AND approved_to = 'accepted'
+                 AND status <> 'split' AND received_on <= ?5 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               GROUP BY unit_id, date(concluded_at, '+7 hours'), resolution_due_on"#,
+            all,
+            units,
+            b.concluded_from,
+            b.concluded_before,
+            b.until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows::dashboard_counts(
+            received
+                .into_iter()
+                .map(|r| rows::ReceivedRow {
+                    unit_id: u(r.unit_id),
+                    kind: r.kind,
+                    field: r.field,
+                    channel: r.channel,
+                    status: r.status,
+                    count: r.count,
+                })
+                .collect(),
+            received_by_month.into_iter().map(|r| (r.month, r.count)).collect(),
+            processed.into_iter().map(|r| (r.day, r.count)).collect(),
+            decided
+                .into_iter()
+                .map(|r| rows::DecidedRow {
+                    unit_id: u(r.unit_id),
+                    concluded_on: r.concluded_on,
+                    resolution_due_on: r.resolution_due_on,
+                    count: r.count,
+                })
+                .collect(),
+        )
+    }
+
     async fn schedule_session(
         &self,
         session: donthu_core::accountability::NewSession,

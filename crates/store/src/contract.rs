@@ -1850,6 +1850,34 @@ pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn St
     assert!(!expected.contains(&forwarded));
     let november = s.report_facts(&Scope::All, Some(date(2026, 11, 15)), period.to).await.unwrap();
     assert_eq!(november, facts, "nothing is settled before the month of November began");
+
+    // The dashboard's counts, counted by the database, are those of the facts, in every
+    // scope and period.
+    use donthu_reports::dashboard::Counts;
+    let board = scope(s, &w.head).await;
+    let periods = [
+        period.clone(),
+        Period::of(PeriodKind::Year, 2026, 0).unwrap(),
+        Period::of(PeriodKind::Month, 2026, 11).unwrap(),
+    ];
+    for period in &periods {
+        for seen_by in [&Scope::All, &board] {
+            let facts = s.report_facts(seen_by, None, period.to).await.unwrap();
+            let counts = s.dashboard_counts(seen_by, period).await.unwrap();
+            assert_eq!(counts, Counts::of_facts(period, &facts), "{}", period.title());
+        }
+    }
+    let counts = s.dashboard_counts(&Scope::All, &period).await.unwrap();
+    assert_eq!(
+        counts.received.iter().map(|g| g.count).sum::<u64>(),
+        5,
+        "the forwarded letter, its copy, the crowd and the two parts of the split letter"
+    );
+    assert_eq!(
+        counts.decided.iter().map(|g| (g.unit_id, g.concluded_on, g.count)).collect::<Vec<_>>(),
+        vec![(w.internal_affairs.id, date(2026, 11, 20), 1)]
+    );
+    assert!(counts.processed.contains(&(date(2026, 11, 20), 2)), "{:?}", counts.processed);
 }
 
 pub async fn legacy_imports_are_idempotent_and_mappings_kept_per_unit(store: Arc<dyn Store>) {

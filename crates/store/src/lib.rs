@@ -224,6 +224,15 @@ pub trait Store: Send + Sync + 'static {
         until: NaiveDate,
     ) -> Result<Vec<donthu_reports::Fact>>;
 
+    /// What the dashboard for `period` counts in `scope`, counted by the database: equal
+    /// to [`donthu_reports::dashboard::Counts::of_facts`] over [`Store::report_facts`]
+    /// (the contract suite checks it), without reading a year's facts one by one.
+    async fn dashboard_counts(
+        &self,
+        scope: &Scope,
+        period: &donthu_reports::Period,
+    ) -> Result<donthu_reports::dashboard::Counts>;
+
     // --- issued documents ------------------------------------------------------------------
 
     /// Issues a document: takes the unit's next number for the year, has `render` print

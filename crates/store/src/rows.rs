@@ -667,6 +667,108 @@ impl FactRecord {
     }
 }
 
+/// What both databases are asked for the dashboard of a period: the days received, and
+/// the instants (Vietnam midnights) bounding the decisions counted per day.
+#[derive(Debug, Clone, Copy)]
+pub struct DashboardBounds {
+    /// The period's first day.
+    pub period_from: NaiveDate,
+    /// The end of the period: nothing received later counts anywhere.
+    pub until: NaiveDate,
+    /// The first of the twelve months shown.
+    pub first_month: NaiveDate,
+    /// Processed from this instant to `processed_before` (the twelve months shown).
+    pub processed_from: DateTime<Utc>,
+    pub processed_before: DateTime<Utc>,
+    /// Concluded from this instant to `concluded_before` (the period).
+    pub concluded_from: DateTime<Utc>,
+    pub concluded_before: DateTime<Utc>,
+}
+
+/// The instant a day begins in Vietnam (UTC+7, the clock of [`crate::service::vietnam_today`]).
+fn vietnam_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(7)
+}
+
+impl DashboardBounds {
+    pub fn of(period: &donthu_reports::Period) -> DashboardBounds {
+        use donthu_reports::dashboard::months_shown;
+        let (first_month, last_month_end) = months_shown(period);
+        let next = |day: NaiveDate| day.succ_opt().expect("a day after");
+        DashboardBounds {
+            period_from: period.from,
+            until: period.to,
+            first_month,
+            processed_from: vietnam_midnight(first_month),
+            processed_before: vietnam_midnight(next(last_month_end)),
+            concluded_from: vietnam_midnight(period.from),
+            concluded_before: vietnam_midnight(next(period.to)),
+        }
+    }
+}
+
+/// A group of petitions received, as the database counts it.
+pub struct ReceivedRow {
+    pub unit_id: Uuid,
+    pub kind: String,
+    pub field: String,
+    pub channel: String,
+    pub status: String,
+    pub count: i64,
+}
+
+/// A group of complaints decided, as the database counts it (the Vietnam day decided).
+pub struct DecidedRow {
+    pub unit_id: Uuid,
+    pub concluded_on: NaiveDate,
+    pub resolution_due_on: Option<NaiveDate>,
+    pub count: i64,
+}
+
+/// The dashboard's counts from what the database counted.
+pub fn dashboard_counts(
+    received: Vec<ReceivedRow>,
+    received_by_month: Vec<(NaiveDate, i64)>,
+    processed: Vec<(NaiveDate, i64)>,
+    decided: Vec<DecidedRow>,
+) -> Result<donthu_reports::dashboard::Counts> {
+    use donthu_reports::dashboard::{Counts, DecidedGroup, ReceivedGroup};
+    let bad = |what: &str| StoreError::Backend(format!("unknown {what} in the register"));
+    let count = |n: i64| u64::try_from(n).map_err(|_| StoreError::Backend("a negative count".into()));
+    Ok(Counts {
+        received: received
+            .into_iter()
+            .map(|r| {
+                Ok(ReceivedGroup {
+                    unit_id: r.unit_id,
+                    kind: Kind::from_code(&r.kind).ok_or_else(|| bad("kind"))?,
+                    field: Field::from_code(&r.field).ok_or_else(|| bad("field"))?,
+                    channel: Channel::from_code(&r.channel).ok_or_else(|| bad("channel"))?,
+                    status: Status::from_code(&r.status).ok_or_else(|| bad("status"))?,
+                    count: count(r.count)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+        received_by_month: received_by_month
+            .into_iter()
+            .map(|(month, n)| Ok((month, count(n)?)))
+            .collect::<Result<_>>()?,
+        processed: processed.into_iter().map(|(day, n)| Ok((day, count(n)?))).collect::<Result<_>>()?,
+        decided: decided
+            .into_iter()
+            .map(|r| {
+                Ok(DecidedGroup {
+                    unit_id: r.unit_id,
+                    concluded_on: r.concluded_on,
+                    resolution_due_on: r.resolution_due_on,
+                    count: count(r.count)?,
+                })
+            })
+            .collect::<Result<_>>()?,
+    }
+    .sorted())
+}
+
 /// Search terms (normalised words and phrases, see `donthu_text::parse_search`) as an
 /// SQLite FTS5 query: every term must occur, each as a phrase of whole words. Whole
 /// words, not word starts: "Hoa" is not "Hoàng", and a prefix query makes FTS5 gather

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use donthu_store::model::{ListOrder, PetitionFilter};
 use donthu_store::reports::Period;
-use donthu_store::reports::dashboard::{Tally, dashboard, first_day};
+use donthu_store::reports::dashboard::{Tally, dashboard};
 use donthu_store::service;
 
 /// One bar of a chart.
@@ -187,9 +187,9 @@ pub async fn page(
             return Ok(render(StatusCode::OK, &page));
         }
     };
-    let facts = state.store.report_facts(&scope, Some(first_day(&period)), period.to).await?;
-    let units = report_units(&names, &scope, &facts);
-    let d = dashboard(&period, &units, &facts);
+    let counts = state.store.dashboard_counts(&scope, &period).await?;
+    let units = report_units(&names, &scope, counts.unit_ids());
+    let d = dashboard(&period, &units, &counts);
     page.period = period.title();
     page.received = d.received;
     let range = format!("from={}&to={}", period.from, period.to);

@@ -92,9 +92,13 @@ impl ReportParams {
 }
 
 /// The rows of a report: the units the official may see that are active or have
-/// petitions counted, by name.
-pub(super) fn report_units(units: &UnitNames, scope: &Scope, facts: &[Fact]) -> Vec<(Uuid, String)> {
-    let with_facts: HashSet<Uuid> = facts.iter().map(|f| f.unit_id).collect();
+/// petitions counted (`counted`), by name.
+pub(super) fn report_units(
+    units: &UnitNames,
+    scope: &Scope,
+    counted: impl IntoIterator<Item = Uuid>,
+) -> Vec<(Uuid, String)> {
+    let with_facts: HashSet<Uuid> = counted.into_iter().collect();
     let mut list: Vec<(Uuid, String)> = units
         .0
         .values()
@@ -134,7 +138,7 @@ async fn compute(
     let since = tables.iter().all(Table::period_bounded).then_some(period.from);
     let facts = state.store.report_facts(&scope, since, period.to).await?;
     let names = UnitNames::load(state).await?;
-    let units = report_units(&names, &scope, &facts);
+    let units = report_units(&names, &scope, facts.iter().map(|f| f.unit_id));
     Ok(Ok(Computed { tables, period, facts, units, names, scope }))
 }
 
