@@ -127,21 +127,29 @@ impl Statement {
 /// then the order entered that day; migration 0022), so a page of a frequent word reads
 /// its rows newest first and stops at the page's end, instead of sorting every match.
 /// Within one day its hits therefore follow the order they were entered, not `ref_seq`.
+///
+/// Items due by a day are ordered on SQLite from the unit's nearest-due index alone, which
+/// holds every sort key (migration 0024): the page's rows are chosen first and only they
+/// are read, instead of every overdue item's row (92,000 in a province of a million).
 pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
+    let keys_first = dialect == Dialect::Sqlite && f.terms.is_empty() && f.due_by.is_some();
     let mut s = select_summary(dialect, !f.terms.is_empty(), "");
+    if keys_first {
+        s.sql(" WHERE p.rowid IN (SELECT p.rowid FROM petitions p");
+    }
     search_source(&mut s, f);
     filter(&mut s, scope, f, true);
-    if f.order == ListOrder::Deadline {
-        s.sql(" ORDER BY p.next_due_on ASC NULLS LAST,");
-    } else {
-        s.sql(" ORDER BY");
-    }
-    if dialect == Dialect::Sqlite && !f.terms.is_empty() {
-        s.sql(" petitions_fts.rowid DESC LIMIT ");
-    } else {
-        s.sql(" p.received_on DESC, p.ref_seq DESC LIMIT ");
-    }
+    let order = match (f.order, dialect == Dialect::Sqlite && !f.terms.is_empty()) {
+        (ListOrder::Deadline, false) => " ORDER BY p.next_due_on ASC NULLS LAST, p.received_on DESC, p.ref_seq DESC",
+        (ListOrder::Deadline, true) => " ORDER BY p.next_due_on ASC NULLS LAST, petitions_fts.rowid DESC",
+        (_, false) => " ORDER BY p.received_on DESC, p.ref_seq DESC",
+        (_, true) => " ORDER BY petitions_fts.rowid DESC",
+    };
+    s.sql(order).sql(" LIMIT ");
     s.arg(Arg::Int(i64::from(f.limit.clamp(1, 500)))).sql(" OFFSET ").arg(Arg::Int(i64::from(f.offset)));
+    if keys_first {
+        s.sql(")").sql(order);
+    }
     s
 }
 
@@ -334,6 +342,15 @@ mod tests {
             "items due by a day are read by the nearest-due index on SQLite"
         );
         assert!(text(&count(Dialect::Postgres, &Scope::All, &overdue)).contains("AND p.status IN ("));
+        let by_due = PetitionFilter { order: ListOrder::Deadline, ..overdue };
+        let page = text(&list(Dialect::Sqlite, &Scope::All, &by_due));
+        assert!(
+            page.contains(" WHERE p.rowid IN (SELECT p.rowid FROM petitions p WHERE 1 = 1 AND +p.status IN (")
+                && page.ends_with(
+                    "LIMIT ? OFFSET ?) ORDER BY p.next_due_on ASC NULLS LAST, p.received_on DESC, p.ref_seq DESC"
+                ),
+            "a page of items due by a day chooses its keys first: {page}"
+        );
         assert_eq!(s.parts.iter().filter(|p| matches!(p, Part::Arg(Arg::Id(_)))).count(), 3);
         let pg = count(Dialect::Postgres, &Scope::Units(vec![unit]), &f);
         assert_eq!(
