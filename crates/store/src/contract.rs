@@ -1117,6 +1117,19 @@ pub async fn the_worklist_orders_open_items_by_deadline(store: Arc<dyn Store>) {
     assert_eq!(s.count_petitions(&Scope::All, &due_soon).await.unwrap(), 1);
     let register_order = s.list_petitions(&Scope::All, &PetitionFilter { limit: 100, ..Default::default() }).await;
     assert_eq!(register_order.unwrap().len(), 3);
+    // Several units' items merge by due date, and a later page starts where the first ended.
+    let elsewhere = register(
+        s,
+        &w.commune_officer,
+        NewPetition { received_on: date(2026, 11, 9), written_on: None, ..complaint(&w.commune) },
+    )
+    .await;
+    let all = s.list_petitions(&Scope::All, &worklist).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.iter().any(|p| p.id == elsewhere));
+    assert!(all.windows(2).all(|w| w[0].next_due_on <= w[1].next_due_on), "nearest deadline first across units");
+    let second = PetitionFilter { limit: 1, offset: 1, ..worklist.clone() };
+    assert_eq!(s.list_petitions(&Scope::All, &second).await.unwrap()[0].id, all[1].id);
 }
 
 pub async fn similar_petitions_are_suggested_without_revealing_denouncers(store: Arc<dyn Store>) {
