@@ -157,7 +157,7 @@ impl Counts {
 }
 
 fn tally<K: Copy + Eq + std::hash::Hash>(
-    groups: &[&ReceivedGroup],
+    groups: &[ReceivedGroup],
     key: impl Fn(&ReceivedGroup) -> K,
     all: &[K],
     code: impl Fn(K) -> String,
@@ -197,7 +197,7 @@ pub fn first_day(period: &Period) -> NaiveDate {
 /// The dashboard for `period` over `units`, with the twelve calendar months ending with
 /// the month of `period.to`.
 pub fn dashboard(period: &Period, units: &[(Uuid, String)], counts: &Counts) -> Dashboard {
-    let received: Vec<&ReceivedGroup> = counts.received.iter().collect();
+    let received = &counts.received;
     let unit_ids: Vec<Uuid> = units.iter().map(|(id, _)| *id).collect();
     let unit_name = |id: Uuid| units.iter().find(|(u, _)| *u == id).map(|(_, n)| n.clone()).unwrap_or_default();
     let on_time = units
@@ -233,11 +233,11 @@ pub fn dashboard(period: &Period, units: &[(Uuid, String)], counts: &Counts) -> 
         .collect();
     Dashboard {
         received: received.iter().map(|g| g.count).sum(),
-        by_kind: tally(&received, |g| g.kind, Kind::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_field: tally(&received, |g| g.field, Field::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_channel: tally(&received, |g| g.channel, Channel::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_status: tally(&received, |g| g.status, Status::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_unit: tally(&received, |g| g.unit_id, &unit_ids, |id| id.to_string(), unit_name),
+        by_kind: tally(received, |g| g.kind, Kind::ALL, |k| k.code().into(), |k| k.label().into()),
+        by_field: tally(received, |g| g.field, Field::ALL, |k| k.code().into(), |k| k.label().into()),
+        by_channel: tally(received, |g| g.channel, Channel::ALL, |k| k.code().into(), |k| k.label().into()),
+        by_status: tally(received, |g| g.status, Status::ALL, |k| k.code().into(), |k| k.label().into()),
+        by_unit: tally(received, |g| g.unit_id, &unit_ids, |id| id.to_string(), unit_name),
         on_time,
         months,
     }

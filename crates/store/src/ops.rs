@@ -381,7 +381,8 @@ async fn apply_deadline_ops<T: Tx>(
 }
 
 /// Deadlines moved by one statement of a schedule change: large enough that the
-/// statements cost nothing beside the rows, small enough to keep the memory flat.
+/// statements cost nothing beside the rows, small enough to keep each statement's
+/// parameters (their explanations, about a kilobyte each) modest.
 const MOVED_PER_STATEMENT: usize = 1_000;
 
 /// [`crate::Store::save_calendar_entries`]: all or nothing, with the recomputation of

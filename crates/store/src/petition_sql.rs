@@ -133,8 +133,7 @@ impl Statement {
 /// are chosen first and only they are read, instead of every open item's row (19,000 at
 /// the busiest unit of a million-petition province, 92,000 overdue in the province).
 pub fn list(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
-    let keys_first =
-        dialect == Dialect::Sqlite && f.terms.is_empty() && (f.due_by.is_some() || f.order == ListOrder::Deadline);
+    let keys_first = dialect == Dialect::Sqlite && f.terms.is_empty() && by_due_date(f);
     let mut s = select_summary(dialect, !f.terms.is_empty(), "");
     if keys_first {
         s.sql(" WHERE p.rowid IN (SELECT p.rowid FROM petitions p");
@@ -249,6 +248,12 @@ fn search_source(s: &mut Statement, f: &PetitionFilter) {
     }
 }
 
+/// Whether the filter asks for items by due date (ordered by it, or due by a day): those
+/// are read through the unit's nearest-due index on SQLite (migration 0024).
+fn by_due_date(f: &PetitionFilter) -> bool {
+    f.due_by.is_some() || f.order == ListOrder::Deadline
+}
+
 /// Appends ` AND …` for the scope and every filter given.
 fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool) {
     let text = |code: &str| Arg::Text(code.to_owned());
@@ -268,8 +273,7 @@ fn filter(s: &mut Statement, scope: &Scope, f: &PetitionFilter, with_ids: bool) 
         // index, which also holds the status; without statistics SQLite takes the status
         // index instead and reads every open row of the scope (90 ms for the dashboard's
         // overdue count at 240,000).
-        let by_due = f.due_by.is_some() || f.order == ListOrder::Deadline;
-        let status = if by_due && s.dialect == Dialect::Sqlite { "+p.status" } else { "p.status" };
+        let status = if by_due_date(f) && s.dialect == Dialect::Sqlite { "+p.status" } else { "p.status" };
         s.and_in(status, rows::open_status_codes().into_iter().map(text));
     }
     if let Some(kind) = f.kind {

@@ -685,13 +685,9 @@ pub struct DashboardBounds {
     pub concluded_before: DateTime<Utc>,
 }
 
-/// The instant a day begins in Vietnam (UTC+7, the clock of [`crate::service::vietnam_today`]).
-fn vietnam_midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(7)
-}
-
 impl DashboardBounds {
     pub fn of(period: &donthu_reports::Period) -> DashboardBounds {
+        use crate::service::vietnam_midnight;
         use donthu_reports::dashboard::months_shown;
         let (first_month, last_month_end) = months_shown(period);
         let next = |day: NaiveDate| day.succ_opt().expect("a day after");

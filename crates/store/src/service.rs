@@ -18,6 +18,11 @@ pub fn vietnam_today(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::hours(7)).date_naive()
 }
 
+/// The instant `day` begins in Vietnam: the first instant whose [`vietnam_today`] is `day`.
+pub fn vietnam_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(7)
+}
+
 fn forbidden(message: &str) -> StoreError {
     StoreError::Domain(DomainError::new(ErrorCode::Forbidden, message))
 }

@@ -98,7 +98,7 @@ pub(super) fn report_units(
     scope: &Scope,
     counted: impl IntoIterator<Item = Uuid>,
 ) -> Vec<(Uuid, String)> {
-    let with_facts: HashSet<Uuid> = counted.into_iter().collect();
+    let counted: HashSet<Uuid> = counted.into_iter().collect();
     let mut list: Vec<(Uuid, String)> = units
         .0
         .values()
@@ -106,7 +106,7 @@ pub(super) fn report_units(
             Scope::All => true,
             Scope::Units(ids) => ids.contains(&u.id),
         })
-        .filter(|u| u.active || with_facts.contains(&u.id))
+        .filter(|u| u.active || counted.contains(&u.id))
         .map(|u| (u.id, u.name.clone()))
         .collect();
     list.sort_by(|a, b| a.1.cmp(&b.1));
