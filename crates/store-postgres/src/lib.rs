@@ -15,6 +15,7 @@ use donthu_store::petition_sql::{self, Dialect};
 use donthu_store::rows::{self, PetitionRecord, from_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
 use donthu_store::{Result, Store, StoreError, accountability, ops};
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
 use sqlx::{PgPool, Row};
 use std::time::Duration;
@@ -716,7 +717,7 @@ impl Store for PostgresStore {
     ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
         let since = rows::report_since(since);
-        let rows = sqlx::query!(
+        let mut rows = sqlx::query!(
             r#"SELECT p.petition_id AS id, p.unit_id, p.case_id, p.received_on, p.channel, p.kind, p.field, p.status,
                 p.head_count, p.reception_json, p.eligible, p.process_json,
                 p.processed_at, p.approved_to, p.concluded_at, p.withdrawn_at, p.enforcement_at, p.closed_at,
@@ -734,11 +735,12 @@ impl Store for PostgresStore {
             until,
             since
         )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
+        .fetch(&self.pool);
+        // Row by row into facts: a year of a national register is hundreds of thousands of
+        // rows, and holding them all before decoding doubled the server's memory.
+        let mut facts = Vec::new();
+        while let Some(r) = rows.try_next().await.map_err(db)? {
+            facts.push(
                 rows::FactRecord {
                     id: r.id,
                     unit_id: r.unit_id,
@@ -762,9 +764,10 @@ impl Store for PostgresStore {
                     resolution_due_on: r.resolution_due_on,
                     replies_on: r.replies,
                 }
-                .into_fact()
-            })
-            .collect()
+                .into_fact()?,
+            );
+        }
+        Ok(facts)
     }
 
     async fn dashboard_counts(

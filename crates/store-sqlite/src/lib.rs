@@ -15,6 +15,7 @@ use donthu_store::petition_sql::{self, Dialect};
 use donthu_store::rows::{self, PetitionRecord, from_json, to_json};
 use donthu_store::seal::{IdentitySealer, SealedIdentity};
 use donthu_store::{Result, Store, StoreError, accountability, ops};
+use futures_util::TryStreamExt;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use std::str::FromStr;
@@ -765,7 +766,7 @@ impl Store for SqliteStore {
         // handful of entries (the strict order leaves the letter itself out). Named,
         // because without statistics SQLite may walk `report_facts_until` instead.
         let since = rows::report_since(since);
-        let rows = sqlx::query!(
+        let mut rows = sqlx::query!(
             r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
                 p.case_id AS "case_id!: Hyphenated", p.received_on AS "received_on!: NaiveDate", p.channel, p.kind,
                 p.field, p.status, p.head_count, p.reception_json, p.eligible AS "eligible!: bool", p.process_json,
@@ -786,11 +787,12 @@ impl Store for SqliteStore {
             until,
             since
         )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        rows.into_iter()
-            .map(|r| {
+        .fetch(&self.pool);
+        // Row by row into facts: a year of a national register is hundreds of thousands of
+        // rows, and holding them all before decoding doubled the server's memory.
+        let mut facts = Vec::new();
+        while let Some(r) = rows.try_next().await.map_err(db)? {
+            facts.push({
                 let replies_on = r
                     .replies
                     .unwrap_or_default()
@@ -821,9 +823,10 @@ impl Store for SqliteStore {
                     resolution_due_on: r.resolution_due_on,
                     replies_on,
                 }
-                .into_fact()
-            })
-            .collect()
+                .into_fact()?
+            });
+        }
+        Ok(facts)
     }
 
     async fn dashboard_counts(
