@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use donthu_store::Result;
 use donthu_store::model::*;
 use donthu_store::ops::{MovedDeadline, NewAuditEvent, NewForwarding, SharedEvent, StateUpdate, Tx};
-use donthu_store::rows::{DeadlineRow, PetitionInsert, PetitionRecord, from_json, to_json};
+use donthu_store::rows::{self, DeadlineRow, PetitionInsert, PetitionRecord, from_json, to_json};
 use donthu_store::seal::SealedIdentity;
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
@@ -224,14 +224,15 @@ impl Tx for SqliteTx {
     ) -> Result<()> {
         let (id, unit, case, by, split_from, source) =
             (h(p.id), h(p.unit_id), h(p.case_id), oh(p.recorded_by), oh(p.split_from), oh(p.source_petition_id));
+        let pairs = rows::word_pairs(&p.content_folded, p.petitioner_folded.as_deref(), p.target_folded.as_deref());
         sqlx::query!(
             "INSERT INTO petitions (id, unit_id, case_id, ref_seq, ref_year, ref_unit_code, channel, received_on,
                 written_on, recorded_at, recorded_by, kind, field, status, petitioner_type, petitioner_json,
                 petitioner_folded, cccd_digest, head_count, signed, target_json, target_folded, content,
                 content_folded, forwarded_from_json, reception_json, eligible, process_json, split_from,
-                source_petition_id, version, updated_at)
+                source_petition_id, word_pairs, version, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, 1, ?10)",
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, 1, ?10)",
             id,
             unit,
             case,
@@ -262,6 +263,7 @@ impl Tx for SqliteTx {
             p.process_json,
             split_from,
             source,
+            pairs,
         )
         .execute(&mut *self.0)
         .await
@@ -290,10 +292,21 @@ impl Tx for SqliteTx {
 
     async fn clear_petitioner(&mut self, petition_id: Uuid) -> Result<()> {
         let id = h(petition_id);
-        sqlx::query!("UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL WHERE id = ?1", id)
-            .execute(&mut *self.0)
+        // The name's word pairs leave the index with it (migration 0025).
+        let texts = sqlx::query!("SELECT content_folded, target_folded FROM petitions WHERE id = ?1", id)
+            .fetch_optional(&mut *self.0)
             .await
             .map_err(db)?;
+        let pairs = texts.map(|t| rows::word_pairs(&t.content_folded, None, t.target_folded.as_deref()));
+        sqlx::query!(
+            "UPDATE petitions SET petitioner_json = NULL, petitioner_folded = NULL, word_pairs = coalesce(?2, word_pairs)
+             WHERE id = ?1",
+            id,
+            pairs
+        )
+        .execute(&mut *self.0)
+        .await
+        .map_err(db)?;
         Ok(())
     }
 

@@ -84,3 +84,40 @@ async fn durability_settings_are_in_force() {
     let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.unwrap();
     assert_eq!((mode.as_str(), synchronous, foreign_keys), ("wal", 2, 1), "WAL, synchronous=FULL, foreign keys on");
 }
+
+#[tokio::test]
+async fn phrase_pairs_are_indexed_apart_and_a_sealed_name_takes_its_pairs_along() {
+    use donthu_core::petition::Kind;
+    use donthu_store::model::{PetitionFilter, Scope};
+    let (store, _dir) = open().await;
+    let w = contract::world(&store).await;
+    contract::register(&store, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let feedback = contract::denunciation(&w.internal_affairs);
+    let id =
+        contract::register(&store, &w.officer, donthu_core::petition::NewPetition { kind: Kind::Feedback, ..feedback })
+            .await;
+    let indexed = |pair: &'static str| {
+        let pool = store.pool().clone();
+        async move {
+            let query = format!("word_pairs : \"{pair}\"");
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM petitions_fts WHERE petitions_fts MATCH ?1")
+                .bind(query)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            n
+        }
+    };
+    assert_eq!((indexed("thuhoi").await, indexed("bichngoc").await), (1, 1), "the pairs are indexed");
+    let pair_as_word = PetitionFilter { terms: vec!["thuhoi".into()], limit: 10, ..Default::default() };
+    assert_eq!(
+        store.count_petitions(&Scope::All, &pair_as_word).await.unwrap(),
+        0,
+        "words are never looked up among the pairs"
+    );
+    donthu_store::service::execute(&store, &w.officer, id, &contract::classify(Kind::Denunciation), contract::now())
+        .await
+        .unwrap();
+    assert_eq!(indexed("bichngoc").await, 0, "sealing the name removes its pairs from the index");
+    assert_eq!(indexed("tocao").await, 1, "the content's pairs stay");
+}

@@ -644,6 +644,8 @@ pub async fn reclassifying_as_denunciation_seals_the_identity(store: Arc<dyn Sto
     let p = s.petition(id, &Scope::All).await.unwrap().unwrap();
     assert_eq!(p.petitioner, PetitionerView::Sealed);
     assert_eq!(found_by_name().await, 0, "once sealed, the name leaves the search index");
+    let by_phrase = s.count_petitions(&Scope::All, &search("\"bich ngoc\"")).await.unwrap();
+    assert_eq!(by_phrase, 0, "as a phrase too");
     assert_eq!(s.count_petitions(&Scope::All, &search("cuong")).await.unwrap(), 1, "the content stays searchable");
     let revealed = service::reveal_identity(s, &w.custodian, id, "Xác minh", now()).await.unwrap();
     assert!(matches!(revealed, Some(Petitioner::Individual(ref x)) if x.full_name == "Trần Thị Bích Ngọc"));

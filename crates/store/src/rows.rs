@@ -100,6 +100,13 @@ pub fn petitioner_folded(p: &Petitioner) -> Option<String> {
     (!names.is_empty()).then(|| names.join(" | "))
 }
 
+/// The neighbouring-word pairs a SQLite petition row keeps for its phrase index
+/// ([`donthu_text::word_pairs`], migration 0025): of the content, the visible petitioner's
+/// name(s) and the target's name.
+pub fn word_pairs(content_folded: &str, petitioner_folded: Option<&str>, target_folded: Option<&str>) -> String {
+    donthu_text::word_pairs([Some(content_folded), petitioner_folded, target_folded].into_iter().flatten())
+}
+
 /// The keyed digest of the first CCCD on the petition.
 pub fn cccd_digest(sealer: &IdentitySealer, p: &Petitioner) -> Option<String> {
     p.people().iter().find_map(|x| x.cccd.as_ref()).map(|c| sealer.cccd_digest(c))
@@ -770,8 +777,27 @@ pub fn dashboard_counts(
 /// words, not word starts: "Hoa" is not "Hoàng", and a prefix query makes FTS5 gather
 /// the postings of every longer word in memory ("thi" → thiết, thiếu, thiện…), which cost
 /// a name search a hundred milliseconds at 100,000 petitions.
-pub fn fts5_query(terms: &[String]) -> String {
-    terms.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ")
+///
+/// `column` restricts the words to one column; otherwise they are looked for in the
+/// three texts, never among the word pairs. A phrase also asks for its neighbouring
+/// word pairs in `word_pairs` (migration 0025), which the index answers without reading
+/// positions, so only the rows that hold the pairs have the phrase checked.
+pub fn fts5_query(terms: &[String], column: Option<&str>) -> String {
+    let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+    let columns = column.unwrap_or("{content_folded petitioner_folded target_folded}");
+    terms
+        .iter()
+        .map(|t| {
+            let phrase = format!("{columns} : {}", quote(t));
+            let pairs = donthu_text::word_pairs([t.as_str()]);
+            if pairs.is_empty() {
+                return phrase;
+            }
+            let pairs: Vec<String> = pairs.split(' ').map(quote).collect();
+            format!("{phrase} AND word_pairs : ({})", pairs.join(" AND "))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
 }
 
 /// The same search as a PostgreSQL `tsquery` in the `simple` configuration: whole words,
@@ -809,9 +835,17 @@ mod search_query_tests {
 
     #[test]
     fn fts5_queries_are_phrases_joined_by_and() {
-        assert_eq!(fts5_query(&terms(&["dat"])), r#""dat""#);
-        assert_eq!(fts5_query(&terms(&["dat", "thu hoi"])), r#""dat" AND "thu hoi""#);
-        assert_eq!(fts5_query(&terms(&[r#"a"b"#])), r#""a""b""#);
+        let texts = "{content_folded petitioner_folded target_folded} : ";
+        assert_eq!(fts5_query(&terms(&["dat"]), None), format!(r#"{texts}"dat""#));
+        assert_eq!(
+            fts5_query(&terms(&["dat", "thu hoi dat"]), None),
+            format!(r#"{texts}"dat" AND {texts}"thu hoi dat" AND word_pairs : ("thuhoi" AND "hoidat")"#)
+        );
+        assert_eq!(
+            fts5_query(&terms(&["thu hoi", "dat"]), Some("content_folded")),
+            r#"content_folded : "thu hoi" AND word_pairs : ("thuhoi") AND content_folded : "dat""#
+        );
+        assert_eq!(fts5_query(&terms(&[r#"a"b"#]), None), format!(r#"{texts}"a""b" AND word_pairs : ("ab")"#));
     }
 
     #[test]

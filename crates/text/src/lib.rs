@@ -65,6 +65,31 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
         .into_iter()
 }
 
+/// Each pair of neighbouring words of folded texts, written together and separated by
+/// spaces: `["thu hoi dat"]` → `"thuhoi hoidat"`. A full-text index holding them as words
+/// of their own finds the few rows where a phrase's words stand side by side without
+/// reading the positions of every row that holds its words somewhere (SQLite migration
+/// 0025; PostgreSQL's `search_word_pairs` of migration 0022 makes the same pairs). Words
+/// are split as the index splits them (anything not a letter or digit separates), and
+/// each text is paired on its own: a phrase never spans two texts.
+pub fn word_pairs<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for text in texts {
+        let mut previous: Option<&str> = None;
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            if let Some(previous) = previous {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(previous);
+                out.push_str(word);
+            }
+            previous = Some(word);
+        }
+    }
+    out
+}
+
 /// The word-bigram shingles of a folded text (single words for one-word texts), each as
 /// a 64-bit hash: a new letter is compared with up to two hundred candidates at intake,
 /// so its own shingles are made once and no bigram is kept as a string.
@@ -105,6 +130,20 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn word_pairs_join_neighbours_within_each_text() {
+        for (texts, pairs) in [
+            (vec!["thu hoi dat"], "thuhoi hoidat"),
+            (vec!["dat"], ""),
+            (vec![""], ""),
+            (vec!["nguyen van an | tran binh", "ubnd xa"], "nguyenvan vanan antran tranbinh ubndxa"),
+            (vec!["a  b", "c"], "ab"),
+            (vec!["dat 2024"], "dat2024"),
+        ] {
+            assert_eq!(word_pairs(texts.iter().copied()), pairs, "{texts:?}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 
