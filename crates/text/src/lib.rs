@@ -69,9 +69,9 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// spaces: `["thu hoi dat"]` → `"thuhoi hoidat"`. A full-text index holding them as words
 /// of their own finds the few rows where a phrase's words stand side by side without
 /// reading the positions of every row that holds its words somewhere (SQLite migration
-/// 0025; PostgreSQL's `search_word_pairs` of migration 0022 makes the same pairs). Words
-/// are split as the index splits them (anything not a letter or digit separates), and
-/// each text is paired on its own: a phrase never spans two texts.
+/// 0025; PostgreSQL's `search_word_pairs` of migration 0022 pairs its concatenated texts
+/// in SQL). Words are split as the index splits them (anything not a letter or digit
+/// separates), and each text is paired on its own: a phrase never spans two texts.
 pub fn word_pairs<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for text in texts {
@@ -130,6 +130,9 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
     #[test]
     fn word_pairs_join_neighbours_within_each_text() {
         for (texts, pairs) in [
@@ -143,9 +146,6 @@ mod tests {
             assert_eq!(word_pairs(texts.iter().copied()), pairs, "{texts:?}");
         }
     }
-
-    use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn folds_vietnamese_letters() {
