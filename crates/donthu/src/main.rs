@@ -326,7 +326,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::new(store, Arc::new(LocalDirBlobStore::new(blob_dir)), sealer, web);
             donthu_web::serve(listener, state).await?;
         }
-        Command::Migrate => println!("Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).", database.describe()),
+        Command::Migrate => {
+            store.close().await;
+            println!("Cơ sở dữ liệu đã ở phiên bản mới nhất ({}).", database.describe())
+        }
         Command::Unit { command: UnitCommand::Import { file } } => {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("không đọc được tệp {}", file.display()))?;
@@ -345,7 +348,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{token}");
             eprintln!("Mã truy cập của {} — hãy lưu lại: mã chỉ hiển thị một lần.", user.full_name);
         }
-        Command::Demo { petitions: Some(n) } => synthetic::run(&*store, n).await?,
+        Command::Demo { petitions: Some(n) } => {
+            synthetic::run(&*store, n).await?;
+            store.close().await
+        }
         Command::Demo { petitions: None } => {
             demo::run(&*store, &LocalDirBlobStore::new(database.data_dir().join("blobs"))).await?
         }

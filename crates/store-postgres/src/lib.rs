@@ -228,6 +228,10 @@ impl Store for PostgresStore {
         "postgres"
     }
 
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn is_empty(&self) -> Result<bool> {
         let row = sqlx::query!(r#"SELECT COUNT(*) AS "n!: i64" FROM units"#).fetch_one(&self.pool).await.map_err(db)?;
         Ok(row.n == 0)

@@ -121,3 +121,23 @@ async fn phrase_pairs_are_indexed_apart_and_a_sealed_name_takes_its_pairs_along(
     assert_eq!(indexed("bichngoc").await, 0, "sealing the name removes its pairs from the index");
     assert_eq!(indexed("tocao").await, 1, "the content's pairs stay");
 }
+
+#[tokio::test]
+async fn closing_folds_the_write_ahead_log_into_the_file() {
+    let (store, dir) = open().await;
+    let w = contract::world(&store).await;
+    let id = contract::register(&store, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let wal = dir.0.join("donthu.db-wal");
+    let size = |p: &PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    assert!(size(&wal) > 0, "the writes are in the log before closing");
+    store.close().await;
+    assert_eq!(size(&wal), 0, "closed, the log is folded (and removed)");
+    // What was written is in the file itself.
+    let reopened = SqliteStore::connect(
+        &format!("sqlite:{}", dir.0.join("donthu.db").display()),
+        IdentitySealer::from_key(&IdentitySealer::generate_key()),
+    )
+    .await
+    .unwrap();
+    assert!(reopened.petition(id, &donthu_store::model::Scope::All).await.unwrap().is_some());
+}

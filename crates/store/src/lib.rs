@@ -72,6 +72,12 @@ pub trait Store: Send + Sync + 'static {
     /// True when no unit exists yet (a fresh database).
     async fn is_empty(&self) -> Result<bool>;
 
+    /// Closes every connection, waiting for those in use. On SQLite the last one to close
+    /// folds the write-ahead log into the database file: a command that wrote much (a
+    /// migration rewriting the register, a synthetic load) would otherwise leave gigabytes
+    /// of log beside it until the next server's checkpoint.
+    async fn close(&self);
+
     // --- units and officials ---------------------------------------------------------
 
     /// Refused with `ALREADY_EXISTS` for a taken code, `UNIT_NOT_FOUND` for an unknown parent.
