@@ -541,6 +541,7 @@ impl Store for PostgresStore {
                 cccd_digest: r.try_get("cccd_digest").map_err(db)?,
                 petitioner_folded: r.try_get("petitioner_folded").map_err(db)?,
                 target_folded: r.try_get("target_folded").map_err(db)?,
+                content_folded: r.try_get("content_folded").map_err(db)?,
             };
             found.push(matched.rate(petition_query::summary_of(r).map_err(db)?, &keys, probe)?);
         }

@@ -167,7 +167,8 @@ pub fn count(dialect: Dialect, scope: &Scope, f: &PetitionFilter) -> Statement {
 /// has its index, so the `OR` is answered as a union of index lookups. `None` when the
 /// probe has nothing to compare.
 pub fn similar(dialect: Dialect, scope: &Scope, keys: &rows::SimilarKeys, include_sealed: bool) -> Option<Statement> {
-    let mut s = select_summary(dialect, true, ", p.cccd_digest, p.petitioner_folded, p.target_folded");
+    let mut s =
+        select_summary(dialect, true, ", p.cccd_digest, p.petitioner_folded, p.target_folded, p.content_folded");
     s.sql(" WHERE 1 = 1");
     let mut alternatives = 0;
     let mut or = |s: &mut Statement| {

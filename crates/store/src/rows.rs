@@ -552,6 +552,9 @@ pub struct SimilarMatch {
     pub cccd_digest: Option<String>,
     pub petitioner_folded: Option<String>,
     pub target_folded: Option<String>,
+    /// Its content as stored normalised: its shingles are made from it, without folding
+    /// the letter again for each of up to 200 candidates.
+    pub content_folded: String,
 }
 
 impl SimilarMatch {
@@ -564,7 +567,9 @@ impl SimilarMatch {
             same_cccd: same(&self.cccd_digest, &keys.cccd_digest) && (probe.include_sealed || !sealed),
             same_petitioner: same(&self.petitioner_folded, &keys.petitioner_folded),
             same_target: same(&self.target_folded, &keys.target_folded),
-            content_similarity: keys.content_shingles.similarity(&donthu_text::Shingles::of(&content)),
+            content_similarity: keys
+                .content_shingles
+                .similarity(&donthu_text::Shingles::of_normalized(&self.content_folded)),
             summary: record.into_summary(&[])?,
             content,
         })

@@ -91,22 +91,26 @@ pub fn word_pairs<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
 }
 
 /// The word-bigram shingles of a folded text (single words for one-word texts), each as
-/// a 64-bit hash: a new letter is compared with up to two hundred candidates at intake,
-/// so its own shingles are made once and no bigram is kept as a string.
+/// a 64-bit hash, sorted and without repeats: a new letter is compared with up to two
+/// hundred candidates at intake, so its own shingles are made once, no bigram is kept
+/// as a string, and a candidate's are made from the normalised text the register already
+/// holds ([`Shingles::of_normalized`]) instead of folding its letter again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Shingles(std::collections::HashSet<u64>);
+pub struct Shingles(Vec<u64>);
 
 impl Shingles {
     pub fn of(text: &str) -> Shingles {
-        use std::hash::{Hash, Hasher};
-        // A fixed-key hasher: the same text always gives the same shingles.
-        let hash = |words: &[String]| {
-            let mut h = std::hash::DefaultHasher::new();
-            words.hash(&mut h);
-            h.finish()
-        };
-        let ws: Vec<String> = words(text).collect();
-        Shingles(ws.windows(ws.len().clamp(1, 2)).map(hash).collect())
+        Shingles::of_normalized(&normalize(text))
+    }
+
+    /// The shingles of a text already [normalised](normalize) (words of folded letters
+    /// and digits, one space apart): the same as [`Shingles::of`] the original.
+    pub fn of_normalized(normalized: &str) -> Shingles {
+        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut hashes: Vec<u64> = words.windows(words.len().clamp(1, 2)).map(shingle_hash).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        Shingles(hashes)
     }
 
     /// Jaccard similarity, from 0.0 (nothing shared) to 1.0 (the same bigrams).
@@ -114,11 +118,40 @@ impl Shingles {
         if self.0.is_empty() && other.0.is_empty() {
             return 0.0;
         }
-        let (small, large) = if self.0.len() <= other.0.len() { (self, other) } else { (other, self) };
-        let shared = small.0.iter().filter(|h| large.0.contains(h)).count() as f64;
-        let union = (self.0.len() + other.0.len()) as f64 - shared;
-        shared / union
+        let (mut a, mut b, mut shared) = (self.0.iter().peekable(), other.0.iter().peekable(), 0usize);
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            match x.cmp(y) {
+                std::cmp::Ordering::Less => {
+                    a.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    b.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    a.next();
+                    b.next();
+                }
+            }
+        }
+        let union = self.0.len() + other.0.len() - shared;
+        shared as f64 / union as f64
     }
+}
+
+/// FNV-1a over the words with a separator that no word holds: fixed (the same words
+/// always give the same hash) and far cheaper than the standard library's SipHash for
+/// the few hundred short words of a letter.
+fn shingle_hash(words: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, word) in words.iter().enumerate() {
+        let separator: &[u8] = if i == 0 { &[] } else { &[0xff] };
+        for &byte in separator.iter().chain(word.as_bytes()) {
+            h ^= u64::from(byte);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// Jaccard similarity of word-bigram shingles, from 0.0 (nothing shared) to 1.0 (same
@@ -174,6 +207,23 @@ mod tests {
     #[test]
     fn normalize_collapses_punctuation() {
         assert_eq!(normalize("  Đất đai,\n nhà   cửa! "), "dat dai nha cua");
+    }
+
+    #[test]
+    fn shingles_of_the_normalised_text_are_those_of_the_letter() {
+        for (letter, stored) in [
+            ("", ""),
+            ("Đất", "dat"),
+            ("Thu hồi đất, bồi thường!", "thu hoi dat boi thuong"),
+            ("  Ông  Nguyễn Văn A — thửa 123 (2024) đất đất ", "ong nguyen van a thua 123 2024 dat dat"),
+        ] {
+            assert_eq!(Shingles::of(letter), Shingles::of_normalized(stored), "{letter:?}");
+            assert!(Shingles::of(letter).0.is_sorted(), "sorted for the merge in similarity");
+        }
+        assert_eq!(Shingles::of("Đất").0, vec![shingle_hash(&["dat"])], "a one-word text is its word");
+        assert_eq!(Shingles::of("a b a b").0.len(), 2, "a repeated bigram counts once");
+        assert_eq!(Shingles::of("").0.len(), 0);
+        assert_ne!(shingle_hash(&["ab", "c"]), shingle_hash(&["a", "bc"]), "words keep their bounds");
     }
 
     #[test]
