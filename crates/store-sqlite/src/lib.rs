@@ -767,9 +767,12 @@ impl Store for SqliteStore {
         until: NaiveDate,
     ) -> Result<Vec<donthu_store::reports::Fact>> {
         let (all, units) = scope_params(scope);
-        // An earlier letter of the case at the unit is looked up in the case index, a
-        // handful of entries (the strict order leaves the letter itself out). Named,
-        // because without statistics SQLite may walk `report_facts_until` instead.
+        // The facts are found in `report_facts_until`: a quarter of a register is not
+        // settled before a year's start (26,297 of 107,958 rows), and SQLite would rather
+        // walk the index that gives the order, reading every row ever received (241 ->
+        // 213 ms in the shell at 100,000, sorting included). An earlier letter of the case
+        // at the unit is looked up in the case index, a handful of entries (the strict
+        // order leaves the letter itself out); named for the same reason.
         let since = rows::report_since(since);
         let mut rows = sqlx::query!(
             r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
@@ -783,7 +786,7 @@ impl Store for SqliteStore {
                     WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id AND q.status <> 'split'
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
                     AS "earlier_in_case!: bool"
-               FROM report_facts p
+               FROM report_facts p INDEXED BY report_facts_until
                WHERE p.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
                  AND p.status <> 'split' AND p.received_on <= ?3
                ORDER BY p.received_on, p.ref_seq"#,

@@ -141,3 +141,25 @@ async fn closing_folds_the_write_ahead_log_into_the_file() {
     .unwrap();
     assert!(reopened.petition(id, &donthu_store::model::Scope::All).await.unwrap().is_some());
 }
+
+#[tokio::test]
+async fn each_search_row_knows_its_petitions_unit_through_a_transfer() {
+    let (store, _dir) = open().await;
+    let w = contract::world(&store).await;
+    let id = contract::register(&store, &w.officer, contract::complaint(&w.internal_affairs)).await;
+    let unit_of_row = || async {
+        sqlx::query_scalar::<_, String>("SELECT unit_id FROM petition_search_rows WHERE petition_id = ?1")
+            .bind(id.hyphenated().to_string())
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(unit_of_row().await, w.internal_affairs.id.hyphenated().to_string());
+    sqlx::query("UPDATE petitions SET unit_id = ?1 WHERE id = ?2")
+        .bind(w.office.id.hyphenated().to_string())
+        .bind(id.hyphenated().to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(unit_of_row().await, w.office.id.hyphenated().to_string(), "moved with the petition");
+}
