@@ -84,6 +84,7 @@ pub struct PostgresStore {
     pool: PgPool,
     sealer: IdentitySealer,
     clock: std::sync::Arc<donthu_store::clock::LegalClock>,
+    units: std::sync::Arc<donthu_store::clock::UnitsCache>,
 }
 
 impl PostgresStore {
@@ -96,7 +97,7 @@ impl PostgresStore {
             .await
             .map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(PostgresStore { pool, sealer, clock: Default::default() })
+        Ok(PostgresStore { pool, sealer, clock: Default::default(), units: Default::default() })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -242,6 +243,13 @@ impl Store for PostgresStore {
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
+        let version = sqlx::query_scalar!(r#"SELECT version AS "version!: i64" FROM units_version WHERE id = 1"#)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        if let Some(units) = self.units.get(version) {
+            return Ok(units);
+        }
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Uuid", code, name, kind, parent_id AS "parent_id?: Uuid",
                 active AS "active!: bool", successor_id AS "successor_id?: Uuid",
@@ -251,7 +259,8 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.into_iter()
+        let units = rows
+            .into_iter()
             .map(|r| {
                 rows::UnitRecord {
                     id: r.id,
@@ -265,7 +274,9 @@ impl Store for PostgresStore {
                 }
                 .into_unit()
             })
-            .collect()
+            .collect::<Result<Vec<Unit>>>()?;
+        self.units.put(version, &units);
+        Ok(units)
     }
 
     async fn reorganize(

@@ -102,6 +102,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     sealer: IdentitySealer,
     clock: std::sync::Arc<donthu_store::clock::LegalClock>,
+    units: std::sync::Arc<donthu_store::clock::UnitsCache>,
     /// The group-commit queue of intake ([`group_commit`]), started by the first
     /// registration on the runtime that makes it.
     intake: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<group_commit::Job>>>,
@@ -121,7 +122,13 @@ impl SqliteStore {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(db)?;
         MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(SqliteStore { pool, sealer, clock: Default::default(), intake: Default::default() })
+        Ok(SqliteStore {
+            pool,
+            sealer,
+            clock: Default::default(),
+            units: Default::default(),
+            intake: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -278,6 +285,13 @@ impl Store for SqliteStore {
     }
 
     async fn units(&self) -> Result<Vec<Unit>> {
+        let version = sqlx::query_scalar!(r#"SELECT version AS "version!: i64" FROM units_version WHERE id = 1"#)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)?;
+        if let Some(units) = self.units.get(version) {
+            return Ok(units);
+        }
         let rows = sqlx::query!(
             r#"SELECT id AS "id!: Hyphenated", code, name, kind, parent_id AS "parent_id?: Hyphenated",
                 active AS "active!: bool", successor_id AS "successor_id?: Hyphenated",
@@ -287,7 +301,8 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.into_iter()
+        let units = rows
+            .into_iter()
             .map(|r| {
                 rows::UnitRecord {
                     id: u(r.id),
@@ -301,7 +316,9 @@ impl Store for SqliteStore {
                 }
                 .into_unit()
             })
-            .collect()
+            .collect::<Result<Vec<Unit>>>()?;
+        self.units.put(version, &units);
+        Ok(units)
     }
 
     async fn reorganize(

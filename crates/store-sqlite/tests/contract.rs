@@ -163,3 +163,21 @@ async fn each_search_row_knows_its_petitions_unit_through_a_transfer() {
         .unwrap();
     assert_eq!(unit_of_row().await, w.office.id.hyphenated().to_string(), "moved with the petition");
 }
+
+#[tokio::test]
+async fn a_unit_changed_by_another_process_is_seen_at_once() {
+    let (store, _dir) = open().await;
+    let w = contract::world(&store).await;
+    let name_of = |units: Vec<donthu_store::model::Unit>| {
+        units.into_iter().find(|u| u.id == w.office.id).map(|u| u.name).unwrap()
+    };
+    let before = name_of(store.units().await.unwrap());
+    assert_eq!(name_of(store.units().await.unwrap()), before, "kept between calls");
+    // Another server process on the same file renames it: this one's cached tree is stale.
+    sqlx::query("UPDATE units SET name = 'Văn phòng HĐND và UBND' WHERE id = ?1")
+        .bind(w.office.id.hyphenated().to_string())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(name_of(store.units().await.unwrap()), "Văn phòng HĐND và UBND");
+}

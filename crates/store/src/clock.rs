@@ -38,3 +38,25 @@ impl LegalClock {
         Ok(calendar)
     }
 }
+
+/// The unit tree as one server process keeps it: read again only when the database's
+/// `units_version` (bumped by triggers on every change to `units`) moved. Every page and
+/// every intake needs the tree, and reading its hundred-odd rows cost 0.6 ms on SQLite.
+#[derive(Default)]
+pub struct UnitsCache(Mutex<Option<(i64, Arc<Vec<crate::model::Unit>>)>>);
+
+impl UnitsCache {
+    /// The units cached for `version`, if those are the ones cached. The caller reads
+    /// the version before the units: units read after it are at least as new, so a
+    /// change between the two reads only makes the next call read them again.
+    pub fn get(&self, version: i64) -> Option<Vec<crate::model::Unit>> {
+        match self.0.lock().expect("units cache lock").as_ref() {
+            Some((cached, units)) if *cached == version => Some(units.as_ref().clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, version: i64, units: &[crate::model::Unit]) {
+        *self.0.lock().expect("units cache lock") = Some((version, Arc::new(units.to_vec())));
+    }
+}
