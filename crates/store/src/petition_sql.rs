@@ -221,8 +221,8 @@ const SIMILAR_CANDIDATES: u32 = 200;
 /// [`SIMILAR_CANDIDATES`] of them — no more can be among the candidates anyway. The
 /// full-text index gives its matches newest first (its keys are the day received, then
 /// the order entered: migration 0022), so the lookup stops there instead of gathering
-/// every petition holding a letter's three longest words: thousands at a million
-/// petitions, the whole cost of a duplicate check (172 ms at the median).
+/// every petition holding a letter's three longest words, which are common ones (9,043
+/// of 140,000 petitions for one letter: 772 ms against 23 in the `sqlite3` shell).
 fn newest_content_matches(s: &mut Statement, scope: &Scope, words: &[String]) {
     s.sql(
         "p.id IN (SELECT r.petition_id FROM petitions_fts \
