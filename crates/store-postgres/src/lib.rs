@@ -198,6 +198,34 @@ pub(crate) async fn load_sealed(conn: &mut PgConnection, petition_id: Uuid) -> R
 }
 
 impl PostgresStore {
+    /// Every unit, in code order, from the database (see [`Store::units`]).
+    async fn load_units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Uuid", code, name, kind, parent_id AS "parent_id?: Uuid",
+                active AS "active!: bool", successor_id AS "successor_id?: Uuid",
+                dissolved_on AS "dissolved_on?: NaiveDate"
+               FROM units ORDER BY code"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                rows::UnitRecord {
+                    id: r.id,
+                    code: r.code,
+                    name: r.name,
+                    kind: r.kind,
+                    parent_id: r.parent_id,
+                    active: r.active,
+                    successor_id: r.successor_id,
+                    dissolved_on: r.dissolved_on,
+                }
+                .into_unit()
+            })
+            .collect()
+    }
+
     async fn user_roles(&self, conn: &mut PgConnection, user_id: Uuid) -> Result<Vec<UnitRole>> {
         let rows = sqlx::query!(
             r#"SELECT unit_id AS "unit_id!: Uuid", role FROM user_roles WHERE user_id = $1 ORDER BY unit_id, role"#,
@@ -247,36 +275,7 @@ impl Store for PostgresStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db)?;
-        if let Some(units) = self.units.get(version) {
-            return Ok(units);
-        }
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Uuid", code, name, kind, parent_id AS "parent_id?: Uuid",
-                active AS "active!: bool", successor_id AS "successor_id?: Uuid",
-                dissolved_on AS "dissolved_on?: NaiveDate"
-               FROM units ORDER BY code"#
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        let units = rows
-            .into_iter()
-            .map(|r| {
-                rows::UnitRecord {
-                    id: r.id,
-                    code: r.code,
-                    name: r.name,
-                    kind: r.kind,
-                    parent_id: r.parent_id,
-                    active: r.active,
-                    successor_id: r.successor_id,
-                    dissolved_on: r.dissolved_on,
-                }
-                .into_unit()
-            })
-            .collect::<Result<Vec<Unit>>>()?;
-        self.units.put(version, &units);
-        Ok(units)
+        self.units.get_or_load(version, self.load_units()).await
     }
 
     async fn reorganize(

@@ -239,6 +239,34 @@ pub(crate) async fn load_sealed(conn: &mut SqliteConnection, petition_id: Uuid) 
 }
 
 impl SqliteStore {
+    /// Every unit, in code order, from the database (see [`Store::units`]).
+    async fn load_units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query!(
+            r#"SELECT id AS "id!: Hyphenated", code, name, kind, parent_id AS "parent_id?: Hyphenated",
+                active AS "active!: bool", successor_id AS "successor_id?: Hyphenated",
+                dissolved_on AS "dissolved_on?: NaiveDate"
+               FROM units ORDER BY code"#
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.into_iter()
+            .map(|r| {
+                rows::UnitRecord {
+                    id: u(r.id),
+                    code: r.code,
+                    name: r.name,
+                    kind: r.kind,
+                    parent_id: ou(r.parent_id),
+                    active: r.active,
+                    successor_id: ou(r.successor_id),
+                    dissolved_on: r.dissolved_on,
+                }
+                .into_unit()
+            })
+            .collect()
+    }
+
     async fn user_roles(&self, conn: &mut SqliteConnection, user_id: Uuid) -> Result<Vec<UnitRole>> {
         let id = h(user_id);
         let rows = sqlx::query!(
@@ -289,36 +317,7 @@ impl Store for SqliteStore {
             .fetch_one(&self.pool)
             .await
             .map_err(db)?;
-        if let Some(units) = self.units.get(version) {
-            return Ok(units);
-        }
-        let rows = sqlx::query!(
-            r#"SELECT id AS "id!: Hyphenated", code, name, kind, parent_id AS "parent_id?: Hyphenated",
-                active AS "active!: bool", successor_id AS "successor_id?: Hyphenated",
-                dissolved_on AS "dissolved_on?: NaiveDate"
-               FROM units ORDER BY code"#
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        let units = rows
-            .into_iter()
-            .map(|r| {
-                rows::UnitRecord {
-                    id: u(r.id),
-                    code: r.code,
-                    name: r.name,
-                    kind: r.kind,
-                    parent_id: ou(r.parent_id),
-                    active: r.active,
-                    successor_id: ou(r.successor_id),
-                    dissolved_on: r.dissolved_on,
-                }
-                .into_unit()
-            })
-            .collect::<Result<Vec<Unit>>>()?;
-        self.units.put(version, &units);
-        Ok(units)
+        self.units.get_or_load(version, self.load_units()).await
     }
 
     async fn reorganize(

@@ -1,6 +1,7 @@
-//! The legal clock as the store uses it: the shipped deadline rules, and the working-day
-//! calendar (computed holidays, shipped schedules, the office's own entries), cached per
-//! process and reloaded when any process changes the schedule.
+//! What every request needs, kept per process and read again only when a version in the
+//! database says it changed: the legal clock (the shipped deadline rules, and the
+//! working-day calendar — computed holidays, shipped schedules, the office's own
+//! entries) and the unit tree.
 
 use crate::Result;
 use crate::ops::Tx;
@@ -46,17 +47,22 @@ impl LegalClock {
 pub struct UnitsCache(Mutex<Option<(i64, Arc<Vec<crate::model::Unit>>)>>);
 
 impl UnitsCache {
-    /// The units cached for `version`, if those are the ones cached. The caller reads
-    /// the version before the units: units read after it are at least as new, so a
-    /// change between the two reads only makes the next call read them again.
-    pub fn get(&self, version: i64) -> Option<Vec<crate::model::Unit>> {
-        match self.0.lock().expect("units cache lock").as_ref() {
-            Some((cached, units)) if *cached == version => Some(units.as_ref().clone()),
-            _ => None,
+    /// The units of `version`: the cached ones if they are of it, else those `load`
+    /// reads. `version` must be read before `load` runs (a future runs only when
+    /// awaited): units read after it are at least as new, so a change between the two
+    /// reads only makes the next call read them again.
+    pub async fn get_or_load(
+        &self,
+        version: i64,
+        load: impl std::future::Future<Output = Result<Vec<crate::model::Unit>>>,
+    ) -> Result<Vec<crate::model::Unit>> {
+        if let Some((cached, units)) = self.0.lock().expect("units cache lock").as_ref()
+            && *cached == version
+        {
+            return Ok(units.as_ref().clone());
         }
-    }
-
-    pub fn put(&self, version: i64, units: &[crate::model::Unit]) {
-        *self.0.lock().expect("units cache lock") = Some((version, Arc::new(units.to_vec())));
+        let units = load.await?;
+        *self.0.lock().expect("units cache lock") = Some((version, Arc::new(units.clone())));
+        Ok(units)
     }
 }
