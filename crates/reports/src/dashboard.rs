@@ -62,14 +62,64 @@ pub struct Dashboard {
     pub months: Vec<Month>,
 }
 
-/// Petitions received in the period, counted by unit and classification.
+/// One classification of a petition: the dashboard counts the period's petitions by
+/// each of them separately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    Kind(Kind),
+    Field(Field),
+    Channel(Channel),
+    Status(Status),
+}
+
+impl Class {
+    /// The classifications of a petition, one of each.
+    pub fn of(kind: Kind, field: Field, channel: Channel, status: Status) -> [Class; 4] {
+        [Class::Kind(kind), Class::Field(field), Class::Channel(channel), Class::Status(status)]
+    }
+
+    /// The name of the classification and the value's code, as the stores keep them.
+    pub fn code(self) -> (&'static str, &'static str) {
+        match self {
+            Class::Kind(k) => ("kind", k.code()),
+            Class::Field(f) => ("field", f.code()),
+            Class::Channel(c) => ("channel", c.code()),
+            Class::Status(s) => ("status", s.code()),
+        }
+    }
+
+    pub fn kind(self) -> Option<Kind> {
+        if let Class::Kind(k) = self { Some(k) } else { None }
+    }
+
+    pub fn field(self) -> Option<Field> {
+        if let Class::Field(f) = self { Some(f) } else { None }
+    }
+
+    pub fn channel(self) -> Option<Channel> {
+        if let Class::Channel(c) = self { Some(c) } else { None }
+    }
+
+    pub fn status(self) -> Option<Status> {
+        if let Class::Status(s) = self { Some(s) } else { None }
+    }
+
+    pub fn from_code(class: &str, value: &str) -> Option<Class> {
+        match class {
+            "kind" => Kind::from_code(value).map(Class::Kind),
+            "field" => Field::from_code(value).map(Class::Field),
+            "channel" => Channel::from_code(value).map(Class::Channel),
+            "status" => Status::from_code(value).map(Class::Status),
+            _ => None,
+        }
+    }
+}
+
+/// How many of a unit's petitions received in the period have one classification.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ReceivedGroup {
+pub struct ReceivedTally {
     pub unit_id: Uuid,
-    pub kind: Kind,
-    pub field: Field,
-    pub channel: Channel,
-    pub status: Status,
+    pub class: Class,
     pub count: u64,
 }
 
@@ -87,12 +137,17 @@ pub struct DecidedGroup {
 /// received and processed over the twelve months, complaints decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
-    pub received: Vec<ReceivedGroup>,
+    /// Petitions received in the period, by unit and each classification (so every
+    /// petition is counted four times: once by kind, field, channel and status).
+    pub received: Vec<ReceivedTally>,
     /// Petitions received by the end of the period in each of the twelve months (its first
     /// day; months without any left out).
     pub received_by_month: Vec<(NaiveDate, u64)>,
-    /// Petitions received by the end of the period whose handling was decided on each day
-    /// of the twelve months (days without any left out).
+    /// Petitions whose handling was decided on each day from the first of the twelve
+    /// months to the end of the period (days without any left out). A petition is
+    /// processed after it was received (intake refuses a day received in the future), so
+    /// each was received by the end of the period too; counting by the day processed
+    /// alone lets the stores keep these counts per day.
     pub processed: Vec<(NaiveDate, u64)>,
     pub decided: Vec<DecidedGroup>,
 }
@@ -101,27 +156,21 @@ impl Counts {
     /// The counts of the dashboard for `period`, from the facts themselves: the
     /// definition the stores' SQL must agree with.
     pub fn of_facts(period: &Period, facts: &[Fact]) -> Counts {
-        let (first_month, last_month_end) = months_shown(period);
-        let mut received: BTreeMap<ReceivedGroup, u64> = BTreeMap::new();
+        let first_month = first_month(period);
+        let mut received: BTreeMap<(Uuid, Class), u64> = BTreeMap::new();
         let mut received_by_month: BTreeMap<NaiveDate, u64> = BTreeMap::new();
         let mut processed: BTreeMap<NaiveDate, u64> = BTreeMap::new();
         let mut decided: BTreeMap<DecidedGroup, u64> = BTreeMap::new();
         for f in facts.iter().filter(|f| f.status != Status::Split && f.received_on <= period.to) {
             if period.contains(f.received_on) {
-                let group = ReceivedGroup {
-                    unit_id: f.unit_id,
-                    kind: f.kind,
-                    field: f.field,
-                    channel: f.channel,
-                    status: f.status,
-                    count: 0,
-                };
-                *received.entry(group).or_default() += 1;
+                for class in Class::of(f.kind, f.field, f.channel, f.status) {
+                    *received.entry((f.unit_id, class)).or_default() += 1;
+                }
             }
             if first_month <= f.received_on {
                 *received_by_month.entry(f.received_on.with_day(1).expect("the first of a month")).or_default() += 1;
             }
-            if let Some(day) = f.processed_on.filter(|d| first_month <= *d && *d <= last_month_end) {
+            if let Some(day) = f.processed_on.filter(|d| first_month <= *d && *d <= period.to) {
                 *processed.entry(day).or_default() += 1;
             }
             if f.kind == Kind::Complaint
@@ -134,7 +183,10 @@ impl Counts {
             }
         }
         Counts {
-            received: received.into_iter().map(|(g, count)| ReceivedGroup { count, ..g }).collect(),
+            received: received
+                .into_iter()
+                .map(|((unit_id, class), count)| ReceivedTally { unit_id, class, count })
+                .collect(),
             received_by_month: received_by_month.into_iter().collect(),
             processed: processed.into_iter().collect(),
             decided: decided.into_iter().map(|(g, count)| DecidedGroup { count, ..g }).collect(),
@@ -154,25 +206,33 @@ impl Counts {
     pub fn unit_ids(&self) -> impl Iterator<Item = Uuid> + '_ {
         self.received.iter().map(|g| g.unit_id).chain(self.decided.iter().map(|g| g.unit_id))
     }
-}
 
-fn tally<K: Copy + Eq + std::hash::Hash>(
-    groups: &[ReceivedGroup],
-    key: impl Fn(&ReceivedGroup) -> K,
-    all: &[K],
-    code: impl Fn(K) -> String,
-    label: impl Fn(K) -> String,
-) -> Vec<Tally> {
-    let mut counts: HashMap<K, u64> = HashMap::new();
-    for g in groups {
-        *counts.entry(key(g)).or_default() += g.count;
+    /// The petitions received in the period by each value of one classification (`pick`
+    /// gives a tally's value, or `None` when it is of another classification).
+    fn tally<K: Copy + Eq + std::hash::Hash>(
+        &self,
+        pick: impl Fn(&ReceivedTally) -> Option<K>,
+        all: &[K],
+        code_and_label: impl Fn(K) -> (String, String),
+    ) -> Vec<Tally> {
+        let mut counts: HashMap<K, u64> = HashMap::new();
+        for t in &self.received {
+            if let Some(k) = pick(t) {
+                *counts.entry(k).or_default() += t.count;
+            }
+        }
+        let mut out: Vec<Tally> = all
+            .iter()
+            .filter_map(|k| {
+                counts.get(k).map(|n| {
+                    let (code, label) = code_and_label(*k);
+                    Tally { code, label, count: *n }
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+        out
     }
-    let mut out: Vec<Tally> = all
-        .iter()
-        .filter_map(|k| counts.get(k).map(|n| Tally { code: code(*k), label: label(*k), count: *n }))
-        .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
-    out
 }
 
 /// The first day of the twelve calendar months ending with the month of `period.to`.
@@ -194,10 +254,93 @@ pub fn first_day(period: &Period) -> NaiveDate {
     period.from.min(first_month(period))
 }
 
+/// The spans the stores keep the counts of petitions received by: TT 01 years (15
+/// December to 14 December) and TT 01 months (the 15th to the 14th), so that every
+/// statutory period is made of whole spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Year,
+    Month,
+}
+
+impl Span {
+    pub fn code(self) -> &'static str {
+        match self {
+            Span::Year => "year",
+            Span::Month => "month",
+        }
+    }
+
+    /// The first day of the span holding `day`.
+    pub fn start_of(self, day: NaiveDate) -> NaiveDate {
+        let fifteenth = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 15).expect("the 15th exists");
+        match self {
+            Span::Year if (day.month(), day.day()) >= (12, 15) => fifteenth(day.year(), 12),
+            Span::Year => fifteenth(day.year() - 1, 12),
+            Span::Month if day.day() >= 15 => fifteenth(day.year(), day.month()),
+            Span::Month => fifteenth(day.year(), day.month()) - Months::new(1),
+        }
+    }
+
+    /// The last day of the span starting on `start`.
+    pub fn last_day(self, start: NaiveDate) -> NaiveDate {
+        let months = match self {
+            Span::Year => 12,
+            Span::Month => 1,
+        };
+        start + Months::new(months) - chrono::Days::new(1)
+    }
+}
+
+/// The days from `from` to `to` as the stores count the petitions received on them: whole
+/// TT 01 years and months from kept tallies, the days left at either edge from the facts.
+/// Statutory periods have no edges; a calendar month or a week has edges only, never
+/// more than two runs of days, together shorter than two months.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpanCover {
+    /// The first days of the whole years.
+    pub years: Vec<NaiveDate>,
+    /// The first days of the whole months outside those years.
+    pub months: Vec<NaiveDate>,
+    /// The runs of days, first and last, outside every whole span.
+    pub edges: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl SpanCover {
+    pub fn of(from: NaiveDate, to: NaiveDate) -> SpanCover {
+        let next = |day: NaiveDate| day.succ_opt().expect("a day after");
+        let mut cover = SpanCover::default();
+        let mut edge: Option<NaiveDate> = None;
+        let mut day = from;
+        while day <= to {
+            let whole = [Span::Year, Span::Month].into_iter().find(|s| s.start_of(day) == day && s.last_day(day) <= to);
+            day = match whole {
+                Some(span) => {
+                    if let Some(first) = edge.take() {
+                        cover.edges.push((first, day.pred_opt().expect("a day before")));
+                    }
+                    match span {
+                        Span::Year => cover.years.push(day),
+                        Span::Month => cover.months.push(day),
+                    }
+                    next(span.last_day(day))
+                }
+                None => {
+                    edge.get_or_insert(day);
+                    next(Span::Month.last_day(Span::Month.start_of(day))).min(next(to))
+                }
+            };
+        }
+        if let Some(first) = edge {
+            cover.edges.push((first, to));
+        }
+        cover
+    }
+}
+
 /// The dashboard for `period` over `units`, with the twelve calendar months ending with
 /// the month of `period.to`.
 pub fn dashboard(period: &Period, units: &[(Uuid, String)], counts: &Counts) -> Dashboard {
-    let received = &counts.received;
     let unit_ids: Vec<Uuid> = units.iter().map(|(id, _)| *id).collect();
     let unit_name = |id: Uuid| units.iter().find(|(u, _)| *u == id).map(|(_, n)| n.clone()).unwrap_or_default();
     let on_time = units
@@ -231,14 +374,82 @@ pub fn dashboard(period: &Period, units: &[(Uuid, String)], counts: &Counts) -> 
             }
         })
         .collect();
+    let label = |code: &'static str, label: &'static str| (code.to_owned(), label.to_owned());
     Dashboard {
-        received: received.iter().map(|g| g.count).sum(),
-        by_kind: tally(received, |g| g.kind, Kind::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_field: tally(received, |g| g.field, Field::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_channel: tally(received, |g| g.channel, Channel::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_status: tally(received, |g| g.status, Status::ALL, |k| k.code().into(), |k| k.label().into()),
-        by_unit: tally(received, |g| g.unit_id, &unit_ids, |id| id.to_string(), unit_name),
+        received: counts.received.iter().filter(|t| t.class.kind().is_some()).map(|t| t.count).sum(),
+        by_kind: counts.tally(|t| t.class.kind(), Kind::ALL, |k| label(k.code(), k.label())),
+        by_field: counts.tally(|t| t.class.field(), Field::ALL, |k| label(k.code(), k.label())),
+        by_channel: counts.tally(|t| t.class.channel(), Channel::ALL, |k| label(k.code(), k.label())),
+        by_status: counts.tally(|t| t.class.status(), Status::ALL, |k| label(k.code(), k.label())),
+        // Each petition once: by the tally of its kind.
+        by_unit: counts.tally(|t| t.class.kind().map(|_| t.unit_id), &unit_ids, |id| (id.to_string(), unit_name(id))),
         on_time,
         months,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn statutory_periods_are_whole_spans() {
+        let cover = |from, to| SpanCover::of(from, to);
+        let year = Period::of(crate::PeriodKind::Year, 2026, 0).unwrap();
+        assert_eq!(cover(year.from, year.to), SpanCover { years: vec![d(2025, 12, 15)], ..Default::default() });
+        let q2 = Period::of(crate::PeriodKind::Q2, 2026, 0).unwrap();
+        assert_eq!(
+            cover(q2.from, q2.to),
+            SpanCover { months: vec![d(2026, 3, 15), d(2026, 4, 15), d(2026, 5, 15)], ..Default::default() }
+        );
+        // Two years and a quarter, then a few days.
+        assert_eq!(
+            cover(d(2023, 12, 15), d(2026, 3, 20)),
+            SpanCover {
+                years: vec![d(2023, 12, 15), d(2024, 12, 15)],
+                months: vec![d(2025, 12, 15), d(2026, 1, 15), d(2026, 2, 15)],
+                edges: vec![(d(2026, 3, 15), d(2026, 3, 20))],
+            }
+        );
+        // A calendar month: its two halves come from the facts.
+        assert_eq!(
+            cover(d(2026, 2, 1), d(2026, 2, 28)),
+            SpanCover { edges: vec![(d(2026, 2, 1), d(2026, 2, 28))], ..Default::default() }
+        );
+        // Custom dates around a whole month.
+        assert_eq!(
+            cover(d(2026, 10, 20), d(2026, 12, 17)),
+            SpanCover {
+                months: vec![d(2026, 11, 15)],
+                edges: vec![(d(2026, 10, 20), d(2026, 11, 14)), (d(2026, 12, 15), d(2026, 12, 17))],
+                ..Default::default()
+            }
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn every_day_is_counted_once(start in 0i64..4000, length in 0i64..900) {
+            let from = d(2016, 1, 1) + chrono::Duration::days(start);
+            let to = from + chrono::Duration::days(length);
+            let cover = SpanCover::of(from, to);
+            prop_assert!(cover.years.iter().all(|y| Span::Year.start_of(*y) == *y));
+            prop_assert!(cover.months.iter().all(|m| Span::Month.start_of(*m) == *m));
+            prop_assert!(cover.edges.len() <= 2 && cover.edges.iter().all(|(a, b)| a <= b));
+            prop_assert!(cover.edges.iter().map(|(a, b)| (*b - *a).num_days() + 1).sum::<i64>() <= 61);
+            let mut day = from - chrono::Duration::days(40);
+            while day <= to + chrono::Duration::days(40) {
+                let times = cover.years.iter().filter(|y| **y <= day && day <= Span::Year.last_day(**y)).count()
+                    + cover.months.iter().filter(|m| **m <= day && day <= Span::Month.last_day(**m)).count()
+                    + cover.edges.iter().filter(|(a, b)| *a <= day && day <= *b).count();
+                prop_assert_eq!(times, usize::from(from <= day && day <= to), "{}", day);
+                day = day.succ_opt().unwrap();
+            }
+        }
     }
 }

@@ -792,43 +792,59 @@ impl Store for PostgresStore {
     ) -> Result<donthu_store::reports::dashboard::Counts> {
         let (all, units) = scope_params(scope);
         let b = rows::DashboardBounds::of(period);
-        let received = sqlx::query!(
-            r#"SELECT unit_id, kind, field, channel, status, COUNT(*) AS "count!"
-               FROM report_facts
-               WHERE received_on >= $3 AND received_on <= $4 AND status <> 'split' AND ($1::bool OR unit_id = ANY($2::uuid[]))
-               GROUP BY unit_id, kind, field, channel, status"#,
+        // Whole TT 01 years and months from the kept tallies (migration 0025), the days at
+        // the period's edges from the facts.
+        let tallies = sqlx::query!(
+            r#"SELECT unit_id, class, code, SUM(petitions)::bigint AS "count!"
+               FROM dashboard_received
+               WHERE ((span = 'year' AND starts_on = ANY($3::date[])) OR (span = 'month' AND starts_on = ANY($4::date[])))
+                 AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY unit_id, class, code"#,
             all,
             &units,
-            b.period_from,
-            b.until
+            &b.year_starts,
+            &b.month_starts
         )
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        let received_by_month = sqlx::query!(
-            r#"SELECT date_trunc('month', received_on)::date AS "month!", COUNT(*) AS "count!"
-               FROM report_facts
-               WHERE received_on >= $3 AND received_on <= $4 AND status <> 'split' AND ($1::bool OR unit_id = ANY($2::uuid[]))
-               GROUP BY 1"#,
+        let mut received: Vec<rows::ReceivedRow> = tallies
+            .into_iter()
+            .map(|r| rows::ReceivedRow { unit_id: r.unit_id, class: r.class, code: r.code, count: r.count })
+            .collect();
+        if !b.edges_empty() {
+            let edges = sqlx::query!(
+                r#"SELECT unit_id, kind, field, channel, status, COUNT(*) AS "count!"
+                   FROM report_facts
+                   WHERE ((received_on >= $3 AND received_on <= $4) OR (received_on >= $5 AND received_on <= $6))
+                     AND status <> 'split' AND ($1::bool OR unit_id = ANY($2::uuid[]))
+                   GROUP BY unit_id, kind, field, channel, status"#,
+                all,
+                &units,
+                b.edges[0].0,
+                b.edges[0].1,
+                b.edges[1].0,
+                b.edges[1].1
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            for r in edges {
+                received.extend(rows::ReceivedRow::of_facts(
+                    r.unit_id,
+                    [r.kind, r.field, r.channel, r.status],
+                    r.count,
+                ));
+            }
+        }
+        let days = sqlx::query!(
+            r#"SELECT day, SUM(received)::bigint AS "received!", SUM(processed)::bigint AS "processed!"
+               FROM dashboard_days
+               WHERE day >= $3 AND day <= $4 AND ($1::bool OR unit_id = ANY($2::uuid[]))
+               GROUP BY day"#,
             all,
             &units,
             b.first_month,
-            b.until
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        // Vietnam is UTC+7 all year round.
-        let processed = sqlx::query!(
-            r#"SELECT ((processed_at AT TIME ZONE 'UTC') + interval '7 hours')::date AS "day!", COUNT(*) AS "count!"
-               FROM report_facts
-               WHERE processed_at >= $3 AND processed_at < $4 AND status <> 'split' AND received_on <= $5
-                 AND ($1::bool OR unit_id = ANY($2::uuid[]))
-               GROUP BY 1"#,
-            all,
-            &units,
-            b.processed_from,
-            b.processed_before,
             b.until
         )
         .fetch_all(&self.pool)
@@ -851,19 +867,10 @@ impl Store for PostgresStore {
         .await
         .map_err(db)?;
         rows::dashboard_counts(
-            received
-                .into_iter()
-                .map(|r| rows::ReceivedRow {
-                    unit_id: r.unit_id,
-                    kind: r.kind,
-                    field: r.field,
-                    channel: r.channel,
-                    status: r.status,
-                    count: r.count,
-                })
+            received,
+            days.into_iter()
+                .map(|r| rows::DayRow { day: r.day, received: r.received, processed: r.processed })
                 .collect(),
-            received_by_month.into_iter().map(|r| (r.month, r.count)).collect(),
-            processed.into_iter().map(|r| (r.day, r.count)).collect(),
             decided
                 .into_iter()
                 .map(|r| rows::DecidedRow {

@@ -860,47 +860,72 @@ impl Store for SqliteStore {
     ) -> Result<donthu_store::reports::dashboard::Counts> {
         let (all, units) = scope_params(scope);
         let b = rows::DashboardBounds::of(period);
-        // Grouped by the period's marginals, not by month too: that made nearly a group per row.
-        let received = sqlx::query!(
-            r#"SELECT unit_id AS "unit_id!: Hyphenated", kind, field, channel, status, COUNT(*) AS "count!: i64"
-               FROM report_facts INDEXED BY report_facts_received
-               WHERE received_on >= ?3 AND received_on <= ?4 AND status <> 'split'
-                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-               GROUP BY unit_id, kind, field, channel, status"#,
+        // Whole TT 01 years and months from the kept tallies (migration 0028), the days at
+        // the period's edges from the facts.
+        let tallies = sqlx::query!(
+            r#"SELECT unit_id AS "unit_id!: Hyphenated", class AS "class!", code AS "code!", SUM(petitions) AS "count!: i64"
+               FROM (
+                   SELECT unit_id, class, code, petitions FROM dashboard_received
+                   WHERE span = 'year' AND starts_on IN (SELECT value FROM json_each(?3))
+                     AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+                   UNION ALL
+                   SELECT unit_id, class, code, petitions FROM dashboard_received
+                   WHERE span = 'month' AND starts_on IN (SELECT value FROM json_each(?4))
+                     AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               )
+               GROUP BY unit_id, class, code"#,
             all,
             units,
-            b.period_from,
-            b.until
+            b.years,
+            b.months
         )
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        let received_by_month = sqlx::query!(
-            r#"SELECT substr(received_on, 1, 7) || '-01' AS "month!: NaiveDate", COUNT(*) AS "count!: i64"
-               FROM report_facts INDEXED BY report_facts_received
-               WHERE received_on >= ?3 AND received_on <= ?4 AND status <> 'split'
-                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-               GROUP BY substr(received_on, 1, 7)"#,
+        let mut received: Vec<rows::ReceivedRow> = tallies
+            .into_iter()
+            .map(|r| rows::ReceivedRow { unit_id: u(r.unit_id), class: r.class, code: r.code, count: r.count })
+            .collect();
+        if !b.edges_empty() {
+            let edges = sqlx::query!(
+                r#"SELECT unit_id AS "unit_id!: Hyphenated", kind AS "kind!", field AS "field!", channel AS "channel!",
+                       status AS "status!", COUNT(*) AS "count!: i64"
+                   FROM (
+                       SELECT unit_id, kind, field, channel, status FROM report_facts INDEXED BY report_facts_received
+                       WHERE received_on >= ?3 AND received_on <= ?4 AND status <> 'split'
+                         AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+                       UNION ALL
+                       SELECT unit_id, kind, field, channel, status FROM report_facts INDEXED BY report_facts_received
+                       WHERE received_on >= ?5 AND received_on <= ?6 AND status <> 'split'
+                         AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+                   )
+                   GROUP BY unit_id, kind, field, channel, status"#,
+                all,
+                units,
+                b.edges[0].0,
+                b.edges[0].1,
+                b.edges[1].0,
+                b.edges[1].1
+            )
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+            for r in edges {
+                received.extend(rows::ReceivedRow::of_facts(
+                    u(r.unit_id),
+                    [r.kind, r.field, r.channel, r.status],
+                    r.count,
+                ));
+            }
+        }
+        let days = sqlx::query!(
+            r#"SELECT day AS "day!: NaiveDate", SUM(received) AS "received!: i64", SUM(processed) AS "processed!: i64"
+               FROM dashboard_days
+               WHERE day >= ?3 AND day <= ?4 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
+               GROUP BY day"#,
             all,
             units,
             b.first_month,
-            b.until
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
-        // Timestamps are stored as RFC 3339 text in UTC, which date() reads; Vietnam is UTC+7
-        // all year round.
-        let processed = sqlx::query!(
-            r#"SELECT date(processed_at, '+7 hours') AS "day!: NaiveDate", COUNT(*) AS "count!: i64"
-               FROM report_facts INDEXED BY report_facts_processed
-               WHERE processed_at >= ?3 AND processed_at < ?4 AND status <> 'split' AND received_on <= ?5
-                 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
-               GROUP BY date(processed_at, '+7 hours')"#,
-            all,
-            units,
-            b.processed_from,
-            b.processed_before,
             b.until
         )
         .fetch_all(&self.pool)
@@ -923,19 +948,10 @@ impl Store for SqliteStore {
         .await
         .map_err(db)?;
         rows::dashboard_counts(
-            received
-                .into_iter()
-                .map(|r| rows::ReceivedRow {
-                    unit_id: u(r.unit_id),
-                    kind: r.kind,
-                    field: r.field,
-                    channel: r.channel,
-                    status: r.status,
-                    count: r.count,
-                })
+            received,
+            days.into_iter()
+                .map(|r| rows::DayRow { day: r.day, received: r.received, processed: r.processed })
                 .collect(),
-            received_by_month.into_iter().map(|r| (r.month, r.count)).collect(),
-            processed.into_iter().map(|r| (r.day, r.count)).collect(),
             decided
                 .into_iter()
                 .map(|r| rows::DecidedRow {

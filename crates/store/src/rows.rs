@@ -681,17 +681,22 @@ impl FactRecord {
 
 /// What both databases are asked for the dashboard of a period: the days received, and
 /// the instants (Vietnam midnights) bounding the decisions counted per day.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DashboardBounds {
-    /// The period's first day.
-    pub period_from: NaiveDate,
     /// The end of the period: nothing received later counts anywhere.
     pub until: NaiveDate,
+    /// The first days of the period's whole TT 01 years and months, counted from the kept
+    /// tallies (JSON arrays of dates, for SQLite's `json_each`)…
+    pub years: String,
+    pub months: String,
+    /// … and the same as dates, for PostgreSQL's arrays.
+    pub year_starts: Vec<NaiveDate>,
+    pub month_starts: Vec<NaiveDate>,
+    /// The period's days outside its whole spans, counted from the facts; a run with its
+    /// first day after its last when there are fewer than two.
+    pub edges: [(NaiveDate, NaiveDate); 2],
     /// The first of the twelve months shown.
     pub first_month: NaiveDate,
-    /// Processed from this instant to `processed_before` (the twelve months shown).
-    pub processed_from: DateTime<Utc>,
-    pub processed_before: DateTime<Utc>,
     /// Concluded from this instant to `concluded_before` (the period).
     pub concluded_from: DateTime<Utc>,
     pub concluded_before: DateTime<Utc>,
@@ -700,29 +705,50 @@ pub struct DashboardBounds {
 impl DashboardBounds {
     pub fn of(period: &donthu_reports::Period) -> DashboardBounds {
         use crate::service::vietnam_midnight;
-        use donthu_reports::dashboard::months_shown;
-        let (first_month, last_month_end) = months_shown(period);
+        use donthu_reports::dashboard::{SpanCover, months_shown};
         let next = |day: NaiveDate| day.succ_opt().expect("a day after");
+        let cover = SpanCover::of(period.from, period.to);
+        let none = (next(period.to), period.to);
+        let json = |days: &[NaiveDate]| serde_json::to_string(days).expect("dates serialise");
         DashboardBounds {
-            period_from: period.from,
             until: period.to,
-            first_month,
-            processed_from: vietnam_midnight(first_month),
-            processed_before: vietnam_midnight(next(last_month_end)),
+            years: json(&cover.years),
+            months: json(&cover.months),
+            edges: [cover.edges.first().copied().unwrap_or(none), cover.edges.get(1).copied().unwrap_or(none)],
+            year_starts: cover.years,
+            month_starts: cover.months,
+            first_month: months_shown(period).0,
             concluded_from: vietnam_midnight(period.from),
             concluded_before: vietnam_midnight(next(period.to)),
         }
     }
+
+    /// Whether every day of the period is in a whole span.
+    pub fn edges_empty(&self) -> bool {
+        self.edges.iter().all(|(first, last)| first > last)
+    }
 }
 
-/// A group of petitions received, as the database counts it.
+/// A count of petitions received, as the database counts it: by unit and one
+/// classification (`class` is `kind`, `field`, `channel` or `status`, `code` its value).
 pub struct ReceivedRow {
     pub unit_id: Uuid,
-    pub kind: String,
-    pub field: String,
-    pub channel: String,
-    pub status: String,
+    pub class: String,
+    pub code: String,
     pub count: i64,
+}
+
+impl ReceivedRow {
+    /// The four counts of a group of facts counted by all their classifications at once
+    /// (kind, field, channel, status).
+    pub fn of_facts(unit_id: Uuid, codes: [String; 4], count: i64) -> impl Iterator<Item = ReceivedRow> {
+        ["kind", "field", "channel", "status"].into_iter().zip(codes).map(move |(class, code)| ReceivedRow {
+            unit_id,
+            class: class.into(),
+            code,
+            count,
+        })
+    }
 }
 
 /// A group of complaints decided, as the database counts it (the Vietnam day decided).
@@ -733,35 +759,46 @@ pub struct DecidedRow {
     pub count: i64,
 }
 
-/// The dashboard's counts from what the database counted.
+/// What the database counted of one day: petitions received, petitions processed.
+pub struct DayRow {
+    pub day: NaiveDate,
+    pub received: i64,
+    pub processed: i64,
+}
+
+/// The dashboard's counts from what the database counted: the period's received groups
+/// (a group may come in several parts: the tallies of its whole half-months and each
+/// edge's facts), the days of the twelve months shown, the complaints decided.
 pub fn dashboard_counts(
     received: Vec<ReceivedRow>,
-    received_by_month: Vec<(NaiveDate, i64)>,
-    processed: Vec<(NaiveDate, i64)>,
+    days: Vec<DayRow>,
     decided: Vec<DecidedRow>,
 ) -> Result<donthu_reports::dashboard::Counts> {
-    use donthu_reports::dashboard::{Counts, DecidedGroup, ReceivedGroup};
-    let bad = |what: &str| StoreError::Backend(format!("unknown {what} in the register"));
+    use chrono::Datelike;
+    use donthu_reports::dashboard::{Class, Counts, DecidedGroup, ReceivedTally};
+    use std::collections::BTreeMap;
     let count = |n: i64| u64::try_from(n).map_err(|_| StoreError::Backend("a negative count".into()));
+    let mut tallies: BTreeMap<(Uuid, Class), u64> = BTreeMap::new();
+    for r in received {
+        let class = Class::from_code(&r.class, &r.code)
+            .ok_or_else(|| StoreError::Backend(format!("unknown {} in the register: {}", r.class, r.code)))?;
+        *tallies.entry((r.unit_id, class)).or_default() += count(r.count)?;
+    }
+    let mut received_by_month: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    let mut processed = Vec::new();
+    for d in days {
+        let month = d.day.with_day(1).expect("the first of a month");
+        *received_by_month.entry(month).or_default() += count(d.received)?;
+        processed.push((d.day, count(d.processed)?));
+    }
     Ok(Counts {
-        received: received
+        received: tallies
             .into_iter()
-            .map(|r| {
-                Ok(ReceivedGroup {
-                    unit_id: r.unit_id,
-                    kind: Kind::from_code(&r.kind).ok_or_else(|| bad("kind"))?,
-                    field: Field::from_code(&r.field).ok_or_else(|| bad("field"))?,
-                    channel: Channel::from_code(&r.channel).ok_or_else(|| bad("channel"))?,
-                    status: Status::from_code(&r.status).ok_or_else(|| bad("status"))?,
-                    count: count(r.count)?,
-                })
-            })
-            .collect::<Result<_>>()?,
-        received_by_month: received_by_month
-            .into_iter()
-            .map(|(month, n)| Ok((month, count(n)?)))
-            .collect::<Result<_>>()?,
-        processed: processed.into_iter().map(|(day, n)| Ok((day, count(n)?))).collect::<Result<_>>()?,
+            .filter(|(_, n)| *n > 0)
+            .map(|((unit_id, class), count)| ReceivedTally { unit_id, class, count })
+            .collect(),
+        received_by_month: received_by_month.into_iter().filter(|(_, n)| *n > 0).collect(),
+        processed: processed.into_iter().filter(|(_, n)| *n > 0).collect(),
         decided: decided
             .into_iter()
             .map(|r| {
