@@ -788,7 +788,10 @@ impl Store for SqliteStore {
         // walk the index that gives the order, reading every row ever received (241 ->
         // 213 ms in the shell at 100,000, sorting included). An earlier letter of the case
         // at the unit is looked up in the case index, a handful of entries (the strict
-        // order leaves the letter itself out); named for the same reason.
+        // order leaves the letter itself out); named for the same reason. The facts are
+        // put in register order here, not by SQLite: its sorter carries every row whole,
+        // JSON included (at 133,000 petitions, a year's 60,000 rows: ≈1.0 s with ORDER BY
+        // in the shell, ≈0.6 s without).
         let since = rows::report_since(since);
         let mut rows = sqlx::query!(
             r#"SELECT p.petition_id AS "id!: Hyphenated", p.unit_id AS "unit_id!: Hyphenated",
@@ -801,11 +804,10 @@ impl Store for SqliteStore {
                 EXISTS (SELECT 1 FROM report_facts q INDEXED BY report_facts_case
                     WHERE q.case_id = p.case_id AND q.unit_id = p.unit_id AND q.status <> 'split'
                     AND (q.received_on < p.received_on OR (q.received_on = p.received_on AND q.recorded_at < p.recorded_at)))
-                    AS "earlier_in_case!: bool"
+                    AS "earlier_in_case!: bool", p.ref_seq
                FROM report_facts p INDEXED BY report_facts_until
                WHERE p.report_until >= ?4 AND (?1 OR p.unit_id IN (SELECT value FROM json_each(?2)))
-                 AND p.status <> 'split' AND p.received_on <= ?3
-               ORDER BY p.received_on, p.ref_seq"#,
+                 AND p.status <> 'split' AND p.received_on <= ?3"#,
             all,
             units,
             until,
@@ -816,7 +818,8 @@ impl Store for SqliteStore {
         // rows, and holding them all before decoding doubled the server's memory.
         let mut facts = Vec::new();
         while let Some(r) = rows.try_next().await.map_err(db)? {
-            facts.push({
+            let order = (r.received_on, r.ref_seq);
+            facts.push((order, {
                 let replies_on = r
                     .replies
                     .unwrap_or_default()
@@ -848,9 +851,10 @@ impl Store for SqliteStore {
                     replies_on,
                 }
                 .into_fact()?
-            });
+            }));
         }
-        Ok(facts)
+        facts.sort_unstable_by_key(|((received_on, ref_seq), fact)| (*received_on, *ref_seq, fact.petition_id));
+        Ok(facts.into_iter().map(|(_, fact)| fact).collect())
     }
 
     async fn dashboard_counts(
