@@ -938,7 +938,7 @@ impl Store for SqliteStore {
         let decided = sqlx::query!(
             r#"SELECT unit_id AS "unit_id!: Hyphenated", date(concluded_at, '+7 hours') AS "concluded_on!: NaiveDate",
                 resolution_due_on AS "resolution_due_on?: NaiveDate", COUNT(*) AS "count!: i64"
-               FROM report_facts INDEXED BY report_facts_concluded
+               FROM report_facts INDEXED BY report_facts_decided
                WHERE concluded_at >= ?3 AND concluded_at < ?4 AND kind = 'complaint' AND approved_to = 'accepted'
                  AND status <> 'split' AND received_on <= ?5 AND (?1 OR unit_id IN (SELECT value FROM json_each(?2)))
                GROUP BY unit_id, date(concluded_at, '+7 hours'), resolution_due_on"#,
