@@ -78,16 +78,6 @@ impl Class {
         [Class::Kind(kind), Class::Field(field), Class::Channel(channel), Class::Status(status)]
     }
 
-    /// The name of the classification and the value's code, as the stores keep them.
-    pub fn code(self) -> (&'static str, &'static str) {
-        match self {
-            Class::Kind(k) => ("kind", k.code()),
-            Class::Field(f) => ("field", f.code()),
-            Class::Channel(c) => ("channel", c.code()),
-            Class::Status(s) => ("status", s.code()),
-        }
-    }
-
     pub fn kind(self) -> Option<Kind> {
         if let Class::Kind(k) = self { Some(k) } else { None }
     }
@@ -104,6 +94,8 @@ impl Class {
         if let Class::Status(s) = self { Some(s) } else { None }
     }
 
+    /// The classification named `class` (`kind`, `field`, `channel` or `status`, as the
+    /// stores keep it) with the value coded `value`.
     pub fn from_code(class: &str, value: &str) -> Option<Class> {
         match class {
             "kind" => Kind::from_code(value).map(Class::Kind),
@@ -264,13 +256,6 @@ pub enum Span {
 }
 
 impl Span {
-    pub fn code(self) -> &'static str {
-        match self {
-            Span::Year => "year",
-            Span::Month => "month",
-        }
-    }
-
     /// The first day of the span holding `day`.
     pub fn start_of(self, day: NaiveDate) -> NaiveDate {
         let fifteenth = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 15).expect("the 15th exists");

@@ -802,8 +802,8 @@ impl Store for PostgresStore {
                GROUP BY unit_id, class, code"#,
             all,
             &units,
-            &b.year_starts,
-            &b.month_starts
+            &b.years,
+            &b.months
         )
         .fetch_all(&self.pool)
         .await

@@ -880,8 +880,8 @@ impl Store for SqliteStore {
                GROUP BY unit_id, class, code"#,
             all,
             units,
-            b.years,
-            b.months
+            to_json(&b.years),
+            to_json(&b.months)
         )
         .fetch_all(&self.pool)
         .await

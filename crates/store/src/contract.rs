@@ -1874,8 +1874,8 @@ pub async fn report_facts_follow_the_register_and_the_timeline(store: Arc<dyn St
         period.clone(),
         Period::of(PeriodKind::Year, 2026, 0).unwrap(),
         Period::of(PeriodKind::Month, 2026, 11).unwrap(),
-        // Custom dates: days at the edges counted from the facts, whole half-months from
-        // the tallies, or edges alone.
+        // Custom dates: days at the edges counted from the facts, whole months from the
+        // tallies, or edges alone.
         Period::custom(date(2026, 10, 20), date(2026, 12, 3)).unwrap(),
         Period::custom(date(2026, 11, 16), date(2026, 11, 20)).unwrap(),
         Period::week(date(2026, 11, 17)),

@@ -679,19 +679,17 @@ impl FactRecord {
     }
 }
 
-/// What both databases are asked for the dashboard of a period: the days received, and
-/// the instants (Vietnam midnights) bounding the decisions counted per day.
+/// What both databases are asked for the dashboard of a period: the spans and days of
+/// the petitions received, and the instants (Vietnam midnights) bounding the decisions
+/// counted per day.
 #[derive(Debug, Clone)]
 pub struct DashboardBounds {
     /// The end of the period: nothing received later counts anywhere.
     pub until: NaiveDate,
     /// The first days of the period's whole TT 01 years and months, counted from the kept
-    /// tallies (JSON arrays of dates, for SQLite's `json_each`)…
-    pub years: String,
-    pub months: String,
-    /// … and the same as dates, for PostgreSQL's arrays.
-    pub year_starts: Vec<NaiveDate>,
-    pub month_starts: Vec<NaiveDate>,
+    /// tallies.
+    pub years: Vec<NaiveDate>,
+    pub months: Vec<NaiveDate>,
     /// The period's days outside its whole spans, counted from the facts; a run with its
     /// first day after its last when there are fewer than two.
     pub edges: [(NaiveDate, NaiveDate); 2],
@@ -709,14 +707,11 @@ impl DashboardBounds {
         let next = |day: NaiveDate| day.succ_opt().expect("a day after");
         let cover = SpanCover::of(period.from, period.to);
         let none = (next(period.to), period.to);
-        let json = |days: &[NaiveDate]| serde_json::to_string(days).expect("dates serialise");
         DashboardBounds {
             until: period.to,
-            years: json(&cover.years),
-            months: json(&cover.months),
             edges: [cover.edges.first().copied().unwrap_or(none), cover.edges.get(1).copied().unwrap_or(none)],
-            year_starts: cover.years,
-            month_starts: cover.months,
+            years: cover.years,
+            months: cover.months,
             first_month: months_shown(period).0,
             concluded_from: vietnam_midnight(period.from),
             concluded_before: vietnam_midnight(next(period.to)),
@@ -767,8 +762,8 @@ pub struct DayRow {
 }
 
 /// The dashboard's counts from what the database counted: the period's received groups
-/// (a group may come in several parts: the tallies of its whole half-months and each
-/// edge's facts), the days of the twelve months shown, the complaints decided.
+/// (a group may come in several parts: the tallies of its whole years and months and the
+/// facts of its edge days), the days of the twelve months shown, the complaints decided.
 pub fn dashboard_counts(
     received: Vec<ReceivedRow>,
     days: Vec<DayRow>,
